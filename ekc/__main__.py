@@ -1,0 +1,3 @@
+from ekc.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""The thin shell: typer commands parse options, call one domain function, render."""

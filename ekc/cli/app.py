@@ -1,0 +1,68 @@
+"""The `ekc` command: global options, the command families, and the one error boundary."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+from typer.core import TyperGroup
+
+from ekc.cli.context import AppContext
+from ekc.cli.validate import validate_command
+
+class _ErrorBoundary(TyperGroup):
+    """The one place that turns a user-caused failure into a line on stderr and an exit code.
+
+    It sits in the command group, not in main(), so CliRunner tests cross it too.
+    """
+
+    def invoke(self, ctx):
+        from ekc.errors import EkcError
+
+        try:
+            return super().invoke(ctx)
+        except EkcError as exc:
+            typer.echo(f"ekc: {exc.message}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("ekc: interrupted", err=True)
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(
+    name="ekc",
+    cls=_ErrorBoundary,
+    help="Eigen Kracht-conferenties: cases, coordinators, budgets, research figures and the purge of personal data, over a git repository of YAML files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _parse_today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    from ekc.dates import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Path | None = typer.Option(None, "--data", envvar="EKC_DATA", help="The data repository (default: the first folder upwards holding municipalities.yaml).", file_okay=False),
+    today: str | None = typer.Option(None, "--today", envvar="EKC_TODAY", metavar="YYYY-MM-DD", help="The date every date-dependent decision uses (default: the real date)."),
+) -> None:
+    ctx.obj = AppContext(data_dir=data, today=_parse_today(today))
+
+
+app.command("validate")(validate_command)
+
+
+def main() -> None:
+    app()

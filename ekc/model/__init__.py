@@ -1,0 +1,1 @@
+"""Pydantic models, one module per file kind of DATA-FORMAT.md."""

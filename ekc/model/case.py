@@ -1,0 +1,140 @@
+"""`cases/<YYYY>/<case-id>/case.yaml`: process and research data, never personal data.
+
+Only field types and closed vocabularies live here; the rules that relate fields to one
+another (phase order, outcome iff closed, ...) are functions in ekc/rules/case_rules.py,
+so that one file can report all of its problems at once, each at its own line.
+"""
+
+from datetime import date
+
+from pydantic import Field
+
+from ekc.model.base import CaseId, CoordinatorId, Count, DataModel, Grade, Hours, MunicipalityCode
+from ekc.model.vocabulary import (
+    AdultRole, GoodDecision, Outcome, Phase, ProfessionalHelp, Reason, Referrer, ReferrerOrg,
+    StopReason, Variant, Venue,
+)
+
+
+class PhaseEntry(DataModel):
+    phase: Phase
+    date: date
+
+
+class Attendees(DataModel):
+    minor_main: Count = 0
+    adult_main: Count = 0
+    family: Count = 0
+    network: Count = 0
+    professional: Count = 0
+
+    @property
+    def total(self) -> int:
+        return self.minor_main + self.adult_main + self.family + self.network + self.professional
+
+
+class PlanContents(DataModel):
+    made: bool
+    evaluation: bool | None = None
+    contingency: bool | None = None
+    professional_help: bool | None = None
+
+
+class Meeting(DataModel):
+    date: date
+    follow_up: bool = False
+    venue: Venue | None = None
+    daytime_only: bool | None = None
+    hours_total: Hours | None = None
+    hours_private: Hours | None = None
+    attendees: Attendees | None = None
+    plan: PlanContents | None = None
+    follow_up_agreed: bool | None = None
+
+
+class FormsOut(DataModel):
+    minors: Count = 0
+    adults: Count = 0
+    professionals: Count = 0
+
+
+class MinorGrades(DataModel):
+    meeting: Grade | None = None
+    plan: Grade | None = None
+    coordinator: Grade | None = None
+
+
+class AdultGrades(DataModel):
+    role: AdultRole | None = None
+    meeting: Grade | None = None
+    plan: Grade | None = None
+    coordinator: Grade | None = None
+    referrer: Grade | None = None
+
+
+class ProfessionalGrades(DataModel):
+    meeting: Grade | None = None
+    plan: Grade | None = None
+    coordinator: Grade | None = None
+    good_decision: GoodDecision | None = None
+
+
+class CoordinatorGrades(DataModel):
+    professionals: Grade | None = None
+    regional_manager: Grade | None = None
+
+
+class Satisfaction(DataModel):
+    forms_out: FormsOut | None = None
+    minors: list[MinorGrades] = Field(default_factory=list)
+    adults: list[AdultGrades] = Field(default_factory=list)
+    professionals: list[ProfessionalGrades] = Field(default_factory=list)
+    coordinator: CoordinatorGrades | None = None
+
+
+class Case(DataModel):
+    id: CaseId
+    variant: Variant
+    municipality: MunicipalityCode
+    referrer: Referrer
+    referrer_org: ReferrerOrg | None = None
+    minors_involved: bool
+    conditions: bool
+    professional_help: ProfessionalHelp
+    reasons: list[Reason] = Field(min_length=1)
+    coordinator: CoordinatorId | None = None
+    unfunded_start: bool = False
+    history: list[PhaseEntry] = Field(min_length=1)
+    outcome: Outcome | None = None
+    stop_reason: StopReason | None = None
+    meetings: list[Meeting] = Field(default_factory=list)
+    satisfaction: Satisfaction | None = None
+
+    @property
+    def phase(self) -> str:
+        return self.history[-1].phase
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == "closed"
+
+    @property
+    def registered_on(self) -> date:
+        return self.history[0].date
+
+    @property
+    def closed_on(self) -> date | None:
+        return self.history[-1].date if self.is_closed else None
+
+    @property
+    def phase_since(self) -> date:
+        return self.history[-1].date
+
+    def entered(self, phase: str) -> date | None:
+        """The first date the case entered `phase`, or None."""
+        return next((entry.date for entry in self.history if entry.phase == phase), None)
+
+    @property
+    def started_on(self) -> date | None:
+        """A start, for counting and funding, is entering the informative talk."""
+        return self.entered("informative_talk")

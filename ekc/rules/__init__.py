@@ -1,0 +1,1 @@
+"""Validation rules: plain functions from loaded data to findings, never raising."""

@@ -1,0 +1,39 @@
+"""Warnings that depend on today: things a person should act on, not broken data."""
+
+from datetime import date
+
+from ekc.dates import add_months
+from ekc.findings import Finding, warning
+from ekc.model.datastore import DataStore
+from ekc.retention import purge_due_on
+from ekc.rules.registry_rules import COORDINATORS
+
+STALE_AFTER_MONTHS = 6
+
+
+def check_attention(store: DataStore, today: date) -> list[Finding]:
+    found = []
+    retention = store.settings.retention_months
+    for case_file in store.cases.values():
+        case = case_file.case
+        due = purge_due_on(case, retention)
+        if due is not None and today >= due and case_file.personal_present:
+            found.append(warning(
+                case_file.personal_path, "purge-due",
+                f"case {case.id} closed on {case.closed_on}; its personal data was due for purging on {due}: run ekc purge",
+            ).located(1, 1))
+        if not case.is_closed and add_months(case.phase_since, STALE_AFTER_MONTHS) <= today:
+            found.append(warning(
+                case_file.path, "stale",
+                f"no phase change since {case.phase_since} ({case.phase}); is the case still running?",
+                ("history", len(case.history) - 1),
+            ))
+    for index, coordinator in enumerate(store.coordinators.values()):
+        open_cases = store.open_cases_of(coordinator.id)
+        if open_cases and not coordinator.has_agreement(today.year):
+            found.append(warning(
+                COORDINATORS, "agreement",
+                f"{coordinator.id} has {len(open_cases)} open case(s) but no agreement for {today.year}",
+                ("coordinators", index, "agreements"),
+            ))
+    return found

@@ -1,0 +1,83 @@
+"""Rules that hold between files: references, uniqueness of ids, folder names, purge log."""
+
+from datetime import date
+
+from ekc.findings import Finding, error, warning
+from ekc.model.datastore import CaseFile, DataStore
+from ekc.model.vocabulary import EK2_VARIANTS
+from ekc.rules.registry_rules import COORDINATORS
+
+
+def check_references(store: DataStore) -> list[Finding]:
+    found: list[Finding] = []
+    for index, coordinator in enumerate(store.coordinators.values()):
+        loc = ("coordinators", index)
+        for j, region in enumerate(coordinator.regions):
+            if region not in store.regions:
+                found.append(error(COORDINATORS, "reference", f"region {region!r} is not in municipalities.yaml", loc + ("regions", j)))
+        if coordinator.home is not None and coordinator.home not in store.municipalities:
+            found.append(error(COORDINATORS, "reference", f"home {coordinator.home} is not in municipalities.yaml", loc + ("home",)))
+    for case_file in store.cases.values():
+        found.extend(check_case_references(store, case_file))
+    return found
+
+
+def check_case_references(store: DataStore, case_file: CaseFile) -> list[Finding]:
+    case, path = case_file.case, case_file.path
+    found = []
+    if case.municipality not in store.municipalities:
+        found.append(error(path, "reference", f"municipality {case.municipality} is not in municipalities.yaml", ("municipality",)))
+    if case.coordinator is not None:
+        coordinator = store.coordinators.get(case.coordinator)
+        if coordinator is None:
+            found.append(error(path, "reference", f"coordinator {case.coordinator} is not in coordinators.yaml", ("coordinator",)))
+        elif case.variant in EK2_VARIANTS and not coordinator.has_ek2:
+            found.append(error(path, "ek2", f"a {case.variant} case needs a coordinator trained in EK-2; {coordinator.id} is not", ("coordinator",)))
+    started = case.started_on
+    if started is not None and not case.unfunded_start and case.municipality in store.municipalities:
+        if store.contract_funding(case.municipality, started, case.variant) is None:
+            index = next(i for i, e in enumerate(case.history) if e.phase == "informative_talk")
+            found.append(warning(
+                path, "unfunded",
+                f"the start on {started} is not covered by a contract of {case.municipality} for variant {case.variant} "
+                "(set unfunded_start: true if it was let through knowingly)",
+                ("history", index),
+            ))
+    if case_file.personal is not None:
+        for j, excluded in enumerate(case_file.personal.exclude_coordinators):
+            if excluded not in store.coordinators:
+                found.append(error(case_file.personal_path, "reference", f"coordinator {excluded} is not in coordinators.yaml", ("exclude_coordinators", j)))
+    return found
+
+
+def check_case_placement(path: str, case_id: str, registered: date) -> list[Finding]:
+    """The folder is the id, and the year folder is the year of registration."""
+    parts = path.split("/")
+    found = []
+    if len(parts) == 4 and parts[2] != case_id:
+        found.append(error(path, "id", f"id {case_id} does not equal its folder name {parts[2]}", ("id",)))
+    if len(parts) == 4 and parts[1] != str(registered.year):
+        found.append(error(path, "id", f"the case was registered in {registered.year} but lies under cases/{parts[1]}/", ("history", 0, "date")))
+    if case_id[4:8] != str(registered.year):
+        found.append(error(path, "id", f"id {case_id} names year {case_id[4:8]} but the case was registered in {registered.year}", ("id",)))
+    return found
+
+
+def check_unique_case_ids(paths_by_id: dict[str, list[str]]) -> list[Finding]:
+    found = []
+    for case_id, paths in paths_by_id.items():
+        for path in paths[1:]:
+            found.append(error(path, "duplicate", f"case id {case_id} is also used by {paths[0]}", ("id",)))
+    return found
+
+
+def check_purge_log(store: DataStore, present_paths: set[str], path: str = "purge-log.yaml") -> list[Finding]:
+    """A logged path that exists again is purged data brought back."""
+    found = []
+    for i, record in enumerate(store.purge_log.purges):
+        for logged in record.paths:
+            if logged in present_paths:
+                found.append(error(logged, "purged-back", f"this file was purged on {record.purged} (purge-log.yaml) and must not come back; delete it", ()))
+        if record.purged < record.closed:
+            found.append(error(path, "purge-log", f"case {record.case} purged ({record.purged}) before it closed ({record.closed})", ("purges", i, "purged")))
+    return found

@@ -1,0 +1,45 @@
+"""Nothing in case.yaml may look like it identifies a person.
+
+This runs on the raw document, before the model: an e-mail address under an unknown key
+is still an e-mail address in a file that survives every purge.
+"""
+
+import re
+from typing import Any
+
+from ekc.findings import Finding, Loc, error
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an e-mail address", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
+    ("a phone number", re.compile(r"(?:\+|00)\d[\d ()-]{7,}\d|\b0\d{1,3}[ -]?\d{6,8}\b|\b06[ -]?\d{8}\b")),
+    ("a Dutch postcode", re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\b")),
+    ("a BSN (citizen service number)", re.compile(r"(?<![\d-])\d{9}(?![\d-])")),
+)
+
+
+def looks_personal(value: str) -> str | None:
+    for label, pattern in _PATTERNS:
+        if pattern.search(value):
+            return label
+    return None
+
+
+def _scalars(data: Any, loc: Loc = ()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield loc + (str(key),), str(key)
+            yield from _scalars(value, loc + (str(key),))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _scalars(value, loc + (i,))
+    elif isinstance(data, (str, int)) and not isinstance(data, bool):
+        yield loc, str(data)
+
+
+def check_no_personal_data(path: str, data: Any) -> list[Finding]:
+    found = []
+    for loc, text in _scalars(data):
+        label = looks_personal(text)
+        if label:
+            found.append(error(path, "personal-data", f"this looks like {label}; personal data belongs in personal.yaml, never in case.yaml", loc))
+    return found

@@ -1,0 +1,1 @@
+"""The edges: finding the data repository, reading and writing YAML, git."""

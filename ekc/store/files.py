@@ -1,0 +1,52 @@
+"""Which files make up a data repository, and what kind each one is."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT_FILES = {
+    "ekc.yaml": "settings",
+    "municipalities.yaml": "municipalities",
+    "coordinators.yaml": "coordinators",
+    "purge-log.yaml": "purge_log",
+}
+CASE_FILES = {"case.yaml": "case", "personal.yaml": "personal"}
+
+
+@dataclass(frozen=True, slots=True)
+class DataFile:
+    path: str  # relative, forward slashes
+    kind: str  # settings | municipalities | coordinators | purge_log | case | personal | stray
+
+
+def data_files(root: Path) -> list[DataFile]:
+    """Every file `ekc` reads, plus any stray file inside `cases/`.
+
+    A stray file in a case folder matters: the purge removes personal.yaml only, so
+    anything else there would outlive it.
+    """
+    found = [DataFile(name, kind) for name, kind in ROOT_FILES.items() if (root / name).is_file()]
+    cases = root / "cases"
+    if not cases.is_dir():
+        return found
+    for year in sorted(os.scandir(cases), key=lambda e: e.name):
+        if not year.is_dir():
+            found.append(DataFile(f"cases/{year.name}", "stray"))
+            continue
+        for folder in sorted(os.scandir(year.path), key=lambda e: e.name):
+            if not folder.is_dir():
+                found.append(DataFile(f"cases/{year.name}/{folder.name}", "stray"))
+                continue
+            for entry in sorted(os.scandir(folder.path), key=lambda e: e.name):
+                rel = f"cases/{year.name}/{folder.name}/{entry.name}"
+                found.append(DataFile(rel, CASE_FILES.get(entry.name, "stray") if entry.is_file() else "stray"))
+    return found
+
+
+def find_data_root(start: Path) -> Path | None:
+    """Walk up from `start` to the first folder holding municipalities.yaml."""
+    current = start.resolve()
+    for folder in (current, *current.parents):
+        if (folder / "municipalities.yaml").is_file():
+            return folder
+    return None

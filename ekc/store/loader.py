@@ -1,0 +1,135 @@
+"""Load a whole data repository: every file judged, one bad file never stopping the rest."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ekc.findings import Finding
+from ekc.model.datastore import CaseFile, DataStore
+from ekc.model.purge_log import PurgeLog
+from ekc.model.settings import Settings
+from ekc.store import cache as verdict_cache
+from ekc.store.files import data_files
+from ekc.store.verdicts import Verdict, judge, judge_many
+from ekc.store.yamlio import locate_all
+
+# Below this many files to judge, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass
+class Loaded:
+    root: Path
+    store: DataStore
+    findings: list[Finding] = field(default_factory=list)  # per-file findings, located
+    present_paths: set[str] = field(default_factory=set)
+    files_checked: int = 0
+    cache_hits: int = 0
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+def load(root: Path, use_cache: bool = True, workers: int | None = None) -> Loaded:
+    files = data_files(root)
+    raws = {}
+    for data_file in files:
+        if data_file.kind == "stray":
+            raws[data_file.path] = b""
+            continue
+        raws[data_file.path] = (root / data_file.path).read_bytes()
+    location = verdict_cache.cache_file(root)
+    cached = verdict_cache.read_cache(location) if use_cache else {}
+    keys = {f.path: verdict_cache.verdict_key(f.kind, f.path, raws[f.path]) for f in files}
+    verdicts: dict[str, Verdict] = {}
+    todo = []
+    for data_file in files:
+        hit = cached.get(keys[data_file.path])
+        if hit is not None:
+            verdicts[data_file.path] = hit
+        else:
+            todo.append((data_file.kind, data_file.path, raws[data_file.path]))
+    for (_, path, _), verdict in zip(todo, _judge_all(todo, workers)):
+        verdicts[path] = verdict
+    if use_cache and todo:
+        verdict_cache.write_cache(location, {keys[path]: verdicts[path] for path in verdicts})
+    loaded = _assemble(root, files, verdicts)
+    loaded.cache_hits = len(files) - len(todo)
+    return loaded
+
+
+def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None) -> list[Verdict]:
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        return [judge(*item) for item in todo]
+    size = max(50, len(todo) // (workers * 8))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [verdict for chunk in pool.map(judge_many, chunks) for verdict in chunk]
+
+
+def _assemble(root: Path, files, verdicts: dict[str, Verdict]) -> Loaded:
+    findings: list[Finding] = []
+    models: dict[str, object] = {}
+    for data_file in files:
+        verdict = verdicts[data_file.path]
+        findings.extend(verdict.findings)
+        if verdict.model is not None:
+            models[data_file.path] = verdict.model
+    municipalities_file = models.get("municipalities.yaml")
+    coordinators_file = models.get("coordinators.yaml")
+    cases: dict[str, CaseFile] = {}
+    paths_by_id: dict[str, list[str]] = {}
+    for data_file in files:
+        if data_file.kind != "case" or data_file.path not in models:
+            continue
+        case = models[data_file.path]
+        paths_by_id.setdefault(case.id, []).append(data_file.path)
+        if case.id in cases:
+            continue
+        personal_path = data_file.path.rsplit("/", 1)[0] + "/personal.yaml"
+        cases[case.id] = CaseFile(
+            case=case,
+            path=data_file.path,
+            personal=models.get(personal_path),
+            personal_present=personal_path in verdicts,
+        )
+    store = DataStore(
+        settings=models.get("ekc.yaml") or Settings(),
+        regions={r.id: r for r in municipalities_file.regions} if municipalities_file else {},
+        municipalities={m.code: m for m in municipalities_file.municipalities} if municipalities_file else {},
+        coordinators=_first_of_each(coordinators_file.coordinators) if coordinators_file else {},
+        cases=cases,
+        purge_log=models.get("purge-log.yaml") or PurgeLog(),
+    )
+    from ekc.rules.cross_rules import check_unique_case_ids
+
+    findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
+    return Loaded(root, store, findings, set(verdicts), files_checked=len(files))
+
+
+def _first_of_each(coordinators) -> dict:
+    """File order, first of a duplicated id (the duplicate is an error already)."""
+    by_id: dict = {}
+    for coordinator in coordinators:
+        by_id.setdefault(coordinator.id, coordinator)
+    return by_id
+
+
+def locate_files(root: Path, findings: list[Finding]) -> list[Finding]:
+    """Give line and column to findings made after loading (cross-file rules)."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    located = []
+    for path, group in by_path.items():
+        try:
+            text = (root / path).read_text(encoding="utf-8") if any(f.line == 0 for f in group) else None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        located.extend(locate_all(text, group) if text else [f if f.line else f.located(1, 1) for f in group])
+    return located

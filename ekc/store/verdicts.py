@@ -1,0 +1,76 @@
+"""One file's verdict: its model and its findings, a pure function of (kind, path, bytes).
+
+Because nothing else goes in, the verdict can be cached on exactly those inputs and can
+never be stale: cross-file rules are not part of it and always run afresh.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ekc.findings import Finding, error
+from ekc.model.case import Case
+from ekc.model.coordinators import CoordinatorsFile
+from ekc.model.municipalities import MunicipalitiesFile
+from ekc.model.personal import Personal
+from ekc.model.purge_log import PurgeLog
+from ekc.model.settings import Settings
+from ekc.rules.case_rules import check_case
+from ekc.rules.cross_rules import check_case_placement
+from ekc.rules.personal_data import check_no_personal_data
+from ekc.rules.registry_rules import check_coordinators, check_municipalities
+from ekc.rules.types import findings_from
+from ekc.store.yamlio import locate_all, parse
+
+MODELS: dict[str, type[BaseModel]] = {
+    "settings": Settings,
+    "municipalities": MunicipalitiesFile,
+    "coordinators": CoordinatorsFile,
+    "purge_log": PurgeLog,
+    "case": Case,
+    "personal": Personal,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    model: Any  # the validated model, or None when the file could not be read into one
+    findings: tuple[Finding, ...]
+
+
+def judge(kind: str, path: str, raw: bytes) -> Verdict:
+    if kind == "stray":
+        return Verdict(None, (error(
+            path, "stray",
+            "unexpected file in cases/: a case folder holds case.yaml and personal.yaml only "
+            "(anything else would escape the purge of personal data)",
+        ).located(1, 1),))
+    parsed = parse(path, raw)
+    if not parsed.ok:
+        return Verdict(None, tuple(parsed.findings))
+    findings: list[Finding] = []
+    if kind == "case":
+        findings.extend(check_no_personal_data(path, parsed.data))
+    try:
+        model = MODELS[kind].model_validate(parsed.data)
+    except ValidationError as exc:
+        findings.extend(findings_from(path, exc))
+        return Verdict(None, tuple(locate_all(parsed.text, findings)))
+    findings.extend(_file_rules(kind, path, model))
+    return Verdict(model, tuple(locate_all(parsed.text, findings)))
+
+
+def _file_rules(kind: str, path: str, model: Any) -> list[Finding]:
+    if kind == "case":
+        return [*check_case(path, model), *check_case_placement(path, model.id, model.registered_on)]
+    if kind == "municipalities":
+        return check_municipalities(model, path)
+    if kind == "coordinators":
+        return check_coordinators(model, path)
+    return []
+
+
+def judge_many(items: list[tuple[str, str, bytes]]) -> list[Verdict]:
+    """For a worker process: a chunk at a time keeps pickling overhead low."""
+    return [judge(kind, path, raw) for kind, path, raw in items]

@@ -1,0 +1,242 @@
+"""Reading YAML fast and exactly, and writing it back without losing a person's comments.
+
+Two parsers on purpose (STYLE.md, "fast path, exact path"):
+- every file is read once with ruamel.yaml's C-based safe loader, YAML 1.2 semantics
+  (`gender: no` stays the string "no", `012` is twelve);
+- only a file with findings is composed again, to turn a rule's `loc` into a line and
+  column; editing uses the round-trip loader, which keeps comments and key order.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ekc.findings import Finding, Loc, error
+
+_SAFE = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed (pyproject declares it)
+_SAFE.allow_duplicate_keys = False
+
+
+class ParsedFile:
+    """The outcome of reading one file: its data, or the findings that stopped it."""
+
+    __slots__ = ("path", "text", "data", "findings")
+
+    def __init__(self, path: str, text: str | None, data: Any, findings: list[Finding]):
+        self.path = path
+        self.text = text
+        self.data = data
+        self.findings = findings
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Finding]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [error(path, "encoding", f"file is not UTF-8 (byte {exc.start}); save it as UTF-8").located(line, column)]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, []
+
+
+def parse(path: str, raw: bytes) -> ParsedFile:
+    """Parse one data file; never raises for anything a person can put in the file."""
+    text, findings = decode(path, raw)
+    if text is None:
+        return ParsedFile(path, None, None, findings)
+    if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
+        return ParsedFile(path, text, None, [error(path, "empty", "file is empty; it must hold one YAML mapping").located(1, 1)])
+    if "&" in text or "*" in text:
+        alias_findings = _anchor_findings(path, text)
+        if alias_findings:
+            return ParsedFile(path, text, None, alias_findings)
+    try:
+        data = _SAFE.load(text)
+    except MarkedYAMLError as exc:
+        return ParsedFile(path, text, None, [_yaml_error(path, exc)])
+    except YAMLError as exc:
+        return ParsedFile(path, text, None, [error(path, "yaml", _one_line(str(exc))).located(1, 1)])
+    except (ValueError, OverflowError, TypeError) as exc:
+        # The C loader constructs values without marks: `2024-02-30` fails here.
+        return ParsedFile(path, text, None, [_bad_scalar(path, text, exc)])
+    except RecursionError:
+        return ParsedFile(path, text, None, [error(path, "yaml", "nesting is too deep").located(1, 1)])
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        return ParsedFile(path, text, None, [error(path, "structure", f"the file must hold a mapping of keys, not {kind}").located(1, 1)])
+    return ParsedFile(path, text, data, [])
+
+
+def _one_line(message: str) -> str:
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def _yaml_error(path: str, exc: MarkedYAMLError) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "expected a single document" in str(exc):
+        problem = "the file holds several YAML documents (a second '---'); keep one document a file"
+    elif "found duplicate key" in str(exc):
+        problem = f"duplicate key: {problem.split('found duplicate key', 1)[-1].split(' with value')[0].strip()} appears twice"
+    elif exc.context and exc.problem:
+        problem = f"{exc.context}: {exc.problem}" if "while" not in exc.context else exc.problem
+    finding = error(path, "yaml", _one_line(problem))
+    if mark is None:
+        return finding.located(1, 1)
+    return finding.located(mark.line + 1, mark.column + 1)
+
+
+def compose(text: str) -> Node | None:
+    return _SAFE.compose(text)
+
+
+def _anchor_findings(path: str, text: str) -> list[Finding]:
+    """Refuse anchors and aliases: they let a ten-line file expand to gigabytes.
+
+    The C composer drops anchor names, so the (rare) file holding a `&` or `*` at all is
+    scanned with the pure-Python event parser, which keeps them.
+    """
+    from ruamel.yaml.events import AliasEvent
+
+    findings: list[Finding] = []
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                findings.append(
+                    error(path, "alias", "anchors and aliases (&name, *name) are not allowed in data files; write the value out")
+                    .located(mark.line + 1, mark.column + 1)
+                )
+                if len(findings) >= 20:
+                    break
+    except (YAMLError, ValueError, RecursionError):
+        pass  # the ordinary load reports the syntax error with its mark
+    return findings
+
+
+def _bad_scalar(path: str, text: str, exc: Exception) -> Finding:
+    """Find the scalar the C loader could not construct (a date like 2024-02-30)."""
+    from datetime import date
+
+    try:
+        root = compose(text)
+    except Exception:  # noqa: BLE001 - best effort; the message below still says what failed
+        root = None
+    for node in _walk(root):
+        if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                date.fromisoformat(node.value[:10])
+            except ValueError:
+                mark = node.start_mark
+                return error(path, "date", f"not a real date: {node.value!r}").located(mark.line + 1, mark.column + 1)
+    return error(path, "yaml", f"a value cannot be read: {exc}").located(1, 1)
+
+
+def _walk(node: Node | None):
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, MappingNode):
+            for key, value in current.value:
+                stack.extend((value, key))
+        elif isinstance(current, SequenceNode):
+            stack.extend(current.value)
+
+
+def locate(root: Node | None, loc: Loc, at_key: bool = False) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest node of `loc` that exists in the document.
+
+    A missing key points at the mapping that should hold it; with `at_key` (an unknown
+    key) the position is the key itself rather than its value.
+    """
+    node = root
+    if node is None:
+        return 1, 1
+    best = node.start_mark
+    for position, part in enumerate(loc):
+        last = position == len(loc) - 1
+        if isinstance(node, MappingNode):
+            match = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(part)), None)
+            if match is None:
+                break
+            key, node = match
+            best = key.start_mark if (at_key and last) else node.start_mark
+        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            best = node.start_mark
+        else:
+            break
+    return best.line + 1, best.column + 1
+
+
+def locate_all(text: str | None, findings: list[Finding]) -> list[Finding]:
+    """Give every unlocated finding of one file its line and column."""
+    pending = [f for f in findings if f.line == 0]
+    if not pending:
+        return findings
+    try:
+        root = compose(text) if text else None
+    except Exception:  # noqa: BLE001 - text already parsed once; be safe anyway
+        root = None
+    return [f if f.line else f.located(*locate(root, f.loc, at_key=f.code == "unknown-key")) for f in findings]
+
+
+# -- editing: round-trip, atomic -------------------------------------------------------
+
+def roundtrip_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def load_roundtrip(path: Path) -> Any:
+    return roundtrip_yaml().load(path.read_text(encoding="utf-8"))
+
+
+def dump_roundtrip(data: Any) -> str:
+    from io import StringIO
+
+    stream = StringIO()
+    roundtrip_yaml().dump(data, stream)
+    return stream.getvalue()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write to a temporary file beside the target, fsync, then rename over it.
+
+    A crash at any point leaves either the old file or the new one, never half of one.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp_name, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
