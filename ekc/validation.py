@@ -12,7 +12,7 @@ from ekc.store.loader import Loaded, load, locate_files
 def cross_file_findings(loaded: Loaded, today: date) -> list:
     store = loaded.store
     return [
-        *check_references(store),
+        *check_references(store, loaded.unreadable),
         *check_purge_log(store, loaded.present_paths),
         *check_attention(store, today),
     ]

@@ -5,12 +5,18 @@ from datetime import date
 from ekc.findings import Finding, error, warning
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.vocabulary import EK2_VARIANTS
-from ekc.rules.registry_rules import COORDINATORS
+from ekc.rules.registry_rules import COORDINATORS, MUNICIPALITIES
 
 
-def check_references(store: DataStore) -> list[Finding]:
+def check_references(store: DataStore, unreadable: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
+    """`unreadable`: registry files that did not load. Their own errors say why; checking
+    references against them would add one false error to every case that names them."""
     found: list[Finding] = []
+    municipalities_known = MUNICIPALITIES not in unreadable
+    coordinators_known = COORDINATORS not in unreadable
     for index, coordinator in enumerate(store.coordinators.values()):
+        if not municipalities_known:
+            break
         loc = ("coordinators", index)
         for j, region in enumerate(coordinator.regions):
             if region not in store.regions:
@@ -18,16 +24,18 @@ def check_references(store: DataStore) -> list[Finding]:
         if coordinator.home is not None and coordinator.home not in store.municipalities:
             found.append(error(COORDINATORS, "reference", f"home {coordinator.home} is not in municipalities.yaml", loc + ("home",)))
     for case_file in store.cases.values():
-        found.extend(check_case_references(store, case_file))
+        found.extend(check_case_references(store, case_file, municipalities_known, coordinators_known))
     return found
 
 
-def check_case_references(store: DataStore, case_file: CaseFile) -> list[Finding]:
+def check_case_references(
+    store: DataStore, case_file: CaseFile, municipalities_known: bool = True, coordinators_known: bool = True
+) -> list[Finding]:
     case, path = case_file.case, case_file.path
     found = []
-    if case.municipality not in store.municipalities:
+    if municipalities_known and case.municipality not in store.municipalities:
         found.append(error(path, "reference", f"municipality {case.municipality} is not in municipalities.yaml", ("municipality",)))
-    if case.coordinator is not None:
+    if case.coordinator is not None and coordinators_known:
         coordinator = store.coordinators.get(case.coordinator)
         if coordinator is None:
             found.append(error(path, "reference", f"coordinator {case.coordinator} is not in coordinators.yaml", ("coordinator",)))
@@ -43,7 +51,7 @@ def check_case_references(store: DataStore, case_file: CaseFile) -> list[Finding
                 "(set unfunded_start: true if it was let through knowingly)",
                 ("history", index),
             ))
-    if case_file.personal is not None:
+    if case_file.personal is not None and coordinators_known:
         for j, excluded in enumerate(case_file.personal.exclude_coordinators):
             if excluded not in store.coordinators:
                 found.append(error(case_file.personal_path, "reference", f"coordinator {excluded} is not in coordinators.yaml", ("exclude_coordinators", j)))

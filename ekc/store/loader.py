@@ -28,6 +28,7 @@ class Loaded:
     present_paths: set[str] = field(default_factory=set)
     files_checked: int = 0
     cache_hits: int = 0
+    unreadable: set[str] = field(default_factory=set)  # files with no model: cross-file rules skip them
 
     @property
     def has_errors(self) -> bool:
@@ -59,6 +60,7 @@ def load(root: Path, use_cache: bool = True, workers: int | None = None) -> Load
         verdict_cache.write_cache(location, {keys[path]: verdicts[path] for path in verdicts})
     loaded = _assemble(root, files, verdicts)
     loaded.cache_hits = len(files) - len(todo)
+    loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None}
     return loaded
 
 
