@@ -11,18 +11,27 @@ from ekc.rules.registry_rules import COORDINATORS
 STALE_AFTER_MONTHS = 6
 
 
+def _or_never(compute, *args) -> date | None:
+    """A date past 9999-12-31 (a typo like 9999-09-02 in history) never comes."""
+    try:
+        return compute(*args)
+    except (ValueError, OverflowError):
+        return None
+
+
 def check_attention(store: DataStore, today: date) -> list[Finding]:
     found = []
     retention = store.settings.retention_months
     for case_file in store.cases.values():
         case = case_file.case
-        due = purge_due_on(case, retention)
+        due = _or_never(purge_due_on, case, retention)
         if due is not None and today >= due and case_file.personal_present:
             found.append(warning(
                 case_file.personal_path, "purge-due",
                 f"case {case.id} closed on {case.closed_on}; its personal data was due for purging on {due}: run ekc purge",
             ).located(1, 1))
-        if not case.is_closed and add_months(case.phase_since, STALE_AFTER_MONTHS) <= today:
+        stale_on = None if case.is_closed else _or_never(add_months, case.phase_since, STALE_AFTER_MONTHS)
+        if stale_on is not None and stale_on <= today:
             found.append(warning(
                 case_file.path, "stale",
                 f"no phase change since {case.phase_since} ({case.phase}); is the case still running?",
