@@ -128,33 +128,39 @@ def _anchor_findings(path: str, text: str) -> list[Finding]:
 
 
 def _bad_scalar(path: str, text: str, exc: Exception) -> Finding:
-    """Find the scalar the C loader could not construct (a date like 2024-02-30)."""
-    from datetime import date
+    """Find the scalar the C loader could not construct (a date like 2024-02-30).
+
+    Each timestamp is constructed again by the very code that failed, so a valid date
+    before the bad one is never blamed, and a bad time (`T25:00`) is found as well.
+    """
+    from ruamel.yaml.constructor import SafeConstructor
 
     try:
         root = compose(text)
     except Exception:  # noqa: BLE001 - best effort; the message below still says what failed
         root = None
-    for node in _walk(root):
+    constructor = SafeConstructor()
+    for node in _walk_in_order(root):
         if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
             try:
-                date.fromisoformat(node.value[:10])
-            except ValueError:
+                constructor.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError, TypeError):
                 mark = node.start_mark
                 return error(path, "date", f"not a real date: {node.value!r}").located(mark.line + 1, mark.column + 1)
     return error(path, "yaml", f"a value cannot be read: {exc}").located(1, 1)
 
 
-def _walk(node: Node | None):
+def _walk_in_order(node: Node | None):
+    """Nodes in document order, so the first bad value is the one reported."""
     stack = [node] if node is not None else []
     while stack:
         current = stack.pop()
         yield current
         if isinstance(current, MappingNode):
-            for key, value in current.value:
+            for key, value in reversed(current.value):
                 stack.extend((value, key))
         elif isinstance(current, SequenceNode):
-            stack.extend(current.value)
+            stack.extend(reversed(current.value))
 
 
 def locate(root: Node | None, loc: Loc, at_key: bool = False) -> tuple[int, int]:
