@@ -1,0 +1,200 @@
+"""The verdict cache and the parallel path give exactly what a cold, serial run gives."""
+
+from __future__ import annotations
+
+import os
+import pickle
+
+import pytest
+
+from ekc.store import cache as verdict_cache
+from ekc.store import loader
+from ekc.store.loader import load
+from tests.rulecheck import OPEN_PATH, TODAY, findings_of, valid_store
+from tests.storebuilder import StoreBuilder, closed_case, personal_doc, registered_case
+
+
+def broken_store(tmp_path):
+    root = valid_store(tmp_path, open_case=registered_case(outcome="declined")).write()
+    (root / "coordinators.yaml").write_bytes(b"coordinators:\n  - id: [\n")
+    return root
+
+
+def cache_location(root):
+    return verdict_cache.cache_file(root)
+
+
+def test_a_warm_run_serves_every_verdict_from_the_cache(tmp_path):
+    root = broken_store(tmp_path)
+    cold = load(root)
+    assert cold.cache_hits == 0 and cache_location(root).is_file()
+    warm = load(root)
+    assert warm.cache_hits == warm.files_checked == cold.files_checked == 5
+    assert warm.findings == cold.findings
+    assert warm.store == cold.store
+
+
+def test_the_cache_gives_the_same_report_as_no_cache(tmp_path):
+    from ekc.validation import validate
+
+    root = broken_store(tmp_path)
+    validate(root, TODAY)  # fills the cache
+    assert validate(root, TODAY).findings == validate(root, TODAY, use_cache=False).findings
+    assert findings_of(root)  # the store is broken: the comparison above compares something
+
+
+def test_inside_a_git_repository_the_cache_lives_in_dot_git(tmp_path):
+    root = valid_store(tmp_path).write()
+    (root / ".git").mkdir()
+    load(root)
+    assert (root / ".git" / "ekc" / "verdicts.pickle").is_file()
+
+
+def test_changing_one_byte_changes_the_verdict(tmp_path):
+    root = valid_store(tmp_path).write()
+    assert load(root).findings == []
+    file = root / OPEN_PATH
+    stat = file.stat()
+    raw = file.read_bytes()
+    changed = raw.replace(b"conditions: false", b"conditions: fals3")
+    assert len(changed) == len(raw) and sum(a != b for a, b in zip(raw, changed)) == 1
+    file.write_bytes(changed)
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the bytes differ
+    warm = load(root)
+    assert [(f.path, f.code) for f in warm.findings] == [(OPEN_PATH, "type")]
+    assert warm.cache_hits == warm.files_checked - 1
+    assert warm.findings == load(root, use_cache=False).findings
+
+
+def test_changing_a_byte_back_brings_the_old_verdict_back(tmp_path):
+    root = valid_store(tmp_path).write()
+    file = root / OPEN_PATH
+    raw = file.read_bytes()
+    load(root)
+    file.write_bytes(raw.replace(b"reasons:", b"reasonz:"))
+    assert {f.code for f in load(root).findings} == {"unknown-key", "missing"}
+    file.write_bytes(raw)
+    assert load(root).findings == []
+
+
+def test_a_moved_file_is_judged_again(tmp_path):
+    """The path is part of the key: the folder-name rule depends on it."""
+    root = valid_store(tmp_path).write()
+    load(root)
+    folder = root / "cases" / "2024" / "EKC-2024-K7Q2M"
+    folder.rename(folder.with_name("EKC-2024-K7Q2N"))
+    warm = load(root)
+    assert [(f.path, f.code) for f in warm.findings] == [("cases/2024/EKC-2024-K7Q2N/case.yaml", "id")]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        b"not a pickle at all",
+        pickle.dumps(["a", "list"]),
+        pickle.dumps({"fingerprint": b"old code", "verdicts": {}}),
+        pickle.dumps({"fingerprint": None}),
+        b"\x80\x05\x95",  # a truncated pickle
+    ],
+    ids=["empty", "text", "list", "other-code", "no-verdicts", "truncated"],
+)
+def test_a_corrupt_cache_file_is_ignored(tmp_path, garbage):
+    root = broken_store(tmp_path)
+    expected = load(root, use_cache=False).findings
+    location = cache_location(root)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    location.write_bytes(garbage)
+    loaded = load(root)
+    assert loaded.cache_hits == 0
+    assert loaded.findings == expected
+    assert load(root).cache_hits == 5  # and it was rewritten, usable again
+
+
+def test_a_cache_from_other_code_is_not_trusted(tmp_path):
+    root = valid_store(tmp_path).write()
+    load(root)
+    location = cache_location(root)
+    stored = pickle.loads(location.read_bytes())
+    poisoned = {key: loader.Verdict(None, ()) for key in stored["verdicts"]}
+    location.write_bytes(pickle.dumps({"fingerprint": b"older code", "verdicts": poisoned}))
+    loaded = load(root)
+    assert loaded.cache_hits == 0 and set(loaded.store.cases) == {"EKC-2024-K7Q2M", "EKC-2024-AB12C"}
+
+
+def test_an_unwritable_cache_location_still_validates(tmp_path):
+    root = broken_store(tmp_path)
+    (root / ".git").mkdir()
+    (root / ".git" / "ekc").write_text("a file where the cache folder would go\n")
+    first = load(root)
+    assert first.findings == load(root, use_cache=False).findings
+    assert load(root).cache_hits == 0
+
+
+def test_a_change_of_code_invalidates_every_verdict(tmp_path, monkeypatch):
+    root = valid_store(tmp_path).write()
+    load(root)
+    assert load(root).cache_hits == 5
+    monkeypatch.setattr(verdict_cache, "code_fingerprint", lambda: b"a new rule was added")
+    assert load(root).cache_hits == 0
+
+
+# -- parallel judging ----------------------------------------------------------------------------------
+
+def many_cases(tmp_path, count: int = 60):
+    """`count` cases (with personal files), every fifth one broken in a different way."""
+    builder = StoreBuilder(tmp_path / "data")
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    for n in range(count):
+        case_id = f"EKC-2024-AA{alphabet[n // 32 % 32]}{alphabet[n % 32]}Q"
+        case = closed_case(id=case_id) if n % 2 else registered_case(id=case_id)
+        if n % 5 == 0:
+            case["outcome"] = "own_plan"
+        builder.with_case(case, personal_doc())
+    root = builder.write()
+    folder = root / "cases" / "2024"
+    broken = sorted(folder.iterdir())
+    (broken[3] / "case.yaml").write_bytes(b"id: [\n")
+    (broken[7] / "personal.yaml").write_bytes(b"\xff\xfe")
+    (broken[11] / "notes.txt").write_text("x\n")
+    return root
+
+
+def test_the_parallel_path_gives_what_the_serial_path_gives(tmp_path, monkeypatch):
+    root = many_cases(tmp_path)
+    serial = load(root, use_cache=False, workers=1)
+    monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 10)
+    calls = []
+    real_pool = loader.ProcessPoolExecutor
+
+    def counting_pool(*args, **kwargs):
+        calls.append(kwargs.get("max_workers"))
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", counting_pool)
+    parallel = load(root, use_cache=False, workers=2)
+    assert calls == [2]  # the parallel path really ran
+    assert parallel.files_checked == serial.files_checked == 123
+    assert parallel.findings == serial.findings
+    assert parallel.store == serial.store
+    assert {f.code for f in serial.findings} >= {"yaml", "encoding", "stray", "outcome"}
+
+
+def test_the_parallel_path_fills_the_cache_for_a_serial_warm_run(tmp_path, monkeypatch):
+    root = many_cases(tmp_path)
+    monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 10)
+    parallel = load(root, workers=2)
+    monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 10_000)
+    warm = load(root, workers=1)
+    assert warm.cache_hits == warm.files_checked
+    assert warm.findings == parallel.findings
+
+
+def test_below_the_threshold_no_process_is_started(tmp_path, monkeypatch):
+    root = valid_store(tmp_path).write()
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a small store is judged in this process")
+
+    monkeypatch.setattr(loader, "ProcessPoolExecutor", no_pool)
+    assert load(root, use_cache=False, workers=8).findings == []
