@@ -289,3 +289,12 @@ def test_each_kind_of_bad_input_exits_1_naming_file_and_line(tmp_path, content, 
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"{OPEN_PATH}:{line}:") and first.endswith(f"[{code}]")
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+def test_deeply_nested_data_exits_1_without_a_traceback(tmp_path, depth):
+    root = valid_store(tmp_path).write()
+    (root / OPEN_PATH).write_bytes(b"note: " + b"[" * depth + b"]" * depth + b"\n")
+    result = run(root)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(f"{OPEN_PATH}:1:")

@@ -135,6 +135,42 @@ def test_a_date_that_does_not_exist_is_located(raw, where, value):
     assert value in parsed.findings[0].message
 
 
+@pytest.mark.parametrize(
+    ("raw", "where", "text"),
+    [
+        (b"a: !!bool maybe\n", (1, 4), "'maybe' cannot be read as bool"),
+        (b"a: 1\nb: !!float abc\n", (2, 4), "'abc' cannot be read as float"),
+        (b"a: !!int 12\nb: [!!int 0x]\n", (2, 5), "'0x' cannot be read as int"),
+        (b"a: !!timestamp soon\n", (1, 4), "timestamp"),
+    ],
+)
+def test_a_value_its_explicit_tag_cannot_build_is_located(raw, where, text):
+    parsed = parse("f.yaml", raw)
+    assert [(f.line, f.column) for f in parsed.findings] == [where]
+    assert text in parsed.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", b"a: " + b"{b: " * 3000 + b"1" + b"}" * 3000 + b"\n"],
+    ids=["lists", "mappings"],
+)
+def test_very_deep_nesting_is_a_finding_not_a_crash(raw):
+    """Where the recursion limit bites depends on the interpreter's settings (pytest and
+    hypothesis raise it); either way the outcome is findings, never an exception."""
+    verdict = judge("case", "cases/2024/EKC-2024-AAAAA/case.yaml", raw)
+    assert verdict.model is None and verdict.findings
+    assert all(f.line >= 1 and f.column >= 1 for f in verdict.findings)
+
+
+@pytest.mark.parametrize("depth", [800, 2000])
+def test_deep_nesting_is_judged_like_any_other_file(depth):
+    raw = b"note: " + b"[" * depth + b"'j@example.org'" + b"]" * depth + b"\n"
+    verdict = judge("case", "cases/2024/EKC-2024-AAAAA/case.yaml", raw)
+    assert {f.code for f in verdict.findings} == {"unknown-key", "missing", "personal-data"}
+    assert all(f.line == 1 for f in verdict.findings)
+
+
 @pytest.mark.parametrize("raw", [b"a: !!python/object:os.system x\n", b"a: !!python/name:os.system\n", b"a: !custom x\n"])
 def test_foreign_tags_are_refused_not_run(raw):
     parsed = parse("f.yaml", raw)

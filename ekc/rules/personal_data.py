@@ -25,15 +25,25 @@ def looks_personal(value: str) -> str | None:
 
 
 def _scalars(data: Any, loc: Loc = ()):
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield loc + (str(key),), str(key)
-            yield from _scalars(value, loc + (str(key),))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _scalars(value, loc + (i,))
-    elif isinstance(data, (str, int)) and not isinstance(data, bool):
-        yield loc, str(data)
+    """Every key and scalar with its loc, in document order.
+
+    A loop, not recursion: the C loader builds a 5000-deep `[[[...]]]` without complaint,
+    and recursing through it would end in a traceback.
+    """
+    stack: list[tuple[Loc, Any, bool]] = [(loc, data, False)]  # (loc, value, value is a key)
+    while stack:
+        here, value, is_key = stack.pop()
+        if is_key:
+            yield here, value
+        elif isinstance(value, dict):
+            items = []
+            for key, child in value.items():
+                items += [(here + (str(key),), str(key), True), (here + (str(key),), child, False)]
+            stack.extend(reversed(items))
+        elif isinstance(value, list):
+            stack.extend(reversed([(here + (i,), child, False) for i, child in enumerate(value)]))
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            yield here, str(value)
 
 
 def check_no_personal_data(path: str, data: Any) -> list[Finding]:

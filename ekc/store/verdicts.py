@@ -49,6 +49,14 @@ def judge(kind: str, path: str, raw: bytes) -> Verdict:
     parsed = parse(path, raw)
     if not parsed.ok:
         return Verdict(None, tuple(parsed.findings))
+    try:
+        return _judge_parsed(kind, path, parsed)
+    except RecursionError:
+        # The C loader builds any depth; a recursive step after it may not cope.
+        return Verdict(None, (error(path, "yaml", "nesting is too deep").located(1, 1),))
+
+
+def _judge_parsed(kind: str, path: str, parsed) -> Verdict:
     findings: list[Finding] = []
     if kind == "case":
         findings.extend(check_no_personal_data(path, parsed.data))

@@ -69,8 +69,8 @@ def parse(path: str, raw: bytes) -> ParsedFile:
         return ParsedFile(path, text, None, [_yaml_error(path, exc)])
     except YAMLError as exc:
         return ParsedFile(path, text, None, [error(path, "yaml", _one_line(str(exc))).located(1, 1)])
-    except (ValueError, OverflowError, TypeError) as exc:
-        # The C loader constructs values without marks: `2024-02-30` fails here.
+    except (ValueError, OverflowError, TypeError, KeyError) as exc:
+        # The C loader constructs values without marks: `2024-02-30` or `!!bool maybe` fails here.
         return ParsedFile(path, text, None, [_bad_scalar(path, text, exc)])
     except RecursionError:
         return ParsedFile(path, text, None, [error(path, "yaml", "nesting is too deep").located(1, 1)])
@@ -130,8 +130,9 @@ def _anchor_findings(path: str, text: str) -> list[Finding]:
 def _bad_scalar(path: str, text: str, exc: Exception) -> Finding:
     """Find the scalar the C loader could not construct (a date like 2024-02-30).
 
-    Each timestamp is constructed again by the very code that failed, so a valid date
-    before the bad one is never blamed, and a bad time (`T25:00`) is found as well.
+    Each scalar is constructed again by the very code that failed, so a valid value
+    before the bad one is never blamed, and a bad time (`T25:00`) or a bad explicit tag
+    (`!!float abc`, `!!bool maybe`) is found as well.
     """
     from ruamel.yaml.constructor import SafeConstructor
 
@@ -139,14 +140,19 @@ def _bad_scalar(path: str, text: str, exc: Exception) -> Finding:
         root = compose(text)
     except Exception:  # noqa: BLE001 - best effort; the message below still says what failed
         root = None
-    constructor = SafeConstructor()
+    constructor = YAML(typ="safe", pure=True).constructor  # with its loader: int needs the YAML version
     for node in _walk_in_order(root):
-        if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
-            try:
-                constructor.construct_yaml_timestamp(node)
-            except (ValueError, OverflowError, TypeError):
-                mark = node.start_mark
+        build = SafeConstructor.yaml_constructors.get(node.tag) if isinstance(node, ScalarNode) else None
+        if build is None:
+            continue
+        try:
+            build(constructor, node)
+        except Exception:  # noqa: BLE001 - whatever made the load fail, this is the node
+            mark = node.start_mark
+            if node.tag.endswith(":timestamp"):
                 return error(path, "date", f"not a real date: {node.value!r}").located(mark.line + 1, mark.column + 1)
+            kind = node.tag.rsplit(":", 1)[-1]
+            return error(path, "yaml", f"{node.value!r} cannot be read as {kind}").located(mark.line + 1, mark.column + 1)
     return error(path, "yaml", f"a value cannot be read: {exc}").located(1, 1)
 
 
