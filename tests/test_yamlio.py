@@ -109,6 +109,23 @@ def test_a_syntax_error_is_located(raw, where):
     assert "\n" not in parsed.findings[0].message
 
 
+@pytest.mark.parametrize(
+    ("raw", "where", "code"),
+    [
+        (b"a: \x01\n", (1, 4), "0001"),
+        (b"a: b\x00\n", (1, 5), "0000"),
+        (b"a: 1\nb: \x1b[31m\n", (2, 4), "001B"),
+        ("a: \u00e9\u00e9\nb: \x02\n".encode(), (2, 4), "0002"),   # characters, not bytes, count
+        (b"\xef\xbb\xbfa: 1\nbb: \x07\n", (2, 5), "0007"),
+        (b'a: "\x7f"\n', (1, 5), "007F"),
+    ],
+)
+def test_a_control_character_is_located(raw, where, code):
+    parsed = parse("f.yaml", raw)
+    assert [(f.code, f.line, f.column) for f in parsed.findings] == [("yaml", *where)]
+    assert f"control character U+{code} is not allowed" in parsed.findings[0].message
+
+
 def test_duplicate_keys_are_refused_at_the_second_key():
     parsed = parse("f.yaml", b"id: x\nhistory:\n  - phase: registered\n    phase: closed\n")
     assert [(f.code, f.line, f.column) for f in parsed.findings] == [("yaml", 4, 5)]

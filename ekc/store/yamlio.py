@@ -68,7 +68,7 @@ def parse(path: str, raw: bytes) -> ParsedFile:
     except MarkedYAMLError as exc:
         return ParsedFile(path, text, None, [_yaml_error(path, exc)])
     except YAMLError as exc:
-        return ParsedFile(path, text, None, [error(path, "yaml", _one_line(str(exc))).located(1, 1)])
+        return ParsedFile(path, text, None, [_unmarked_error(path, text, exc)])
     except (ValueError, OverflowError, TypeError, KeyError) as exc:
         # The C loader constructs values without marks: `2024-02-30` or `!!bool maybe` fails here.
         return ParsedFile(path, text, None, [_bad_scalar(path, text, exc)])
@@ -78,6 +78,26 @@ def parse(path: str, raw: bytes) -> ParsedFile:
         kind = "a list" if isinstance(data, list) else "a single value"
         return ParsedFile(path, text, None, [error(path, "structure", f"the file must hold a mapping of keys, not {kind}").located(1, 1)])
     return ParsedFile(path, text, data, [])
+
+
+def _unmarked_error(path: str, text: str, exc: YAMLError) -> Finding:
+    """A YAML error without a mark; a control character still gets its line and column.
+
+    The reader stops at the first character YAML forbids anywhere, so the first place that
+    character occurs is the place (its `position` counts bytes in the C reader, characters
+    in the pure one).
+    """
+    from ruamel.yaml.reader import ReaderError
+
+    if isinstance(exc, ReaderError):
+        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        position = text.find(chr(character))
+        if position >= 0:
+            before = text[:position]
+            line = before.count("\n") + 1
+            column = position - (before.rfind("\n") + 1) + 1
+            return error(path, "yaml", f"control character U+{character:04X} is not allowed in YAML; remove it").located(line, column)
+    return error(path, "yaml", _one_line(str(exc))).located(1, 1)
 
 
 def _one_line(message: str) -> str:
