@@ -30,7 +30,14 @@ def validate_command(
     root = app.root
     report = validate(root, app.today)
     if history:
-        from ekc.history_check import check_history
+        try:
+            from ekc.history_check import check_history
+        except ModuleNotFoundError as exc:
+            if exc.name != "ekc.history_check":
+                raise
+            from ekc.errors import UsageProblem
+
+            raise UsageProblem("--history is not available in this version of ekc") from None
 
         report.findings.extend(check_history(root, history, report))
     if files:
