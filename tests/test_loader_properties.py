@@ -35,10 +35,14 @@ FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCh
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def assert_well_formed(findings, path: str | None = None) -> None:
+def assert_well_formed(findings, path: str | None = None, raw: bytes | None = None) -> None:
     for finding in findings:
         assert finding.path and (path is None or finding.path == path)
         assert finding.line >= 1 and finding.column >= 1, finding
+        if raw is not None:  # a position inside the file, or just past its end
+            text = raw.decode("utf-8", "replace")
+            breaks = sum(text.count(mark) for mark in ("\n", "\r", "\x85", "\u2028", "\u2029"))
+            assert finding.line <= breaks + 2, finding
         assert finding.severity in ("error", "warning")
         assert finding.code and finding.message
 
@@ -46,7 +50,7 @@ def assert_well_formed(findings, path: str | None = None) -> None:
 def judge_everywhere(raw: bytes) -> None:
     for kind, path in KINDS.items():
         verdict = judge(kind, path, raw)
-        assert_well_formed(verdict.findings, path)
+        assert_well_formed(verdict.findings, path, raw)
         assert verdict.model is not None or any(f.is_error for f in verdict.findings)
 
 
