@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from tests.rulecheck import (
-    CLOSED_ID, CLOSED_PATH, OPEN_ID, OPEN_PATH, TODAY, at, case_folder, edit, findings_of, the_one,
+    CLOSED_ID, CLOSED_PATH, OPEN_ID, OPEN_PATH, at, case_folder, edit, findings_of, the_one,
     valid_store, where,
 )
 from tests.storebuilder import closed_case, registered_case

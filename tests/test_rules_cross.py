@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.rulecheck import (
-    CLOSED_ID, CLOSED_PATH, CLOSED_PERSONAL, OPEN_ID, OPEN_PATH, at, case_folder, edit, findings_of, the_one,
+    CLOSED_ID, CLOSED_PATH, CLOSED_PERSONAL, OPEN_PATH, at, case_folder, findings_of, the_one,
     valid_store, where,
 )
-from tests.storebuilder import closed_case, coordinator, dump, registered_case
+from tests.storebuilder import closed_case, registered_case
 
 COORDINATORS = "coordinators.yaml"
 
