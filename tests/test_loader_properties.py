@@ -246,3 +246,27 @@ def test_the_command_survives_mutated_files_everywhere(rnd, steps):
         for line in result.stdout.splitlines()[:-1]:
             path, line_number, column = line.split(":")[:3]
             assert (root / path).exists() and int(line_number) >= 1 and int(column) >= 1
+
+
+@FAST
+@given(st.lists(st.sampled_from(["[", "{a: ", "- ", "{", "["]), max_size=40), st.integers(1, 6000), st.sampled_from(sorted(KINDS)))
+def test_deep_nesting_of_any_shape(openers, depth, kind):
+    """The C loader builds any depth; nothing after it may recurse into a traceback."""
+    opening = "".join(openers) * max(1, depth // max(1, len(openers)))
+    closing = "".join({"[": "]", "{a: ": "}", "{": "}", "- ": ""}[part] for part in reversed(openers)) * max(
+        1, depth // max(1, len(openers))
+    )
+    raw = f"note: {opening}x{closing}\n".encode()
+    verdict = judge(kind, KINDS[kind], raw)
+    assert_well_formed(verdict.findings, KINDS[kind], raw)
+    assert verdict.findings
+
+
+@FAST
+@given(st.dictionaries(FIELD_NAMES, DATA, min_size=1, max_size=6), st.lists(FIELD_NAMES | st.integers(-2, 6), max_size=6), st.booleans())
+def test_locate_any_loc_in_any_document(data, loc, at_key):
+    from ekc.store.yamlio import compose, locate
+
+    text = to_yaml(data).decode()
+    line, column = locate(compose(text), tuple(loc), at_key=at_key)
+    assert 1 <= line <= text.count("\n") + 1 and column >= 1
