@@ -310,3 +310,27 @@ def test_history_option_never_ends_in_a_traceback(tmp_path):
         assert result.exit_code == 2 and "--history is not available" in result.stderr
     else:
         assert result.exit_code in (0, 1, 2)
+
+
+def test_a_data_file_cannot_forge_finding_lines_or_terminal_escapes(tmp_path):
+    root = valid_store(tmp_path).write()
+    text = (root / OPEN_PATH).read_text() + '"evil\\e[31m\\nfake.yaml:1:1: error: x": 1\n'
+    (root / OPEN_PATH).write_text(text)
+    text_out = run(root).stdout
+    github_out = run(root, "--format", "github").stdout
+    for output in (text_out, github_out):
+        assert "\x1b" not in output
+        assert not any(line.startswith("fake.yaml") for line in output.splitlines())
+    assert "unknown key 'evil\\x1b[31m\\nfake.yaml:1:1: error: x'" in text_out
+    assert len(text_out.splitlines()) == 2  # the finding and the summary
+
+
+def test_names_with_control_characters_stay_on_one_line(tmp_path):
+    builder = valid_store(tmp_path)
+    builder.municipalities["municipalities"][0]["name"] = "Pur\nmerend"
+    builder.municipalities["municipalities"][0]["contracts"].append(
+        {"id": "PUR-X", "start": "2024-06-01", "end": "2024-06-30", "conferences": 1}
+    )
+    root = builder.write()
+    lines = run(root).stdout.splitlines()
+    assert len(lines) == 2 and lines[0].endswith("of Pur\\nmerend [overlap]")

@@ -5,21 +5,32 @@ from __future__ import annotations
 import json
 import os
 import sys
+import unicodedata
 
 from ekc.findings import Finding, Report
 
 
+def printable(value: str, keep: str = "") -> str:
+    """Control characters written out (`\\n`, `\\x1b`): a key or name in a data file can hold
+    them (YAML's "\\n" escapes), and printed raw they would forge a second finding line or
+    send escape sequences to the terminal."""
+    return "".join(
+        ch if ch in keep or not (unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029") else ch.encode("unicode_escape").decode("ascii")
+        for ch in value
+    )
+
+
 def location(finding: Finding) -> str:
-    return f"{finding.path}:{finding.line}:{finding.column}"
+    return f"{printable(finding.path)}:{finding.line}:{finding.column}"
 
 
 def text_line(finding: Finding) -> str:
-    """`path:line:column: error|warning: message [code]`: editors and CI jump there."""
-    return f"{location(finding)}: {finding.severity}: {finding.message} [{finding.code}]"
+    """`path:line:column: error|warning: message [code]`, one a line: editors and CI jump there."""
+    return f"{location(finding)}: {finding.severity}: {printable(finding.message)} [{finding.code}]"
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(value, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(value: str) -> str:
