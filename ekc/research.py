@@ -308,7 +308,7 @@ _REQUESTS = [
     ),
     Figure(
         "variant", "requests", "Variant", "variant", "cases",
-        "The year's cases by `variant`.",
+        "The year's cases by `variant`: family, individual, restorative, group or neighbourhood.",
         lambda y: breakdown(y.cases, _attr("variant"), get_args(Variant)),
     ),
     Figure(
@@ -337,7 +337,7 @@ _COURSE = [
     ),
     Figure(
         "outcome", "course", "Outcome", "resultaat", "cases",
-        "The year's cases by `outcome`.",
+        "The year's cases by `outcome`: own plan without a meeting, declined, stopped, plan made at a meeting, no plan.",
         lambda y: breakdown(y.cases, _attr("outcome"), get_args(Outcome)),
     ),
     Figure(
