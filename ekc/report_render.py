@@ -242,7 +242,7 @@ def markdown(report: Report) -> str:
         lines += ["", f"## {title} ({dutch})", ""]
         scalars = [(f, r) for f, r in figures if not isinstance(r, Breakdown)]
         if scalars:
-            lines += ["| figure | value | of | left out |", "|---|---:|---|---|"]
+            lines += ["| figure | value | based on | left out |", "|---|---:|---|---|"]
             for figure, result in scalars:
                 lines.append(
                     f"| {_md(figure.title)} (*{_md(figure.dutch)}*) | {value_text(figure, result)} | "
@@ -264,7 +264,7 @@ def _markdown_breakdown(figure: Figure, result: Breakdown) -> list[str]:
         head += f"; left out: {left_out_text(figure, result)}"
     if not result.exclusive:
         head += "; one may count in several rows"
-    lines = [head, "", f"| {figure.unit[:-1] if figure.unit.endswith('s') else figure.unit} | number | share |", "|---|---:|---:|"]
+    lines = [head, "", f"| | {figure.unit} | share |", "|---|---:|---:|"]
     for code, n in result.counts:
         mask = masks.get(code)
         number, pct = (mask, "–" if mask == HIDDEN else COMPLEMENT) if mask else (str(n), percent(result.share(code)))
