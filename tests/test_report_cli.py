@@ -178,13 +178,34 @@ def test_an_unreadable_case_file_refuses_rather_than_miscount(data):
     result = run(data, "report", "--year", "2024", "--json")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.startswith("ekc: 1 file the figures need cannot be read (first: cases/2024/EKC-2024-CCCC3/case.yaml:")
+    assert result.stderr.startswith("ekc: 1 file the figures need has errors (first: cases/2024/EKC-2024-CCCC3/case.yaml:")
     assert "Traceback" not in result.stderr
 
     skipped = run(data, "report", "--year", "2024", "--json", "--skip-invalid")
     assert skipped.exit_code == 0
-    assert "left out 1 unreadable file(s), starting with cases/2024/EKC-2024-CCCC3/case.yaml" in skipped.stderr
+    assert "left out 1 file(s) with errors, starting with cases/2024/EKC-2024-CCCC3/case.yaml" in skipped.stderr
     assert json.loads(skipped.stdout)["closed_cases"]["value"] == 8
+
+
+def test_a_case_that_breaks_a_rule_is_left_out_too(data):
+    """It reads into a model, but its numbers cannot be trusted: an outcome without a plan
+    next to a meeting that made one."""
+    wrong = case_folder(data, "EKC-2024-AAAA1") / "case.yaml"
+    wrong.write_text(wrong.read_text().replace("outcome: plan", "outcome: declined"))
+    refused = run(data, "report", "--year", "2024")
+    assert refused.exit_code == 1
+    assert "cases/2024/EKC-2024-AAAA1/case.yaml:" in refused.stderr and "outcome declined" in refused.stderr
+    skipped = run(data, "report", "--year", "2024", "--json", "--skip-invalid")
+    doc = json.loads(skipped.stdout)
+    assert doc["closed_cases"]["value"] == 8
+    assert doc["meetings"]["value"] == 5
+
+
+def test_errors_in_municipalities_refuse(data):
+    (data / "municipalities.yaml").write_text((data / "municipalities.yaml").read_text().replace("province: Zuid-Holland", "province: Atlantis"))
+    result = run(data, "report", "--year", "2024", "--json")
+    assert result.exit_code == 1
+    assert "municipalities.yaml:" in result.stderr
 
 
 def test_a_broken_case_registered_after_the_year_does_not_matter(data):

@@ -21,7 +21,7 @@ def report_command(
     year: int = typer.Option(..., "--year", min=1900, max=9999, metavar="YYYY", help="The year the cases were closed in."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object, one key per figure (see ekc/report_render.py)."),
     output_format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="text: tables for the terminal; markdown: for the annual report; html: one self-contained page with charts."),
-    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Compute even though some case files cannot be read; they are left out and counted on stderr."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Compute even though some case files have errors: those cases are left out, and counted on stderr."),
 ) -> None:
     """The yearly research figures (onderzoeksgegevens) of the cases closed in YEAR.
 
@@ -37,20 +37,22 @@ def report_command(
 
     app = app_context(ctx)
     loaded = load(app.root)
-    unreadable = _unreadable(loaded.findings, year)
-    if unreadable and not skip_invalid:
+    invalid = _invalid(loaded.findings, year)
+    if invalid and not skip_invalid:
         from ekc.errors import Refused
 
-        first = unreadable[0]
+        first = invalid[0]
         raise Refused(
-            f"{len(unreadable)} file{'s' * (len(unreadable) != 1)} the figures need cannot be read "
-            f"(first: {first.path}:{first.line}:{first.column}: {first.message}); the figures would silently "
-            "leave them out. Fix them (see `ekc validate`) or pass --skip-invalid"
+            f"{len(invalid)} file{'s' * (len(invalid) != 1)} the figures need {'have' if len(invalid) != 1 else 'has'} errors "
+            f"(first: {first.path}:{first.line}:{first.column}: {first.message}); figures over them could be wrong. "
+            "Fix them (see `ekc validate`) or pass --skip-invalid to leave them out"
         )
-    if unreadable:
-        typer.echo(f"ekc: warning: left out {len(unreadable)} unreadable file(s), starting with {unreadable[0].path}", err=True)
+    if invalid:
+        typer.echo(f"ekc: warning: left out {len(invalid)} file(s) with errors, starting with {invalid[0].path}", err=True)
     store = loaded.store
-    report = research.compute((case_file.case for case_file in store.cases.values()), store.municipalities, year)
+    left_out = {finding.path for finding in invalid}
+    cases = (case_file.case for case_file in store.cases.values() if case_file.path not in left_out)
+    report = research.compute(cases, store.municipalities, year)
     if not report["closed_cases"].value:
         typer.echo(f"ekc: no cases were closed in {year}", err=True)
     if as_json:
@@ -65,7 +67,7 @@ def report_command(
         _print_tables(report)
 
 
-def _unreadable(findings, year: int) -> list:
+def _invalid(findings, year: int) -> list:
     """Errors in the files the figures stand on, one per file: municipalities.yaml and every
     case.yaml registered up to `year` (a case closed in a year was registered in it or before;
     the folder says the registration year). personal.yaml is never among them."""
@@ -78,7 +80,7 @@ def _unreadable(findings, year: int) -> list:
             len(parts) == 4 and parts[0] == "cases" and parts[3] == "case.yaml" and (not parts[1].isdigit() or int(parts[1]) <= year)
         ):
             seen[finding.path] = finding
-    return list(seen.values())
+    return sorted(seen.values(), key=lambda f: f.sort_key())
 
 
 def _print_tables(report) -> None:
