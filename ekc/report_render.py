@@ -251,10 +251,18 @@ def markdown(report: Report) -> str:
         for figure, result in figures:
             if isinstance(result, Breakdown):
                 lines += ["", *_markdown_breakdown(figure, result)]
-    lines += ["", "## Definitions", ""]
-    for figure, _ in report.figures:
-        lines.append(f"- **{_md(figure.title)}** (`{figure.key}`, {figure.unit}): {figure.definition}")
-    return "\n".join(lines) + "\n"
+    lines += ["", "## Definitions", "", definitions_markdown(figure for figure, _ in report.figures)]
+    return "\n".join(lines)
+
+
+def definitions_markdown(figures=None) -> str:
+    """One line a figure: its title, JSON key, unit and definition (docs/report.md holds this too)."""
+    from ekc.research import FIGURES
+
+    return "".join(
+        f"- **{_md(figure.title)}** (`{figure.key}`, {figure.unit}): {figure.definition}\n"
+        for figure in (FIGURES if figures is None else figures)
+    )
 
 
 def _markdown_breakdown(figure: Figure, result: Breakdown) -> list[str]:

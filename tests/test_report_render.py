@@ -135,3 +135,11 @@ def test_every_figure_has_labels_for_its_categories():
         if isinstance(result, Breakdown) and fig.key != "province":
             for code, _ in result.counts:
                 assert code in report_render.FIGURE_LABELS.get(fig.key, {}) or code in report_render.LABELS, (fig.key, code)
+
+
+def test_the_docs_list_every_figure_as_the_code_defines_it():
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "report.md"
+    text = docs.read_text(encoding="utf-8")
+    assert text.endswith("## The figures\n\n" + report_render.definitions_markdown())
