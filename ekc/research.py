@@ -442,10 +442,10 @@ _PLANS = [
     )
 ]
 
-_GROUPS = (
-    ("minors", "children and young people", "kinderen/jongeren"),
-    ("adults", "adults (main persons, family, network)", "volwassenen"),
-    ("professionals", "professionals", "professionals"),
+_GROUPS = (  # key in satisfaction, short name for titles, who they are, Dutch
+    ("minors", "children", "children and young people", "kinderen/jongeren"),
+    ("adults", "adults", "adults (main persons, family and network)", "volwassenen"),
+    ("professionals", "professionals", "professionals", "professionals"),
 )
 _ITEMS = {
     "minors": ("meeting", "plan", "coordinator"),
@@ -462,25 +462,25 @@ _ITEM_NAMES = {
 _SATISFACTION = [
     *(
         Figure(
-            f"forms_returned_{group}", "satisfaction", f"Forms returned: {who}", f"respons {dutch}", "forms",
+            f"forms_returned_{group}", "satisfaction", f"Forms returned: {short}", f"respons {dutch}", "forms",
             f"Returned forms of {who} (the entries of `satisfaction.{group}`) of the forms handed out "
             f"(`satisfaction.forms_out.{group}`), summed over the year's cases with a meeting or a satisfaction "
             "section. A case is incomplete when the forms handed out are not recorded or fewer than those returned.",
             (lambda group: lambda y: forms_returned(y, group))(group),
             incomplete_unit="cases",
         )
-        for group, who, dutch in _GROUPS
+        for group, short, who, dutch in _GROUPS
     ),
     *(
         Figure(
-            f"grade_{group}_{item}", "satisfaction", f"Grade from {who} for {_ITEM_NAMES[item][0]}",
+            f"grade_{group}_{item}", "satisfaction", f"Grade from {short} for {_ITEM_NAMES[item][0]}",
             f"rapportcijfer {dutch}: {_ITEM_NAMES[item][1]}", "grades",
             f"The mean grade (1-10) for `{item}` on the returned forms of {who} (`satisfaction.{group}`) of the "
             f"year's cases; a form without that grade is incomplete.",
             (lambda group, item: lambda y: mean([getattr(f, item) for f in forms(y, group)]))(group, item),
             incomplete_unit="forms",
         )
-        for group, who, dutch in _GROUPS
+        for group, short, who, dutch in _GROUPS
         for item in _ITEMS[group]
     ),
     Figure(

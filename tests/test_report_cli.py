@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
+from ekc.store.loader import load
 from tests import report_store
 from tests.storebuilder import case_folder, dump
 
@@ -140,7 +141,7 @@ def test_markdown_hides_breakdown_cells_under_five(data):
 def test_markdown_scalars_and_definitions(data):
     text = run(data, "report", "--year", "2024", "--format", "markdown").stdout
     assert "| Meetings that ended with a plan (*bijeenkomsten met een plan*) | 83% | 5 of 6 meetings |  |" in text
-    assert "| Grade from adults (main persons, family, network) for the referrer (*rapportcijfer volwassenen: aanmelder*) | 6.5 | n = 4 grades | 1 form |" in text
+    assert "| Grade from adults for the referrer (*rapportcijfer volwassenen: aanmelder*) | 6.5 | n = 4 grades | 1 form |" in text
     assert "| Shortest preparation time (days) (*kortste voorbereidingstijd (dagen)*) | 2 days | over 5 cases |  |" in text
     assert "## Definitions" in text
     assert "- **Own plan without a meeting, after activation** (`own_plan_after_activation`, cases):" in text
@@ -228,15 +229,16 @@ def test_personal_files_never_count(data):
 
 
 def simulate_purge(root: Path, today: str) -> list[Path]:
-    """What `ekc purge` leaves in the tree: every personal.yaml of a closed case gone, and
-    the purge logged. (Here every personal.yaml goes, the open case's too: the figures must
-    not depend on any of them.)"""
+    """What `ekc purge` leaves in the tree: the personal.yaml of closed cases gone, and the
+    purge logged. Here the open case's file goes too (unlogged): the figures must not
+    depend on any personal.yaml."""
+    closed_on = {c["id"]: c["history"][-1]["date"] for c in report_store.CASES}
     removed = sorted(root.glob("cases/*/*/personal.yaml"))
     purges = []
     for path in removed:
         case_id = path.parent.name
-        closed = next((c["history"][-1]["date"] for c in report_store.CASES if c["id"] == case_id), "2024-12-31")
-        purges.append({"case": case_id, "closed": closed, "purged": today, "paths": [path.relative_to(root).as_posix()]})
+        if case_id in closed_on:
+            purges.append({"case": case_id, "closed": closed_on[case_id], "purged": today, "paths": [path.relative_to(root).as_posix()]})
         path.unlink()
     (root / "purge-log.yaml").write_text(dump({"purges": purges}))
     return removed
@@ -248,6 +250,9 @@ def test_figures_survive_a_purge(data, output):
     assert before.exit_code == 0, before.stderr
     removed = simulate_purge(data, "2025-06-01")
     assert len(removed) == 12 and not list(data.glob("cases/*/*/personal.yaml"))
+    purge_log = load(data, use_cache=False)
+    assert len(purge_log.store.purge_log.purges) == 11
+    assert not [f for f in purge_log.findings if f.path == "purge-log.yaml"]
     after = run(data, "report", "--year", "2024", *output)
     assert after.exit_code == 0, after.stderr
     assert after.stdout == before.stdout
