@@ -133,7 +133,8 @@ def share(units: Sequence, counted: Callable[[Any], bool], known: Callable[[Any]
 
 
 def breakdown(units: Sequence, category: Callable[[Any], str | None], categories: Sequence[str]) -> Breakdown:
-    """Each unit in the category `category` gives it; None means unknown: incomplete."""
+    """Each unit counts under the category `category(unit)` names; None (not recorded)
+    makes the unit incomplete instead."""
     counts = dict.fromkeys(categories, 0)
     incomplete = 0
     for unit in units:

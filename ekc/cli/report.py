@@ -19,11 +19,11 @@ class ReportFormat(str, Enum):
 def report_command(
     ctx: typer.Context,
     year: int = typer.Option(..., "--year", min=1900, max=9999, metavar="YYYY", help="The year the cases were closed in."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object, one key per figure (see ekc/report_render.py)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object: \"year\" and one key per figure (docs/report.md)."),
     output_format: ReportFormat = typer.Option(ReportFormat.text, "--format", help="text: tables for the terminal; markdown: for the annual report; html: one self-contained page with charts."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Compute even though some case files have errors: those cases are left out, and counted on stderr."),
 ) -> None:
-    """The yearly research figures (onderzoeksgegevens) of the cases closed in YEAR.
+    """The yearly research figures (onderzoeksgegevens) of the cases closed in --year.
 
     Only case.yaml files and municipalities.yaml are used: no personal data, so the figures
     are the same before and after a purge. Markdown and HTML hide breakdown cells under 5.
