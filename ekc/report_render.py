@@ -313,8 +313,10 @@ def _e(text: object) -> str:
 
 
 def _bar(fraction: Fraction | None, masked: bool = False) -> str:
-    if masked or fraction is None:
-        return '<div class="bar masked" role="img" aria-label="hidden"></div>'
+    if masked:
+        return '<div class="bar masked" role="img" aria-label="hidden: fewer than 5"></div>'
+    if fraction is None:
+        return '<div class="bar empty" role="img" aria-label="no data"></div>'
     width = _round(min(max(fraction, Fraction(0)), Fraction(1)) * 100, 2)
     return (
         f'<div class="bar" role="img" aria-label="{_round(fraction * 100, 0)}%">'

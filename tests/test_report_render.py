@@ -145,3 +145,11 @@ def test_the_docs_list_every_figure_as_the_code_defines_it():
     head, _, listed = text.partition("## The figures\n\n")
     # After changing a definition: replace the list with `ekc.report_render.definitions_markdown()`.
     assert listed == report_render.definitions_markdown()
+
+
+def test_html_of_an_empty_year_draws_empty_bars_not_hidden_ones():
+    page = report_render.html(research.compute([], {}, 2031))
+    assert 'class="bar empty"' in page and 'class="fill"' not in page
+    assert page.count('class="bar masked"') == sum(
+        len(masked_cells(r)) for _, r in research.compute([], {}, 2031).figures if isinstance(r, Breakdown)
+    )
