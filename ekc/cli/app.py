@@ -10,6 +10,8 @@ from typer.core import TyperGroup
 
 from ekc.cli.context import AppContext
 from ekc.cli.hook import hook_app
+from ekc.cli.init import init_command
+from ekc.cli.schema import schema_command
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -64,6 +66,8 @@ def main_options(
 
 app.command("validate")(validate_command)
 app.add_typer(hook_app, name="hook")
+app.command("schema")(schema_command)
+app.command("init")(init_command)
 
 
 def main() -> None:
