@@ -58,7 +58,7 @@ exec "{python}" -m ekc hook pre-receive
 
 @hook_app.command("install")
 def install_command(
-    repository: Path = typer.Argument(..., help="The server's repository (bare, or its .git folder).", file_okay=False),
+    repository: Path = typer.Argument(..., metavar="REPOSITORY", help="The server's repository (bare, or its .git folder).", file_okay=False),
     force: bool = typer.Option(False, "--force", help="Replace a pre-receive hook that is already there."),
 ) -> None:
     """Write hooks/pre-receive into a server repository, calling this ekc's Python."""

@@ -11,7 +11,7 @@ from ekc.cli.context import app_context
 
 def init_command(
     ctx: typer.Context,
-    directory: Path = typer.Argument(..., help="A new or empty folder for the data repository.", file_okay=False),
+    directory: Path = typer.Argument(..., metavar="DIR", help="A new or empty folder for the data repository.", file_okay=False),
     sample: bool = typer.Option(False, "--sample", help="Fill it with fictional cases and about twenty months of dated commits, to try ekc on."),
     install: str | None = typer.Option(None, "--install", metavar="REQUIREMENT", help="How CI installs ekc (a pip requirement or URL); default: this version of ekc."),
     hooks_repo: str | None = typer.Option(None, "--hooks-repo", metavar="URL", help="Use ekc's pre-commit hook from this git URL (pre-commit installs ekc itself); default: the ekc installed on each computer."),
