@@ -53,8 +53,9 @@ def purged_paths_at(cwd: Path | str, commit: str, prefix: str = "") -> dict[str,
     return purged_paths_in(blob[1] if blob else None)
 
 
-def commits_in(cwd: Path | str, rev_range: str) -> tuple[str, list[str]]:
-    """The tip B and the commits of `A..B` (newest first), or one revision alone.
+def commits_in(cwd: Path | str, rev_range: str) -> tuple[list[str], list[str]]:
+    """The commits at the ends of the range (B, and A when it is one) and the commits of
+    `A..B` (newest first), or one revision alone.
 
     An all-zero A (a new branch: nothing to compare with) means every commit reachable
     from B.
@@ -69,10 +70,11 @@ def commits_in(cwd: Path | str, rev_range: str) -> tuple[str, list[str]]:
         before, after = None, rev_range
     tip = _commit(cwd, after, rev_range)
     if before is None:
-        return tip, [tip]
+        return [tip], [tip]
     if gitrepo.is_zero(before):
-        return tip, gitrepo.rev_list(cwd, tip)
-    return tip, gitrepo.rev_list(cwd, tip, f"^{_commit(cwd, before, rev_range)}")
+        return [tip], gitrepo.rev_list(cwd, tip)
+    base = _commit(cwd, before, rev_range)
+    return [tip, base], gitrepo.rev_list(cwd, tip, f"^{base}")
 
 
 def _commit(cwd: Path | str, rev: str, rev_range: str) -> str:
@@ -131,18 +133,23 @@ def _personal_in_cases(cwd, commits, prefix) -> list[Finding]:
 
 
 def check_history(root: Path, rev_range: str) -> list[Finding]:
-    """`ekc validate --history`: the range's commits, against the purge log of the working
-    tree and of the range's tip together (either may be the newer one)."""
+    """`ekc validate --history`: the range's commits, against the purge logs of the working
+    tree and of both ends of the range together (any of them may be the newest: after a
+    forced push from a stale clone, only A still knows the purge)."""
     top = gitrepo.work_tree_root(root)
     if top is None:
         raise UsageProblem(f"--history needs a git repository, and {root} is not inside one")
     relative = Path(root).resolve().relative_to(top).as_posix()
     prefix = "" if relative == "." else relative + "/"
-    tip, commits = commits_in(root, rev_range)
-    working = root / PURGE_LOG
-    purged = purged_paths_in(working.read_bytes() if working.is_file() else None)
-    for path, day in purged_paths_at(root, tip, prefix).items():
-        purged.setdefault(path, day)
-    findings = check_commits(root, commits, purged, prefix)
+    try:
+        ends, commits = commits_in(root, rev_range)
+        working = root / PURGE_LOG
+        purged = purged_paths_in(working.read_bytes() if working.is_file() else None)
+        for end in ends:
+            for path, day in purged_paths_at(root, end, prefix).items():
+                purged.setdefault(path, day)
+        findings = check_commits(root, commits, purged, prefix)
+    except gitrepo.GitFailed as exc:
+        raise UsageProblem(f"--history {rev_range}: git failed: {exc}") from None
     findings.sort(key=lambda f: f.sort_key())
     return findings

@@ -73,6 +73,18 @@ def test_the_purge_log_of_the_tip_counts_even_when_the_working_tree_lacks_it(rep
     assert tip[:10] in findings[0].message
 
 
+def test_after_a_forced_push_from_a_stale_clone_only_the_old_tip_knows_the_purge(repo):
+    stale = out(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "--orphan", "rewritten")
+    purged_tip = purge_by_hand(repo)
+    # the stale clone's history is force-pushed over the purged one and checked out
+    git(repo, "checkout", "-q", "-f", "main")
+    git(repo, "reset", "-q", "--hard", stale)
+    assert not (repo / "purge-log.yaml").exists()
+    findings = check_history(repo, f"{purged_tip}..{stale}")
+    assert [(f.path, f.code) for f in findings] == [(PERSONAL, "purged-back")]
+
+
 def test_all_zero_before_checks_every_commit_of_the_tip(repo):
     first = out(repo, "rev-parse", "HEAD")
     purge_by_hand(repo)
