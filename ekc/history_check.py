@@ -91,17 +91,19 @@ def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], p
 
 
 def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
-    pairs = [(commit, prefix + path) for commit in commits for path in sorted(purged)]
-    present = gitrepo.existing_paths(cwd, pairs)
+    """One finding a purged path: at the oldest commit in the range that holds it (the
+    one that brought it in), with how many others hold it too."""
+    holders = gitrepo.held_paths(cwd, commits, [prefix + path for path in sorted(purged)])
     found = []
-    for commit, tree_path in pairs:
-        if (commit, tree_path) in present:
-            path = tree_path[len(prefix):]
-            found.append(error(
-                path, "purged-back",
-                f"commit {commit[:10]} holds {path}, which was purged on {purged[path]} (purge-log.yaml): "
-                "this history comes from a clone made before the purge; make a fresh clone and redo the work there",
-            ).located(1, 1))
+    for tree_path, holding in holders.items():
+        path = tree_path[len(prefix):]
+        oldest = holding[-1]  # commits come newest first
+        others = f" (and {len(holding) - 1} later commit{'s' * (len(holding) > 2)} in the range)" if len(holding) > 1 else ""
+        found.append(error(
+            path, "purged-back",
+            f"commit {oldest[:10]}{others} holds {path}, which was purged on {purged[path]} (purge-log.yaml): "
+            "this history comes from a clone made before the purge; make a fresh clone and redo the work there",
+        ).located(1, 1))
     return found
 
 

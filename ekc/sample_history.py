@@ -239,7 +239,7 @@ def _case_events(spec, case_id, registered, folder, personal, rng):
                 case["stop_reason"] = spec["stop_reason"]
             if case.get("meetings"):
                 case["meetings"] = case.pop("meetings")  # outcome before meetings, as in DATA-FORMAT.md
-                case["satisfaction"] = _satisfaction(rng)
+                case["satisfaction"] = _satisfaction(rng, spec["minors"])
         yield day, f"{case_id}: {phase}", {f"{folder}/case.yaml": _copy(case)}
 
 
@@ -265,9 +265,9 @@ def _meeting(rng: random.Random, day: date, follow_up: bool, made: bool) -> dict
     }
 
 
-def _satisfaction(rng: random.Random) -> dict[str, Any]:
+def _satisfaction(rng: random.Random, minors: bool) -> dict[str, Any]:
     return {
-        "forms_out": {"minors": 1, "adults": 6, "professionals": 2},
+        "forms_out": {"minors": 1 if minors else 0, "adults": 6, "professionals": 2},
         "adults": [{"role": "main", "meeting": rng.randint(6, 10), "plan": rng.randint(6, 10), "coordinator": rng.randint(7, 10)}],
         "professionals": [{"meeting": rng.randint(6, 9), "plan": rng.randint(6, 9), "coordinator": rng.randint(7, 9), "good_decision": "fully"}],
         "coordinator": {"professionals": rng.randint(7, 9), "regional_manager": rng.randint(7, 10)},

@@ -85,6 +85,19 @@ def test_after_a_forced_push_from_a_stale_clone_only_the_old_tip_knows_the_purge
     assert [(f.path, f.code) for f in findings] == [(PERSONAL, "purged-back")]
 
 
+def test_a_purged_path_held_by_many_commits_is_reported_once_at_the_oldest(repo):
+    first = out(repo, "rev-parse", "HEAD")
+    (repo / "municipalities.yaml").write_text((repo / "municipalities.yaml").read_text() + "\n")
+    second = commit_all(repo, "two")
+    git(repo, "checkout", "-q", "--orphan", "rewritten")
+    purge_by_hand(repo)
+    findings = check_history(repo, second)
+    assert len(findings) == 1 and findings[0].message.startswith(f"commit {second[:10]} holds")
+    findings = check_history(repo, f"{'0' * 40}..{second}")
+    assert len(findings) == 1
+    assert findings[0].message.startswith(f"commit {first[:10]} (and 1 later commit in the range) holds {PERSONAL}")
+
+
 def test_all_zero_before_checks_every_commit_of_the_tip(repo):
     first = out(repo, "rev-parse", "HEAD")
     purge_by_hand(repo)
@@ -171,3 +184,43 @@ def test_purged_paths_is_lenient():
     assert purged_paths({"purges": [{"paths": ["a", 3, ""]}, "junk", {"paths": "b"}]}) == {"a": "an earlier day"}
     assert purged_paths(["x"]) == {}
     assert purged_paths({"purges": [{"purged": "2024-10-01", "paths": ["a"], "extra": 1}]}) == {"a": "2024-10-01"}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_held_paths_agrees_with_asking_every_commit(tmp_path, seed):
+    """Random histories with merges and several roots, and random ranges: the diff-based
+    answer equals a direct look into every commit's tree."""
+    import random
+
+    from ekc.store import gitrepo
+
+    rng = random.Random(seed)
+    root = init_repo(tmp_path / "dag")
+    paths = ["a/personal.yaml", "a/case.yaml", "b/personal.yaml", "c/d/personal.yaml"]
+    commits: list[str] = []
+    for n in range(40):
+        for path in paths:
+            target = root / path
+            if rng.random() < 0.5:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(f"{rng.randint(0, 3)}\n")
+            elif target.exists():
+                target.unlink()
+        git(root, "add", "-A")
+        tree = out(root, "write-tree")
+        parents = rng.sample(commits, k=min(len(commits), rng.choice([0, 1, 1, 1, 2, 2]))) if commits else []
+        if n and not parents and rng.random() < 0.7:
+            parents = [commits[-1]]
+        args = [arg for parent in parents for arg in ("-p", parent)]
+        commits.append(out(root, "commit-tree", tree, *args, "-m", f"c{n}"))
+    asked = ["a/personal.yaml", "b/personal.yaml", "c/d/personal.yaml", "never/there.yaml"]
+    for _ in range(8):
+        tip, base = rng.sample(commits, 2)
+        in_range = gitrepo.rev_list(root, tip, f"^{base}") if rng.random() < 0.7 else gitrepo.rev_list(root, tip)
+        expected = {}
+        present = gitrepo.existing_paths(root, [(c, p) for c in in_range for p in asked])
+        for path in asked:
+            holders = [c for c in in_range if (c, path) in present]
+            if holders:
+                expected[path] = holders
+        assert gitrepo.held_paths(root, in_range, asked) == expected

@@ -158,3 +158,15 @@ def test_install_refuses_to_overwrite_and_rejects_a_non_repository(server, tmp_p
     plain.mkdir()
     result = CliRunner().invoke(app, ["hook", "install", str(plain)])
     assert result.exit_code == 2 and "not a git repository" in result.stderr
+
+
+def test_install_beside_a_dispatcher_as_gitea_has(tmp_path):
+    bare = tmp_path / "gitea.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    (bare / "hooks" / "pre-receive.d").mkdir()
+    dispatcher = bare / "hooks" / "pre-receive"
+    dispatcher.write_text("#!/bin/sh\n# gitea's own\n")
+    result = CliRunner().invoke(app, ["hook", "install", str(bare)])
+    assert result.exit_code == 0
+    assert dispatcher.read_text() == "#!/bin/sh\n# gitea's own\n"
+    assert "-m ekc hook pre-receive" in (bare / "hooks" / "pre-receive.d" / "ekc").read_text()

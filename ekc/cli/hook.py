@@ -70,6 +70,10 @@ def install_command(
     except (gitrepo.GitFailed, OSError):
         raise UsageProblem(f"{repository} is not a git repository") from None
     hook = git_dir / "hooks" / "pre-receive"
+    if (git_dir / "hooks" / "pre-receive.d").is_dir():
+        # Gitea and Forgejo keep their own hooks/pre-receive, which runs every script in
+        # hooks/pre-receive.d/: add ours there instead of replacing theirs.
+        hook = git_dir / "hooks" / "pre-receive.d" / "ekc"
     if hook.exists() and not force:
         raise Refused(f"{hook} already exists; pass --force to replace it")
     hook.parent.mkdir(parents=True, exist_ok=True)

@@ -87,6 +87,76 @@ def existing_paths(cwd: Path | str, pairs: list[tuple[str, str]]) -> set[tuple[s
     return {pair for pair, line in zip(pairs, out) if not line.endswith(" missing")}
 
 
+def first_parents(cwd: Path | str, commits: list[str]) -> dict[str, str | None]:
+    """Each commit's first parent (None for a root commit)."""
+    if not commits:
+        return {}
+    out = git(cwd, "log", "--no-walk=unsorted", "--stdin", "--format=%H %P", stdin="".join(f"{c}\n" for c in commits).encode())
+    parents: dict[str, str | None] = {}
+    for line in out.decode().splitlines():
+        ids = line.split()
+        if ids:
+            parents[ids[0]] = ids[1] if len(ids) > 1 else None
+    return parents
+
+
+def held_paths(cwd: Path | str, commits: list[str], paths: list[str]) -> dict[str, list[str]]:
+    """path -> the commits (of `commits`, in their order) whose tree holds it.
+
+    Asking every commit about every path costs a tree walk each; instead one diff of each
+    commit against its first parent, limited to `paths`, says where a path appears or
+    goes, and a commit that does not touch it holds it exactly when its first parent does.
+    Only first parents outside `commits` are looked up directly.
+    """
+    if not commits or not paths:
+        return {}
+    parents = first_parents(cwd, commits)
+    request = "".join(f"{c} {parents[c]}\n" if parents.get(c) else f"{c}\n" for c in commits)
+    # paths are from the top of the tree, taken literally, whatever folder cwd is
+    pathspecs = [f":(top,literal){path}" for path in paths]
+    out = git(cwd, "diff-tree", "--stdin", "-r", "--root", "--no-renames", "--name-status", "--", *pathspecs, stdin=request.encode())
+    wanted = set(commits)
+    changes: dict[str, dict[str, bool]] = {}
+    current = None
+    for line in out.decode("utf-8", "replace").splitlines():
+        if "\t" in line and current is not None:
+            status, path = line.split("\t", 1)
+            changes.setdefault(current, {})[path] = not status.startswith("D")
+        elif line.split(" ", 1)[0] in wanted:
+            current = line.split(" ", 1)[0]
+    outside = sorted({p for c in commits if (p := parents.get(c)) and p not in wanted})
+    at_boundary = existing_paths(cwd, [(p, path) for p in outside for path in paths])
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        held: dict[str, bool] = {}
+        for commit in commits:
+            chain, cursor = [], commit
+            while True:
+                if cursor in held:
+                    value = held[cursor]
+                    break
+                if cursor not in wanted:
+                    value = (cursor, path) in at_boundary
+                    break
+                change = changes.get(cursor, {}).get(path)
+                if change is not None:
+                    value = change
+                    break
+                chain.append(cursor)
+                cursor = parents.get(cursor)
+                if cursor is None:
+                    value = False
+                    break
+            if cursor in wanted and cursor not in held:
+                held[cursor] = value
+            for visited in chain:
+                held[visited] = value
+        holders = [c for c in commits if held.get(c)]
+        if holders:
+            found[path] = holders
+    return found
+
+
 def read_blobs(cwd: Path | str, specs: list[str]) -> dict[str, tuple[str, bytes] | None]:
     """`rev:path` -> (blob id, bytes), or None when there is no such file."""
     if not specs:
