@@ -224,3 +224,11 @@ def test_held_paths_agrees_with_asking_every_commit(tmp_path, seed):
             if holders:
                 expected[path] = holders
         assert gitrepo.held_paths(root, in_range, asked) == expected
+
+
+def test_history_findings_as_github_annotations(repo):
+    stale = out(repo, "rev-parse", "HEAD")
+    purge_by_hand(repo)
+    result = run(repo, "--history", stale, "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"::error file={PERSONAL},line=1,col=1,title=ekc purged-back::commit {stale[:10]} holds")
