@@ -39,7 +39,7 @@ def validate_command(
 
             raise UsageProblem("--history is not available in this version of ekc") from None
 
-        report.findings.extend(check_history(root, history, report))
+        report.findings.extend(check_history(root, history))
     if files:
         report = _only(report, root, files)
     if output_format is OutputFormat.json:
