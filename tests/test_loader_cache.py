@@ -20,8 +20,8 @@ def broken_store(tmp_path):
     return root
 
 
-def cache_location(root):
-    return verdict_cache.cache_file(root)
+def cache_location(root, name: str = "verdicts.pickle"):
+    return verdict_cache.cache_dir(root) / name
 
 
 def test_a_warm_run_serves_every_verdict_from_the_cache(tmp_path):
@@ -93,18 +93,20 @@ def test_a_moved_file_is_judged_again(tmp_path):
         b"",
         b"not a pickle at all",
         pickle.dumps(["a", "list"]),
-        pickle.dumps({"fingerprint": b"old code", "verdicts": {}}),
+        pickle.dumps({"fingerprint": b"old code", "entries": {}}),
         pickle.dumps({"fingerprint": None}),
+        pickle.dumps({"fingerprint": verdict_cache.code_fingerprint(), "entries": ["not", "a", "dict"]}),
         b"\x80\x05\x95",  # a truncated pickle
     ],
-    ids=["empty", "text", "list", "other-code", "no-verdicts", "truncated"],
+    ids=["empty", "text", "list", "other-code", "no-verdicts", "entries-not-a-dict", "truncated"],
 )
 def test_a_corrupt_cache_file_is_ignored(tmp_path, garbage):
     root = broken_store(tmp_path)
     expected = load(root, use_cache=False).findings
-    location = cache_location(root)
-    location.parent.mkdir(parents=True, exist_ok=True)
-    location.write_bytes(garbage)
+    for name in ("verdicts.pickle", "models.pickle"):
+        location = cache_location(root, name)
+        location.parent.mkdir(parents=True, exist_ok=True)
+        location.write_bytes(garbage)
     loaded = load(root)
     assert loaded.cache_hits == 0
     assert loaded.findings == expected
@@ -116,8 +118,8 @@ def test_a_cache_from_other_code_is_not_trusted(tmp_path):
     load(root)
     location = cache_location(root)
     stored = pickle.loads(location.read_bytes())
-    poisoned = {key: loader.Verdict(None, ()) for key in stored["verdicts"]}
-    location.write_bytes(pickle.dumps({"fingerprint": b"older code", "verdicts": poisoned}))
+    poisoned = {key: loader.Verdict(None, ()) for key in stored["entries"]}
+    location.write_bytes(pickle.dumps({"fingerprint": b"older code", "entries": poisoned}))
     loaded = load(root)
     assert loaded.cache_hits == 0 and set(loaded.store.cases) == {"EKC-2024-K7Q2M", "EKC-2024-AB12C"}
 
@@ -198,3 +200,28 @@ def test_below_the_threshold_no_process_is_started(tmp_path, monkeypatch):
 
     monkeypatch.setattr(loader, "ProcessPoolExecutor", no_pool)
     assert load(root, use_cache=False, workers=8).findings == []
+
+
+def test_a_cache_written_by_validate_still_gives_full_models(tmp_path):
+    """`ekc validate` caches summaries only; a command needing models must not get summaries."""
+    from ekc.model.case import Case
+    from ekc.model.personal import Personal
+    from ekc.validation import validate
+
+    root = valid_store(tmp_path).write()
+    validate(root, TODAY)
+    loaded = load(root)
+    assert {type(cf.case) for cf in loaded.store.cases.values()} == {Case}
+    assert [type(cf.personal) for cf in loaded.store.cases.values() if cf.personal is not None] == [Personal]
+    assert loaded.findings == load(root, use_cache=False).findings
+
+
+def test_summaries_and_models_give_the_same_cross_file_findings(tmp_path):
+    from ekc.validation import cross_file_findings
+
+    builder = valid_store(tmp_path, open_case=registered_case(municipality="GM9999", coordinator="C-0099"))
+    builder.cases[0][1]["exclude_coordinators"] = ["C-0007"]
+    root = builder.write()
+    with_models = cross_file_findings(load(root, use_cache=False, models=True), TODAY)
+    with_summaries = cross_file_findings(load(root, use_cache=False, models=False), TODAY)
+    assert with_models == with_summaries and len(with_models) == 3

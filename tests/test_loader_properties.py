@@ -12,7 +12,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
@@ -267,6 +267,12 @@ def test_deep_nesting_of_any_shape(openers, depth, kind):
 def test_locate_any_loc_in_any_document(data, loc, at_key):
     from ekc.store.yamlio import compose, locate
 
+    from ruamel.yaml.error import YAMLError
+
     text = to_yaml(data).decode()
-    line, column = locate(compose(text), tuple(loc), at_key=at_key)
+    try:
+        root = compose(text)
+    except YAMLError:  # ruamel's dumper can write flow YAML its parser refuses ({id: 0?})
+        assume(False)
+    line, column = locate(root, tuple(loc), at_key=at_key)
     assert 1 <= line <= text.count("\n") + 1 and column >= 1

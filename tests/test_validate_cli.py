@@ -300,18 +300,6 @@ def test_deeply_nested_data_exits_1_without_a_traceback(tmp_path, depth):
     assert result.stdout.splitlines()[0].startswith(f"{OPEN_PATH}:1:")
 
 
-def test_history_option_never_ends_in_a_traceback(tmp_path):
-    """`--history` needs ekc.history_check; until it exists the option is a usage problem."""
-    import importlib.util
-
-    root = valid_store(tmp_path).write()
-    result = run(root, "--history", "HEAD~1..HEAD")
-    if importlib.util.find_spec("ekc.history_check") is None:
-        assert result.exit_code == 2 and "--history is not available" in result.stderr
-    else:
-        assert result.exit_code in (0, 1, 2)
-
-
 def test_a_data_file_cannot_forge_finding_lines_or_terminal_escapes(tmp_path):
     root = valid_store(tmp_path).write()
     text = (root / OPEN_PATH).read_text() + '"evil\\e[31m\\nfake.yaml:1:1: error: x": 1\n'

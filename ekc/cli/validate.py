@@ -30,14 +30,7 @@ def validate_command(
     root = app.root
     report = validate(root, app.today)
     if history:
-        try:
-            from ekc.history_check import check_history
-        except ModuleNotFoundError as exc:
-            if exc.name != "ekc.history_check":
-                raise
-            from ekc.errors import UsageProblem
-
-            raise UsageProblem("--history is not available in this version of ekc") from None
+        from ekc.history_check import check_history
 
         report.findings.extend(check_history(root, history))
     if files:

@@ -72,7 +72,7 @@ def load(root: Path, use_cache: bool = True, workers: int | None = None, models:
         verdicts = {path: verdict.without_model() for path, verdict in verdicts.items()}
     loaded = _assemble(root, files, verdicts)
     loaded.cache_hits = len(files) - len(todo)
-    loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None}
+    loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
     return loaded
 
 
