@@ -322,3 +322,16 @@ def test_names_with_control_characters_stay_on_one_line(tmp_path):
     root = builder.write()
     lines = run(root).stdout.splitlines()
     assert len(lines) == 2 and lines[0].endswith("of Pur\\nmerend [overlap]")
+
+
+def test_the_projects_own_sample_data_is_valid():
+    from pathlib import Path
+
+    import ekc
+
+    project = Path(ekc.__file__).resolve().parents[1]
+    if not (project / "municipalities.yaml").is_file():
+        pytest.skip("no sample data at the project root")
+    result = run(project, today=None)
+    assert result.exit_code == 0, result.stdout
+    assert " 0 errors" in result.stdout.splitlines()[-1]
