@@ -236,6 +236,9 @@ def test_billion_laughs_is_refused_before_anything_is_built(monkeypatch):
             raise AssertionError("an aliased document must never be constructed")
 
     monkeypatch.setattr(yamlio, "_SAFE", NoLoading())
+    monkeypatch.setattr(yamlio.fastyaml, "load", NoLoading().load)
+    with pytest.raises(AssertionError):  # the patch sits on the real path: a plain file reaches it
+        parse("f.yaml", b"a: 1\n")
     parsed = parse("f.yaml", billion_laughs())
     assert parsed.data is None
     assert parsed.findings and all(f.code == "alias" for f in parsed.findings)
