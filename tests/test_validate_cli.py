@@ -222,6 +222,12 @@ def test_a_missing_data_directory_exits_2(tmp_path):
     assert result.exit_code == 2
 
 
+def test_data_pointing_at_a_file_exits_2(tmp_path):
+    root = valid_store(tmp_path).write()
+    result = run(root / "municipalities.yaml")
+    assert result.exit_code == 2 and result.stdout == ""
+
+
 @pytest.mark.parametrize("today", ["2024-13-01", "yesterday", "2024-1-1", "2024-02-30", "20240101", ""])
 def test_a_bad_today_exits_2(tmp_path, today):
     root = valid_store(tmp_path).write()
