@@ -10,7 +10,7 @@ import pytest
 from ekc.store import cache as verdict_cache
 from ekc.store import loader
 from ekc.store.loader import load
-from tests.rulecheck import OPEN_PATH, TODAY, findings_of, valid_store
+from tests.rulecheck import CLOSED_PATH, OPEN_PATH, TODAY, at, findings_of, valid_store
 from tests.storebuilder import StoreBuilder, closed_case, personal_doc, registered_case
 
 
@@ -225,3 +225,53 @@ def test_summaries_and_models_give_the_same_cross_file_findings(tmp_path):
     with_models = cross_file_findings(load(root, use_cache=False, models=True), TODAY)
     with_summaries = cross_file_findings(load(root, use_cache=False, models=False), TODAY)
     assert with_models == with_summaries and len(with_models) == 3
+
+
+def unreadable(monkeypatch, target):
+    """Make one file unreadable the way chmod 000 would (tests may run as root)."""
+    from pathlib import Path
+
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self == target:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+def test_an_unreadable_file_is_a_finding_and_the_others_are_checked(tmp_path, monkeypatch):
+    root = valid_store(tmp_path, open_case=registered_case(outcome="declined")).write()
+    unreadable(monkeypatch, root / CLOSED_PATH)
+    loaded = load(root)
+    assert sorted((f.path, f.code, f.line, f.column) for f in loaded.findings) == [
+        (OPEN_PATH, "outcome", *at(root, OPEN_PATH, "outcome: declined", "declined")),
+        (CLOSED_PATH, "read", 1, 1),
+    ]
+    read = next(f for f in loaded.findings if f.code == "read")
+    assert read.message == "cannot read this file: Permission denied"
+    assert set(loaded.store.cases) == {"EKC-2024-AB12C"}
+    assert loaded.cache_hits == 0
+
+
+def test_an_unreadable_file_is_never_served_from_the_cache(tmp_path, monkeypatch):
+    root = valid_store(tmp_path).write()
+    load(root)
+    with monkeypatch.context() as patch:
+        unreadable(patch, root / CLOSED_PATH)
+        assert [f.code for f in load(root).findings] == ["read"]
+    assert load(root).findings == []
+
+
+def test_validate_reports_an_unreadable_file_with_exit_1(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from ekc.cli.app import app
+
+    root = valid_store(tmp_path).write()
+    unreadable(monkeypatch, root / "coordinators.yaml")
+    result = CliRunner().invoke(app, ["--data", str(root), "--today", "2024-09-15", "validate"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == "coordinators.yaml:1:1: error: cannot read this file: Permission denied [read]"
+    assert "[reference]" not in result.stdout  # an unreadable pool is not an empty pool

@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.findings import Finding
+from ekc.findings import Finding, error
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
@@ -42,14 +42,16 @@ def load(root: Path, use_cache: bool = True, workers: int | None = None, models:
     instead of full models: enough for the cross-file rules, and much cheaper to cache.
     """
     files = data_files(root)
-    raws = {f.path: b"" if f.kind == "stray" else (root / f.path).read_bytes() for f in files}
-    keys = {f.path: verdict_cache.verdict_key(f.kind, f.path, raws[f.path]) for f in files}
+    raws, unreadable = _read_all(root, files)
+    keys = {f.path: verdict_cache.verdict_key(f.kind, f.path, raws[f.path]) for f in files if f.path in raws}
     folder = verdict_cache.cache_dir(root)
     cached = verdict_cache.read_cache(folder / "verdicts.pickle") if use_cache else {}
     cached_models = verdict_cache.read_cache(folder / "models.pickle") if use_cache and models else {}
-    verdicts: dict[str, Verdict] = {}
+    verdicts: dict[str, Verdict] = dict(unreadable)
     todo = []
     for data_file in files:
+        if data_file.path in unreadable:
+            continue
         key = keys[data_file.path]
         hit = cached.get(key)
         if hit is not None and hit.summary is not None and models:
@@ -62,18 +64,32 @@ def load(root: Path, use_cache: bool = True, workers: int | None = None, models:
     for (_, path, _), verdict in zip(todo, _judge_all(todo, workers)):
         verdicts[path] = verdict
     if use_cache and todo:
-        verdict_cache.write_cache(folder / "verdicts.pickle", {keys[p]: v.without_model() for p, v in verdicts.items()})
+        verdict_cache.write_cache(folder / "verdicts.pickle", {keys[p]: v.without_model() for p, v in verdicts.items() if p in keys})
         if models:
             verdict_cache.write_cache(
                 folder / "models.pickle",
-                {keys[p]: v.model for p, v in verdicts.items() if v.summary is not None and v.model is not None},
+                {keys[p]: v.model for p, v in verdicts.items() if p in keys and v.summary is not None and v.model is not None},
             )
     if not models:
         verdicts = {path: verdict.without_model() for path, verdict in verdicts.items()}
     loaded = _assemble(root, files, verdicts)
-    loaded.cache_hits = len(files) - len(todo)
+    loaded.cache_hits = len(files) - len(todo) - len(unreadable)
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
     return loaded
+
+
+def _read_all(root: Path, files) -> tuple[dict[str, bytes], dict[str, Verdict]]:
+    """Every file's bytes; a file that cannot be read (permissions, vanished, a folder's
+    worth of trouble) is a finding of its own, never a traceback, and never cached."""
+    raws: dict[str, bytes] = {}
+    unreadable: dict[str, Verdict] = {}
+    for data_file in files:
+        try:
+            raws[data_file.path] = b"" if data_file.kind == "stray" else (root / data_file.path).read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            unreadable[data_file.path] = Verdict(None, (error(data_file.path, "read", f"cannot read this file: {reason}").located(1, 1),))
+    return raws, unreadable
 
 
 def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None) -> list[Verdict]:
