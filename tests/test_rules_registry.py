@@ -300,3 +300,21 @@ def test_an_age_preference_has_min_below_max(tmp_path):
     root = builder.write()
     found = the_one(findings_of(root))
     assert (found.code, found.path, found.line) == ("value", CLOSED_PERSONAL, at(root, CLOSED_PERSONAL, "min: 70")[0])
+
+
+def test_a_duplicated_municipality_code_is_judged_by_its_first_entry(tmp_path):
+    """The second entry (no contracts) must not make every case of the first unfunded."""
+    builder = valid_store(tmp_path)
+    builder.municipalities["municipalities"].append({**copy.deepcopy(rotterdam(builder)), "code": "GM0439", "name": "Purmerend bis"})
+    root = builder.write()
+    found = the_one(findings_of(root))
+    assert where(found) == ("duplicate", "error", MUNICIPALITIES, *at(root, MUNICIPALITIES, "- code: GM0439", "GM0439", occurrence=2))
+
+
+def test_a_duplicated_region_id_is_judged_by_its_first_entry(tmp_path):
+    from ekc.store.loader import load
+
+    builder = valid_store(tmp_path)
+    builder.municipalities["regions"].append({"id": "rijnmond", "name": "Rijnmond bis"})
+    root = builder.write()
+    assert load(root, use_cache=False).store.regions["rijnmond"].name == "Rijnmond"

@@ -130,8 +130,8 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict]) -> Loaded:
         )
     store = DataStore(
         settings=models.get("ekc.yaml") or Settings(),
-        regions={r.id: r for r in municipalities_file.regions} if municipalities_file else {},
-        municipalities={m.code: m for m in municipalities_file.municipalities} if municipalities_file else {},
+        regions=_first_of_each(municipalities_file.regions) if municipalities_file else {},
+        municipalities=_first_of_each(municipalities_file.municipalities, "code") if municipalities_file else {},
         coordinators=_first_of_each(coordinators_file.coordinators) if coordinators_file else {},
         cases=cases,
         purge_log=models.get("purge-log.yaml") or PurgeLog(),
@@ -142,12 +142,13 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict]) -> Loaded:
     return Loaded(root, store, findings, set(verdicts), files_checked=len(files))
 
 
-def _first_of_each(coordinators) -> dict:
-    """File order, first of a duplicated id (the duplicate is an error already)."""
-    by_id: dict = {}
-    for coordinator in coordinators:
-        by_id.setdefault(coordinator.id, coordinator)
-    return by_id
+def _first_of_each(items, key: str = "id") -> dict:
+    """File order, first of a duplicated id or code (the duplicate is an error already, and
+    the rules then judge against the entry a person reads first)."""
+    by_key: dict = {}
+    for item in items:
+        by_key.setdefault(getattr(item, key), item)
+    return by_key
 
 
 def locate_files(root: Path, findings: list[Finding]) -> list[Finding]:
