@@ -62,6 +62,8 @@ def main_options(
 
 
 app.command("validate")(validate_command)
+from ekc.cli.case import case_app  # noqa: E402
+app.add_typer(case_app, name="case")
 
 
 def main() -> None:
