@@ -1,0 +1,37 @@
+"""Real git repositories for tests that commit: a data store under version control."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+def init_repo(root: Path) -> Path:
+    """`git init` the written store and commit everything in it as the first commit."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial data")
+    return root
+
+
+def messages(root: Path) -> list[str]:
+    """Commit messages, newest first, each stripped."""
+    out = git(root, "log", "--format=%B%x00")
+    return [m.strip() for m in out.split("\x00") if m.strip()]
+
+
+def changed_paths(root: Path, rev: str = "HEAD") -> list[str]:
+    return sorted(git(root, "show", "--name-only", "--format=", rev).split())
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the work tree (not .git) with its bytes, to prove nothing changed."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
