@@ -220,6 +220,25 @@ notes:
 """
 
 
+def _registry(root: Path):
+    """Only what registering needs (municipalities, settings): not every case in the store."""
+    from ekc.model.datastore import DataStore
+    from ekc.model.settings import Settings
+    from ekc.store.verdicts import judge
+
+    models = {}
+    for name, kind in (("municipalities.yaml", "municipalities"), ("ekc.yaml", "settings")):
+        path = root / name
+        if not path.is_file():
+            continue
+        verdict = judge(kind, name, path.read_bytes())
+        if verdict.model is None or any(f.is_error for f in verdict.findings):
+            raise Refused(f"{name} has errors: run `ekc validate` and fix them first")
+        models[kind] = verdict.model
+    municipalities = models["municipalities"].municipalities if "municipalities" in models else []
+    return DataStore(settings=models.get("settings") or Settings(), municipalities={m.code: m for m in municipalities})
+
+
 def new_case_problems(store, fields: NewCase) -> list[str]:
     """What is wrong with the answers of `case new`, before anything is written."""
     problems = []
@@ -244,8 +263,8 @@ def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, c
     on = on or today
     if on > today:
         raise Refused(f"{on} is after today ({today}); register a case on the day it came in or before")
-    loaded = load_store(root)
-    problems = new_case_problems(loaded.store, fields)
+    store = _registry(root)
+    problems = new_case_problems(store, fields)
     if problems:
         raise UsageProblem("; ".join(problems))
     case_id = next_id(root, on.year, rng)
@@ -266,7 +285,7 @@ def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, c
     data["history"] = CommentedSeq([_flow_map(phase="registered", date=on)])
     data.yaml_set_start_comment("Codes, dates and counts only: personal data goes in personal.yaml beside this file.")
     text = _checked_case_text(root, path, data)
-    personal = PERSONAL_SKELETON.format(case_id=case_id, months=loaded.store.settings.retention_months)
+    personal = PERSONAL_SKELETON.format(case_id=case_id, months=store.settings.retention_months)
     message = f"case {case_id}: {with_dutch('registered')} on {on}"
     sha = _write_and_commit(root, {path: text, path.with_name("personal.yaml"): personal}, message, commit)
     return Change(case_id, (path, path.with_name("personal.yaml")), message, sha)

@@ -35,3 +35,15 @@ def snapshot(root: Path) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and ".git" not in path.relative_to(root).parts
     }
+
+
+def origin_with_clones(tmp_path: Path, builder, *names: str) -> list[Path]:
+    """A bare origin holding the builder's store, and one clone of it per name."""
+    seed = init_repo(builder.write())
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(seed), str(origin))
+    clones = []
+    for name in names:
+        git(tmp_path, "clone", "-q", str(origin), name)
+        clones.append(tmp_path / name)
+    return clones

@@ -46,15 +46,27 @@ def is_inside_repo(root: Path) -> bool:
 
 
 def common_dir(root: Path) -> Path | None:
-    """The repository's own folder (`.git`, shared by its worktrees), never copied by a clone."""
-    try:
-        result = _run(root, "rev-parse", "--git-common-dir", check=False)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if result.returncode != 0:
-        return None
-    path = Path(result.stdout.strip())
-    return (path if path.is_absolute() else root / path).resolve()
+    """The repository's own folder (`.git`, shared by its worktrees), never copied by a clone.
+
+    Found by walking up rather than asking git: `ekc case new` calls this once per id, and
+    a subprocess costs more than the rest of the registration.
+    """
+    for folder in (root.resolve(), *root.resolve().parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            git_dir = Path(text.split(":", 1)[1].strip())
+            git_dir = (git_dir if git_dir.is_absolute() else folder / git_dir).resolve()
+            common = git_dir / "commondir"
+            if common.is_file():
+                shared = Path(common.read_text(encoding="utf-8").strip())
+                return (shared if shared.is_absolute() else git_dir / shared).resolve()
+            return git_dir
+    return None
 
 
 def message_problem(message: str, forbidden: Iterable[str] = ()) -> str | None:
