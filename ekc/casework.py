@@ -165,6 +165,17 @@ def _flow_map(**items: Any):
     return entry
 
 
+def _append_history(history, phase: str, on: date) -> None:
+    """Append in the style of the entries before it: `- {phase: ..., date: ...}` or block."""
+    from ruamel.yaml.comments import CommentedMap
+
+    entry = _flow_map(phase=phase, date=on)
+    last = history[-1] if len(history) else None
+    if isinstance(last, CommentedMap) and not last.fa.flow_style():
+        entry = CommentedMap(entry)
+    history.append(entry)
+
+
 def personal_values(case_file, store) -> list[str]:
     """What a commit message must never repeat: this case's personal data, coordinators' names."""
     values: list[str] = []
@@ -314,7 +325,7 @@ def advance(
         raise Refused(f"{case_file.case.id}: {verdict}")
     path = root / case_file.path
     data = load_roundtrip(path)
-    data["history"].append(_flow_map(phase=verdict.to_phase, date=verdict.on))
+    _append_history(data["history"], verdict.to_phase, verdict.on)
     if verdict.outcome is not None:
         _set_key(data, "outcome", verdict.outcome)
     if verdict.stop_reason is not None:

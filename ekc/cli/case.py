@@ -147,8 +147,6 @@ def _missing(answers: dict, name: str) -> bool:
 
 def _complete(answers: dict) -> None:
     """Ask for what is missing at a terminal; without one, name all of it at once (exit 2)."""
-    import click
-
     from ekc.errors import UsageProblem
 
     if not interactive():
@@ -172,7 +170,15 @@ def _complete(answers: dict) -> None:
         elif kind is None:
             answers[name] = typer.prompt(question)
         else:
-            answers[name] = typer.prompt(question, type=click.Choice(list(kind)))
+            answers[name] = _choose(question, kind)
+
+
+def _choose(question: str, choices) -> str:
+    while True:
+        given = typer.prompt(f"{question} [{', '.join(choices)}]").strip()
+        if given in choices:
+            return given
+        typer.echo(f"choose one of {', '.join(choices)}", err=True)
 
 
 # -- list ------------------------------------------------------------------------------------
