@@ -99,7 +99,12 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str, forbidden: Ite
     if not relative:
         raise ValueError("nothing to commit")
     _run(root, "add", "--all", "--", *relative)
-    _run(root, "commit", "--quiet", "--only", "-m", message, "--", *relative)
+    try:
+        _run(root, "commit", "--quiet", "--only", "-m", message, "--", *relative)
+    except GitFailed:
+        # leave the index as it was for these paths; the caller puts the files back
+        _run(root, "reset", "--quiet", "--", *relative, check=False)
+        raise
     return _run(root, "rev-parse", "HEAD").stdout.strip()
 
 
