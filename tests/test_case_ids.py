@@ -147,6 +147,7 @@ def test_outside_git_ids_are_random_and_unused(store):
     assert not (root / ".git").exists()
 
 
+@pytest.mark.slow
 def test_two_clones_registering_500_cases_each_merge_without_conflict_or_duplicate(tmp_path, monkeypatch):
     monkeypatch.setattr("os.fsync", lambda fd: None)  # durability is not under test; 3,000 fsyncs are slow
     a, b = origin_with_clones(tmp_path, StoreBuilder(tmp_path / "seed"), "a", "b")

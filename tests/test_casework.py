@@ -6,8 +6,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ekc import casework
+from ekc.case_ids import SALTS, SEQUENCES, make_id
+from ekc.model.vocabulary import PHASES, with_dutch
 from ekc.casework import AssignResult, NewCase, advance, assign, new_case
 from ekc.errors import Refused
 from ekc.store import git as ekc_git
@@ -220,3 +224,21 @@ def test_data_repository_in_a_subfolder_of_the_git_repository(tmp_path, store):
 
 def test_case_path_is_under_the_year_of_the_id():
     assert casework.case_path(Path("/r"), "EKC-2025-AB12C") == Path("/r/cases/2025/EKC-2025-AB12C/case.yaml")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, SALTS - 1), st.integers(0, SEQUENCES - 1), st.dates(date(2000, 1, 1), date(2099, 12, 31)),
+    st.sampled_from(PHASES), st.sampled_from(["plan", "no_plan", "own_plan", "declined", "stopped"]),
+    st.integers(0, 20), st.integers(1, 20),
+)
+def test_the_messages_ekc_writes_never_look_like_personal_data(salt, sequence, day, phase, outcome, taken, places):
+    """Else a plain `case advance` would be refused for a message made of ids and dates alone."""
+    case_id = make_id(day.year, salt, sequence)
+    for message in (
+        f"case {case_id}: {with_dutch(phase)} on {day}, from registered, start funded by contract PUR-{day.year}",
+        f"case {case_id}: closed (afgesloten) on {day}, from follow_up, outcome {with_dutch(outcome)}, stop reason other",
+        f"case {case_id}: coordinator C-{sequence:04d} assigned in {with_dutch(phase)}, replacing C-{salt % 10000:04d}\n\n"
+        f"Forced past: full: {taken} of {places} places taken; unavailable on {day}; no agreement for {day.year}\nReason: urgent",
+    ):
+        assert message_problem(message) is None, message
