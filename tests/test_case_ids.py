@@ -167,3 +167,22 @@ def test_two_clones_registering_500_cases_each_merge_without_conflict_or_duplica
     assert len(merged.store.cases) == 1000
     assert set(merged.store.cases) == set(made[a]) | set(made[b])
     assert not [f for f in merged.findings if f.is_error]
+
+
+def test_a_lost_state_write_never_reuses_an_id(repo):
+    """The state is not fsynced; after a crash it may be older than the cases on disk."""
+    first = next_id(repo, 2024)
+    stale = (repo / ".git/ekc/case-ids.json").read_text()
+    second = next_id(repo, 2024)
+    (repo / "cases/2024" / second).mkdir(parents=True)
+    (repo / ".git/ekc/case-ids.json").write_text(stale)  # the crash lost the second update
+    third = next_id(repo, 2024)
+    assert third not in {first, second}
+    assert split_id(third)[1] != split_id(second)[1]
+
+
+def test_a_corrupt_state_file_only_costs_a_new_salt(repo):
+    first = next_id(repo, 2024)
+    (repo / "cases/2024" / first).mkdir(parents=True)
+    (repo / ".git/ekc/case-ids.json").write_text("{not json")
+    assert split_id(next_id(repo, 2024))[1] != split_id(first)[1]

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ekc.case_ids import SALTS, SEQUENCES, make_id, split_id
-from ekc.store.yamlio import atomic_write
 
 STATE_NAME = "case-ids.json"
 
@@ -128,5 +127,16 @@ def next_id(root: Path, year: int, rng: random.Random | None = None) -> str:
             candidate = make_id(year, state["salt"], sequence)
             if candidate not in ids:
                 break
-        atomic_write(path, json.dumps(state, indent=1, sort_keys=True) + "\n")
+        _write_state(path, state)
         return candidate
+
+
+def _write_state(path: Path, state: dict) -> None:
+    """Renamed into place but not fsynced: losing this write is safe by construction.
+
+    After a crash the old state (or none) comes back; the id handed out meanwhile is then
+    "an id with our salt we did not hand out", which draws a new salt (`_seen_foreign`).
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
