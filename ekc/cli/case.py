@@ -205,7 +205,7 @@ def case_row(case_file, store, today: date) -> dict:
 def list_command(
     ctx: typer.Context,
     only_open: bool = typer.Option(False, "--open", help="Only cases that are not closed."),
-    phase: PhaseChoice | None = typer.Option(None, "--phase", help="Only cases now in this phase."),
+    phase: PhaseChoice | None = typer.Option(None, "--phase", help=f"Only cases now in this phase: {_dutch_list(PHASES)}."),
     municipality: str | None = typer.Option(None, "--municipality", metavar="CODE", help="Only cases of this municipality."),
     coordinator: str | None = typer.Option(None, "--coordinator", metavar="C-....", help="Only cases of this coordinator."),
     flagged: bool = typer.Option(False, "--flagged", help="Only cases with a flag: something to act on."),
@@ -346,7 +346,7 @@ def _render_case(document: dict, case, case_file, root) -> None:
 def advance_command(
     ctx: typer.Context,
     case_id: str = typer.Argument(..., metavar="ID"),
-    to: PhaseChoice | None = typer.Option(None, "--to", help="The phase to move to (default: the next one; with --outcome: closed)."),
+    to: PhaseChoice | None = typer.Option(None, "--to", help=f"The phase to move to (default: the next one; with --outcome: closed): {_dutch_list(PHASES)}."),
     on: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Day the phase began (default: today)."),
     outcome: OutcomeChoice | None = typer.Option(None, "--outcome", help=f"When closing: {_dutch_list(get_args(Outcome))}."),
     stop_reason: StopReasonChoice | None = typer.Option(None, "--stop-reason", help="With outcome stopped: why."),
