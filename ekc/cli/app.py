@@ -8,7 +8,12 @@ from pathlib import Path
 import typer
 from typer.core import TyperGroup
 
+from ekc.cli.case import case_app
 from ekc.cli.context import AppContext
+from ekc.cli.report import report_command
+from ekc.cli.hook import hook_app
+from ekc.cli.init import init_command
+from ekc.cli.schema import schema_command
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -62,7 +67,10 @@ def main_options(
 
 
 app.command("validate")(validate_command)
-from ekc.cli.case import case_app  # noqa: E402
+app.command("report")(report_command)
+app.add_typer(hook_app, name="hook")
+app.command("schema")(schema_command)
+app.command("init")(init_command)
 app.add_typer(case_app, name="case")
 
 
