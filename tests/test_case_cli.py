@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepo import changed_paths, git, init_repo, messages, snapshot
+from tests.case_repos import changed_paths, git, init_repo, messages, snapshot
 from tests.storebuilder import closed_case, coordinator, personal_doc, registered_case
 
 runner = CliRunner()

@@ -16,7 +16,7 @@ from ekc.casework import AssignResult, NewCase, advance, assign, new_case
 from ekc.errors import Refused
 from ekc.store import git as ekc_git
 from ekc.store.git import GitFailed, message_problem
-from tests.gitrepo import changed_paths, git, init_repo, messages, snapshot
+from tests.case_repos import changed_paths, git, init_repo, messages, snapshot
 from tests.storebuilder import coordinator, registered_case
 
 HAND_WRITTEN = """\

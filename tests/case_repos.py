@@ -1,20 +1,21 @@
-"""Real git repositories for tests that commit: a data store under version control."""
+"""Git repositories for the case tests: commit messages, changed paths, clones (on tests/gitrepos.py)."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
+
+from tests import gitrepos
 
 
 def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+    """stdout of a git command that must succeed."""
+    return gitrepos.git(root, *args).stdout
 
 
 def init_repo(root: Path) -> Path:
     """`git init` the written store and commit everything in it as the first commit."""
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "initial data")
+    gitrepos.init_repo(root)
+    gitrepos.commit_all(root, "initial data")
     return root
 
 
