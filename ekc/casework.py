@@ -55,6 +55,7 @@ class AdvanceResult(Change):
     to_phase: str = ""
     on: date | None = None
     unfunded_start: bool = False
+    promise_missed_by: int = 0  # days the start came after the appointment promise
 
 
 @dataclass(frozen=True)
@@ -315,7 +316,7 @@ def advance(
     unfunded: bool = False,
     commit: bool = True,
 ) -> AdvanceResult:
-    from ekc.lifecycle import Refusal, check_advance
+    from ekc.lifecycle import Refusal, appointment_overdue, check_advance
     from ekc.store.yamlio import load_roundtrip
 
     loaded = load_store(root)
@@ -344,6 +345,8 @@ def advance(
     return AdvanceResult(
         verdict.case_id, (path,), message, sha,
         from_phase=verdict.from_phase, to_phase=verdict.to_phase, on=verdict.on, unfunded_start=verdict.unfunded_start,
+        promise_missed_by=appointment_overdue(case_file.case, verdict.on, loaded.store.settings.appointment_within_days)
+        if verdict.to_phase == "informative_talk" else 0,
     )
 
 
@@ -395,7 +398,7 @@ def assign(
     path = root / case_file.path
     if previous == coordinator_id:
         return AssignResult(case.id, (), "", None, coordinator=coordinator_id, previous=previous,
-                            forced_past=tuple(failures), changed=False)
+                            changed=False)
     data = load_roundtrip(path)
     _set_key(data, "coordinator", coordinator_id)
     text = _checked_case_text(root, path, data)

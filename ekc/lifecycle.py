@@ -242,6 +242,11 @@ def _closing_refusal(case: Case, outcome: str | None, stop_reason: str | None) -
     return None
 
 
+def appointment_overdue(case: Case, on: date, within_days: int) -> int:
+    """Days beyond the appointment promise an informative talk on `on` comes (0: kept)."""
+    return max(0, (on - case.registered_on).days - within_days)
+
+
 # -- the morning view ------------------------------------------------------------------
 
 def days_in_phase(case: Case, today: date) -> int:

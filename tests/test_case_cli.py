@@ -208,6 +208,7 @@ def test_no_data_repository_exits_2(tmp_path, monkeypatch):
 def test_unfunded_start_is_recorded(busy):
     result = ok(ekc(busy, "case", "advance", "EKC-2024-AB12D", "--unfunded", "--date", "2024-09-05"))
     assert "unfunded_start: true" in result.stderr
+    assert "1 day(s) after the appointment promise" in result.stderr  # registered 2024-09-02, promise 2 days
     text = (busy / "cases/2024/EKC-2024-AB12D/case.yaml").read_text()
     assert text.endswith("  - phase: informative_talk\n    date: 2024-09-05\ncoordinator: C-0042\nunfunded_start: true\n")
     assert messages(busy)[0] == "case EKC-2024-AB12D: informative_talk (informatief gesprek) on 2024-09-05, from registered, unfunded start"

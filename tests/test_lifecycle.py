@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ekc.lifecycle import Refusal, Transition, check_advance, default_target, flags, order_refusal
+from ekc.lifecycle import Refusal, appointment_overdue, Transition, check_advance, default_target, flags, order_refusal
 from ekc.model.vocabulary import PHASES
 from ekc.store.loader import load
 from tests.storebuilder import StoreBuilder, closed_case, registered_case
@@ -203,3 +203,9 @@ def test_flags(store):
     assert flags(data.cases["EKC-2024-K7Q2M"], data, D("2024-09-30")) == ["purge-due"]  # closed 2024-06-30 + 3 months
     assert flags(data.cases["EKC-2024-K7Q2N"], data, today) == ["unfunded"]  # no personal.yaml left to purge
     assert flags(data.cases["EKC-2024-K7Q2M"], data, D("2024-09-29")) == []
+
+
+def test_appointment_overdue(store):
+    store.with_case(registered_case(date="2024-09-02"))
+    case = loaded_store(store).cases["EKC-2024-AB12C"].case
+    assert [appointment_overdue(case, D(day), 2) for day in ("2024-09-02", "2024-09-04", "2024-09-05", "2024-09-12")] == [0, 0, 1, 8]

@@ -368,6 +368,8 @@ def advance_command(
     typer.echo(f"{result.case_id}: {with_dutch(result.from_phase)} -> {with_dutch(result.to_phase)} on {result.on} ({_committed(result)})")
     if result.unfunded_start:
         typer.echo(f"ekc: warning: {result.case_id} started without a covering contract (unfunded_start: true)", err=True)
+    if result.promise_missed_by:
+        typer.echo(f"ekc: note: the informative talk came {result.promise_missed_by} day(s) after the appointment promise", err=True)
 
 
 # -- assign ----------------------------------------------------------------------------------
