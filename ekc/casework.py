@@ -98,7 +98,6 @@ def find_case(loaded, case_id: str):
 
 def _checked_case_text(root: Path, path: Path, data: Any) -> str:
     """The new file's text, refused if it would break a rule of DATA-FORMAT.md."""
-    from ekc.cli.render import text_line
     from ekc.store.verdicts import judge
     from ekc.store.yamlio import dump_roundtrip
 
@@ -107,7 +106,7 @@ def _checked_case_text(root: Path, path: Path, data: Any) -> str:
     verdict = judge("case", relative, text.encode("utf-8"))
     errors = [f for f in verdict.findings if f.is_error]
     if errors:
-        raise Refused("the change would leave case.yaml invalid: " + "; ".join(text_line(f) for f in errors))
+        raise Refused("the change would leave case.yaml invalid: " + "; ".join(f"{f.path}:{f.line}:{f.column}: {f.message} [{f.code}]" for f in errors))
     return text
 
 
