@@ -354,3 +354,38 @@ def test_show_a_closed_case_with_its_history(busy):
     assert "outcome            plan (plan gemaakt)" in out
     assert re.search(r"connect_activate \(verbinden en activeren\) +2024-02-20 +37\n", out)
     assert "personal data: none" in out
+
+
+def test_new_refuses_when_municipalities_yaml_is_broken(repo):
+    (repo / "municipalities.yaml").write_text((repo / "municipalities.yaml").read_text().replace("code: GM0439", "code: 439"))
+    result = ekc(repo, *NEW)
+    assert result.exit_code == 1 and "municipalities.yaml has errors" in result.stderr
+    assert not (repo / "cases").exists()
+
+
+def test_new_without_a_terminal_names_a_missing_referrer_org(repo):
+    args = [a for a in NEW if a not in ("--referrer-org", "youth_care")]
+    result = ekc(repo, *args)
+    assert result.exit_code == 2 and "missing --referrer-org" in result.stderr
+
+
+def test_a_wrong_answer_at_the_prompt_is_asked_again(repo, monkeypatch):
+    monkeypatch.setattr("ekc.cli.case.interactive", lambda: True)
+    args = [a for a in NEW if a not in ("--variant", "family")]
+    result = ok(ekc(repo, *args, input="familie\nfamily\n"))
+    assert "choose one of family, individual, restorative, group" in result.stderr
+    assert "variant: family" in (repo / "cases/2024" / result.stdout.strip().splitlines()[-1] / "case.yaml").read_text()
+
+
+def test_assign_refuses_when_personal_yaml_cannot_be_read(busy):
+    (busy / "cases/2024/EKC-2024-AB12C/personal.yaml").write_text("main_persons: [{name: A, shoe_size: 42}]\n")
+    result = ekc(busy, "case", "assign", "EKC-2024-AB12C", "C-0042", today="2024-09-03")
+    assert result.exit_code == 1
+    assert "personal.yaml has errors, so the family's exclusions cannot be checked" in result.stderr
+
+
+def test_advance_refuses_a_coordinator_missing_from_the_pool(busy):
+    path = busy / "cases/2024/EKC-2024-AB12D/case.yaml"
+    path.write_text(path.read_text().replace("coordinator: C-0042", "coordinator: C-0999"))
+    result = ekc(busy, "case", "advance", "EKC-2024-AB12D", "--unfunded", today="2024-09-03")
+    assert result.exit_code == 1 and "C-0999 is not in coordinators.yaml" in result.stderr and "[coordinator]" in result.stderr
