@@ -389,3 +389,10 @@ def test_advance_refuses_a_coordinator_missing_from_the_pool(busy):
     path.write_text(path.read_text().replace("coordinator: C-0042", "coordinator: C-0999"))
     result = ekc(busy, "case", "advance", "EKC-2024-AB12D", "--unfunded", today="2024-09-03")
     assert result.exit_code == 1 and "C-0999 is not in coordinators.yaml" in result.stderr and "[coordinator]" in result.stderr
+
+
+def test_list_flagged_shows_only_what_needs_doing(busy):
+    result = ok(ekc(busy, "case", "list", "--json", "--flagged", today="2024-09-03"))
+    assert {row["id"]: row["flags"] for row in json.loads(result.stdout)["cases"]} == {
+        "EKC-2024-AB12C": ["no-coordinator"], "EKC-2024-AB12E": ["no-coordinator"], "EKC-2024-AB12H": ["no-coordinator"],
+    }
