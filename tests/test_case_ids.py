@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ekc.case_ids import SALTS, SEQUENCES, is_case_id, make_id, normalise, split_id
 from ekc.casework import NewCase, new_case
-from ekc.store.id_state import existing_ids, next_id
+from ekc.store.id_state import next_id
 from ekc.store.loader import load
 from tests.case_repos import git, init_repo, origin_with_clones
 from tests.storebuilder import StoreBuilder

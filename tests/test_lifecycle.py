@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from ekc.lifecycle import Refusal, appointment_overdue, Transition, check_advance, default_target, flags, order_refusal
-from ekc.model.vocabulary import PHASES
 from ekc.store.loader import load
 from tests.storebuilder import StoreBuilder, closed_case, registered_case
 
@@ -55,13 +54,21 @@ def test_skipping_names_the_phase_to_go_to_first():
     assert "advance to informative_talk first" in refusal.message
 
 
-def test_default_target_is_the_next_phase_or_closing(store):
-    store.with_case(at_phase([("registered", "2024-09-02"), ("informative_talk", "2024-09-03"), ("connect_activate", "2024-09-10"),
-                               ("meeting_aftercare", "2024-10-01"), ("follow_up", "2024-11-01")]))
+@pytest.mark.parametrize(
+    ("phases", "outcome", "expected"),
+    [
+        (["registered"], None, "informative_talk"),
+        (["registered", "informative_talk"], None, "connect_activate"),
+        (["registered", "informative_talk", "connect_activate"], None, "meeting_aftercare"),
+        (["registered", "informative_talk", "connect_activate", "meeting_aftercare"], None, "follow_up"),
+        (["registered", "informative_talk", "connect_activate", "meeting_aftercare", "follow_up"], None, "closed"),
+        (["registered"], "declined", "closed"),
+    ],
+)
+def test_default_target_is_the_next_phase_or_closing(store, phases, outcome, expected):
+    store.with_case(at_phase([(phase, f"2024-09-{i + 2:02d}") for i, phase in enumerate(phases)]))
     case = loaded_store(store).cases["EKC-2024-AB12C"].case
-    assert default_target(case, None) == "closed"
-    assert default_target(case, "plan") == "closed"
-    assert [PHASES[i + 1] for i in range(4)] == ["informative_talk", "connect_activate", "meeting_aftercare", "follow_up"]
+    assert default_target(case, outcome) == expected
 
 
 def test_start_needs_a_coordinator(store):
