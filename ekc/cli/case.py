@@ -264,7 +264,7 @@ def list_command(
 @case_app.command("show")
 def show_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID"),
+    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
     personal: bool = typer.Option(False, "--personal", help="Also show personal.yaml (names, contacts, preferences)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document; personal data only with --personal."),
 ) -> None:
@@ -345,7 +345,7 @@ def _render_case(document: dict, case, case_file, root) -> None:
 @case_app.command("advance")
 def advance_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID"),
+    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
     to: PhaseChoice | None = typer.Option(None, "--to", help=f"The phase to move to (default: the next one; with --outcome: closed): {_dutch_list(PHASES)}."),
     on: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Day the phase began (default: today)."),
     outcome: OutcomeChoice | None = typer.Option(None, "--outcome", help=f"When closing: {_dutch_list(get_args(Outcome))}."),
@@ -377,7 +377,7 @@ def advance_command(
 @case_app.command("assign")
 def assign_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID"),
+    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
     coordinator: str = typer.Argument(..., metavar="COORDINATOR", help="A coordinator id, C-....."),
     force: str | None = typer.Option(None, "--force", metavar="REASON", help="Overrule the eligibility rules; the reason (no names!) goes into the commit message."),
     no_commit: bool = NO_COMMIT,
