@@ -116,6 +116,10 @@ meetings:
         f"case {case_id}: registered (aanmelding) on 2024-09-02",
         "initial data",
     ]
+    for rev in ("HEAD", "HEAD~1", "HEAD~2", "HEAD~3", "HEAD~4", "HEAD~5"):  # each of ekc's commits: case.yaml only
+        assert changed_paths(repo, rev) == [f"{folder}/case.yaml"]
+    assert (repo / folder / "personal.yaml").read_text().startswith("main_persons:\n  - {name: Sanne de Vries, role: child}")
+    assert not any("Sanne" in m or "Vries" in m or "98765432" in m for m in messages(repo))
     assert git(repo, "status", "--porcelain") == ""
     validate = ekc(repo, "validate", today="2024-11-20")
     assert validate.exit_code == 0, validate.stdout
