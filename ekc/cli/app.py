@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from typer.core import TyperGroup
 
+from ekc.cli.case import case_app
 from ekc.cli.context import AppContext
 from ekc.cli.report import report_command
 from ekc.cli.hook import hook_app
@@ -70,6 +71,7 @@ app.command("report")(report_command)
 app.add_typer(hook_app, name="hook")
 app.command("schema")(schema_command)
 app.command("init")(init_command)
+app.add_typer(case_app, name="case")
 
 
 def main() -> None:
