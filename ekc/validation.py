@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ekc.findings import Report
 from ekc.rules.attention import check_attention
-from ekc.rules.cross_rules import check_purge_log, check_references
+from ekc.rules.cross_rules import check_orphan_personal, check_purge_log, check_references
 from ekc.store.loader import Loaded, load, locate_files
 
 
@@ -14,6 +14,7 @@ def cross_file_findings(loaded: Loaded, today: date) -> list:
     return [
         *check_references(store, loaded.unreadable),
         *check_purge_log(store, loaded.present_paths),
+        *check_orphan_personal(loaded.present_paths),
         *check_attention(store, today),
     ]
 

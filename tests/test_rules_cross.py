@@ -172,6 +172,14 @@ def test_a_folder_inside_a_case_folder_is_stray(tmp_path):
     assert where(found) == ("stray", "error", f"cases/2024/{CLOSED_ID}/attachments", 1, 1)
 
 
+def test_personal_data_without_its_case_is_an_error(tmp_path):
+    root = valid_store(tmp_path).write()
+    (case_folder(root, CLOSED_ID) / "case.yaml").unlink()
+    found = the_one(findings_of(root))
+    assert where(found) == ("orphan", "error", CLOSED_PERSONAL, 1, 1)
+    assert "never be purged" in found.message
+
+
 def test_files_outside_cases_are_not_data(tmp_path):
     root = valid_store(tmp_path).write()
     (root / "README.md").write_text("# data\n")

@@ -88,3 +88,12 @@ def check_purge_log(store: DataStore, present_paths: set[str], path: str = "purg
         if record.purged < record.closed:
             found.append(error(path, "purge-log", f"case {record.case} purged ({record.purged}) before it closed ({record.closed})", ("purges", i, "purged")))
     return found
+
+
+def check_orphan_personal(present_paths: set[str]) -> list[Finding]:
+    """personal.yaml without its case.yaml: no closure date, so no purge would ever take it."""
+    return [
+        error(path, "orphan", "personal data without a case.yaml beside it: it would never be purged; restore the case or delete this file").located(1, 1)
+        for path in sorted(present_paths)
+        if path.startswith("cases/") and path.endswith("/personal.yaml") and path[: -len("personal.yaml")] + "case.yaml" not in present_paths
+    ]
