@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ekc.eligibility import hard_rule_failures, standing_failures
 from ekc.errors import Refused
@@ -39,9 +39,11 @@ READY_AFTER_CONFERENCES = 2
 DEFAULT_FAMILY_LANGUAGE = "nl"
 
 
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One sentence of the verdict, and what it added to the score."""
+class Reason(NamedTuple):
+    """One sentence of the verdict, and what it added to the score.
+
+    A named tuple rather than a frozen dataclass: `--open` makes hundreds of thousands.
+    """
 
     text: str
     kind: ReasonKind
