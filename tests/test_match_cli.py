@@ -81,9 +81,21 @@ def test_top_limits_and_zero_shows_all(repo):
     assert "2 more not shown (--top 0 shows all)" in human
 
 
-def test_the_same_data_and_date_give_the_same_output(repo):
+def test_the_same_data_and_date_give_the_same_output_whatever_the_file_order(repo, tmp_path):
     root = repo.write()
-    assert ekc(root, "match", CASE_ID, "--json").stdout == ekc(root, "match", CASE_ID, "--json").stdout
+    first = ekc(root, "match", CASE_ID, "--json").stdout
+    assert ekc(root, "match", CASE_ID, "--json").stdout == first
+    repo.root = tmp_path / "reversed"
+    repo.coordinators["coordinators"].reverse()
+    assert ekc(repo.write(), "match", CASE_ID, "--json").stdout == first
+
+
+def test_the_date_decides_the_agreement_year(repo):
+    root = repo.write()
+    result = runner.invoke(app, ["--data", str(root), "--today", "2026-01-05", "match", CASE_ID, "--json"])
+    doc = json.loads(result.stdout)
+    assert doc["eligible"] == 0
+    assert all("no agreement for 2026" in c["reasons"] for c in doc["candidates"])
 
 
 @pytest.mark.parametrize(

@@ -135,6 +135,7 @@ def _render_one(store, proposal, top: int, as_json: bool, assigned: str | None) 
             "assigned": assigned,
         }, indent=2, ensure_ascii=False))
         return
+    from rich.markup import escape
     from rich.table import Table
 
     from ekc.model.vocabulary import with_dutch
@@ -152,26 +153,28 @@ def _render_one(store, proposal, top: int, as_json: bool, assigned: str | None) 
     for note in proposal.notes:
         console.print(f"note: {note}", highlight=False)
     table = Table(show_lines=True)
-    for heading, justify in (("#", "right"), ("coordinator", "left"), ("name", "left"), ("eligible", "left"), ("score", "right"), ("reasons", "left")):
-        table.add_column(heading, justify=justify, no_wrap=heading != "reasons")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("coordinator", overflow="fold")
+    table.add_column("eligible", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("reasons", min_width=24)
     for number, candidate in enumerate(shown, 1):
         table.add_row(
             str(number) if candidate.eligible else "-",
-            candidate.coordinator,
-            candidate.name,
+            f"{candidate.coordinator}\n{escape(candidate.name)}",
             "yes" if candidate.eligible else "[red]no[/red]",
             f"{candidate.score:g}",
             _reasons_cell(candidate.reasons),
         )
     console.print(table)
     hidden = len(proposal.candidates) - len(shown)
-    summary = f"{len(proposal.eligible)} of {len(proposal.candidates)} coordinators eligible"
+    summary = f"{len(proposal.eligible):,} of {len(proposal.candidates):,} coordinators eligible"
     if hidden:
-        summary += f"; {hidden} more not shown (--top 0 shows all)"
+        summary += f"; {hidden:,} more not shown (--top 0 shows all)"
     console.print(summary, highlight=False)
     ruled_out = proposal.ineligible_counts()
     if ruled_out:
-        console.print("ruled out: " + ", ".join(f"{rule} ({count})" for rule, count in ruled_out.items()), highlight=False)
+        console.print("ruled out: " + ", ".join(f"{rule} ({count:,})" for rule, count in ruled_out.items()), highlight=False)
     if assigned:
         console.print(f"assigned {assigned} to {proposal.case}", highlight=False)
 
@@ -236,6 +239,7 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
             "total_score": proposal.total_score,
         }, indent=2, ensure_ascii=False))
         return
+    from rich.markup import escape
     from rich.table import Table
 
     from ekc.model.vocabulary import with_dutch
@@ -245,16 +249,21 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
         console.print("no open case is waiting for a coordinator", highlight=False)
         return
     table = Table(show_lines=True)
-    for heading in ("case", "variant", "municipality", "coordinator", "name", "score", "reasons"):
-        table.add_column(heading, justify="right" if heading == "score" else "left", no_wrap=heading != "reasons")
+    table.add_column("case", no_wrap=True)
+    table.add_column("variant, municipality", overflow="fold")
+    table.add_column("coordinator", overflow="fold")
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("reasons")
     for pairing in proposal.pairings:
         case = store.cases[pairing.case].case
         municipality = store.municipalities.get(case.municipality)
         if pairing.coordinator is None:
-            row = ("-", "", "", f"[red]{_unseated_reason(pairing)}[/red]")
+            row = ("-", "", f"[red]{_unseated_reason(pairing)}[/red]")
         else:
-            row = (pairing.coordinator, store.coordinators[pairing.coordinator].name, f"{pairing.score:g}", _reasons_cell(pairing.reasons))
-        table.add_row(case.id, with_dutch(case.variant), municipality.name if municipality else case.municipality, *row)
+            who = f"{pairing.coordinator}\n{escape(store.coordinators[pairing.coordinator].name)}"
+            row = (who, f"{pairing.score:g}", _reasons_cell(pairing.reasons))
+        where = municipality.name if municipality else case.municipality
+        table.add_row(case.id, f"{with_dutch(case.variant)}\n{escape(where)}", *row)
     console.print(table)
     console.print(
         f"{len(proposal.pairings)} cases waiting: {len(seated)} with a proposed coordinator, "
