@@ -13,7 +13,7 @@ STYLES = {"met": "green", "missed": "yellow", "rule": "red", "note": "dim"}
 def match_command(
     ctx: typer.Context,
     case_id: str | None = typer.Argument(None, metavar="[ID]", help="The case to find a coordinator for.", show_default=False),
-    top: int = typer.Option(10, "--top", min=0, metavar="N", help="Show the N best candidates (0: the whole pool)."),
+    top: int = typer.Option(10, "--top", min=0, metavar="N", help="Show the N best candidates of one case (0: the whole pool)."),
     open_cases: bool = typer.Option(False, "--open", help="Propose a coordinator for every open case without one, at once: nobody beyond their free places, the best total fit."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
     assign: bool = typer.Option(False, "--assign", help="Assign the best eligible candidate, through the checks of `ekc case assign` (with --open: every proposed pairing)."),
