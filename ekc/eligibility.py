@@ -15,7 +15,11 @@ from ekc.model.vocabulary import EK2_VARIANTS
 
 
 def open_case_count(store: DataStore, coordinator_id: str, excluding: str | None = None) -> int:
-    return sum(1 for c in store.open_cases() if c.case.coordinator == coordinator_id and c.case.id != excluding)
+    count = store.open_case_counts[coordinator_id]
+    current = store.cases.get(excluding) if excluding else None
+    if current is not None and not current.case.is_closed and current.case.coordinator == coordinator_id:
+        count -= 1
+    return count
 
 
 def first_available_day(coordinator: Coordinator, start: date, within_days: int) -> date | None:

@@ -19,7 +19,7 @@ def cross_file_findings(loaded: Loaded, today: date) -> list:
 
 
 def validate(root: Path, today: date, use_cache: bool = True) -> Report:
-    loaded = load(root, use_cache=use_cache)
+    loaded = load(root, use_cache=use_cache, models=False)
     findings = loaded.findings + locate_files(root, cross_file_findings(loaded, today))
     findings.sort(key=lambda f: f.sort_key())
     return Report(findings=findings, files_checked=loaded.files_checked)

@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ekc.cli.context import AppContext
 from ekc.cli.match import match_command
+from ekc.cli.report import report_command
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -63,6 +64,7 @@ def main_options(
 
 
 app.command("validate")(validate_command)
+app.command("report")(report_command)
 app.command("match")(match_command)
 
 

@@ -1,6 +1,8 @@
 """The loaded data repository: every file's model, keyed the way the rules look things up."""
 
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from ekc.model.case import Case
@@ -43,6 +45,11 @@ class DataStore:
 
     def open_cases_of(self, coordinator_id: str) -> list[CaseFile]:
         return [c for c in self.open_cases() if c.case.coordinator == coordinator_id]
+
+    @cached_property
+    def open_case_counts(self) -> Counter:
+        """Open cases per coordinator id, counted once: matching asks for every coordinator."""
+        return Counter(c.case.coordinator for c in self.cases.values() if not c.case.is_closed and c.case.coordinator)
 
     def contract_funding(self, municipality_code: str, day: date, variant: str) -> Contract | None:
         """The contract of the municipality that covers `day` and the variant, if any."""

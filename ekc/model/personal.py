@@ -1,6 +1,7 @@
 """`personal.yaml`: everything that identifies a person; purged after retention."""
 
 from datetime import date
+from typing import NamedTuple
 
 from pydantic import Field, model_validator
 
@@ -56,3 +57,12 @@ class Personal(DataModel):
     preferences: Preferences | None = None
     exclude_coordinators: list[CoordinatorId] = Field(default_factory=list)
     notes: str | None = None
+
+    def summary(self) -> "PersonalSummary":
+        return PersonalSummary(tuple(self.exclude_coordinators))
+
+
+class PersonalSummary(NamedTuple):
+    """The one thing the cross-file rules read from personal.yaml (see CaseSummary)."""
+
+    exclude_coordinators: tuple[str, ...]

@@ -26,14 +26,15 @@ def check_attention(store: DataStore, today: date) -> list[Finding]:
             found.append(warning(
                 case_file.path, "stale",
                 f"no phase change since {case.phase_since} ({case.phase}); is the case still running?",
-                ("history", len(case.history) - 1),
+                ("history", case.history_len - 1),
             ))
+    open_counts = store.open_case_counts
     for index, coordinator in enumerate(store.coordinators.values()):
-        open_cases = store.open_cases_of(coordinator.id)
+        open_cases = open_counts[coordinator.id]
         if open_cases and not coordinator.has_agreement(today.year):
             found.append(warning(
                 COORDINATORS, "agreement",
-                f"{coordinator.id} has {len(open_cases)} open case(s) but no agreement for {today.year}",
+                f"{coordinator.id} has {open_cases} open case(s) but no agreement for {today.year}",
                 ("coordinators", index, "agreements"),
             ))
     return found

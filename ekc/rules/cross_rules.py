@@ -36,12 +36,11 @@ def check_case_references(store: DataStore, case_file: CaseFile) -> list[Finding
     started = case.started_on
     if started is not None and not case.unfunded_start and case.municipality in store.municipalities:
         if store.contract_funding(case.municipality, started, case.variant) is None:
-            index = next(i for i, e in enumerate(case.history) if e.phase == "informative_talk")
             found.append(warning(
                 path, "unfunded",
                 f"the start on {started} is not covered by a contract of {case.municipality} for variant {case.variant} "
                 "(set unfunded_start: true if it was let through knowingly)",
-                ("history", index),
+                ("history", case.start_index),
             ))
     if case_file.personal is not None:
         for j, excluded in enumerate(case_file.personal.exclude_coordinators):

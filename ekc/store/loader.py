@@ -34,21 +34,26 @@ class Loaded:
         return any(f.is_error for f in self.findings)
 
 
-def load(root: Path, use_cache: bool = True, workers: int | None = None) -> Loaded:
+def load(root: Path, use_cache: bool = True, workers: int | None = None, models: bool = True) -> Loaded:
+    """Judge every file (or take its verdict from the cache) and assemble the store.
+
+    With `models=False` the cases in `store.cases` carry CaseSummary / PersonalSummary
+    instead of full models: enough for the cross-file rules, and much cheaper to cache.
+    """
     files = data_files(root)
-    raws = {}
-    for data_file in files:
-        if data_file.kind == "stray":
-            raws[data_file.path] = b""
-            continue
-        raws[data_file.path] = (root / data_file.path).read_bytes()
-    location = verdict_cache.cache_file(root)
-    cached = verdict_cache.read_cache(location) if use_cache else {}
+    raws = {f.path: b"" if f.kind == "stray" else (root / f.path).read_bytes() for f in files}
     keys = {f.path: verdict_cache.verdict_key(f.kind, f.path, raws[f.path]) for f in files}
+    folder = verdict_cache.cache_dir(root)
+    cached = verdict_cache.read_cache(folder / "verdicts.pickle") if use_cache else {}
+    cached_models = verdict_cache.read_cache(folder / "models.pickle") if use_cache and models else {}
     verdicts: dict[str, Verdict] = {}
     todo = []
     for data_file in files:
-        hit = cached.get(keys[data_file.path])
+        key = keys[data_file.path]
+        hit = cached.get(key)
+        if hit is not None and hit.summary is not None and models:
+            model = cached_models.get(key)
+            hit = Verdict(model, hit.findings, hit.summary) if model is not None else None
         if hit is not None:
             verdicts[data_file.path] = hit
         else:
@@ -56,7 +61,14 @@ def load(root: Path, use_cache: bool = True, workers: int | None = None) -> Load
     for (_, path, _), verdict in zip(todo, _judge_all(todo, workers)):
         verdicts[path] = verdict
     if use_cache and todo:
-        verdict_cache.write_cache(location, {keys[path]: verdicts[path] for path in verdicts})
+        verdict_cache.write_cache(folder / "verdicts.pickle", {keys[p]: v.without_model() for p, v in verdicts.items()})
+        if models:
+            verdict_cache.write_cache(
+                folder / "models.pickle",
+                {keys[p]: v.model for p, v in verdicts.items() if v.summary is not None and v.model is not None},
+            )
+    if not models:
+        verdicts = {path: verdict.without_model() for path, verdict in verdicts.items()}
     loaded = _assemble(root, files, verdicts)
     loaded.cache_hits = len(files) - len(todo)
     return loaded
@@ -78,8 +90,8 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict]) -> Loaded:
     for data_file in files:
         verdict = verdicts[data_file.path]
         findings.extend(verdict.findings)
-        if verdict.model is not None:
-            models[data_file.path] = verdict.model
+        if verdict.model is not None or verdict.summary is not None:
+            models[data_file.path] = verdict.model if verdict.model is not None else verdict.summary
     municipalities_file = models.get("municipalities.yaml")
     coordinators_file = models.get("coordinators.yaml")
     cases: dict[str, CaseFile] = {}

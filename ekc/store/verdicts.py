@@ -37,6 +37,17 @@ MODELS: dict[str, type[BaseModel]] = {
 class Verdict:
     model: Any  # the validated model, or None when the file could not be read into one
     findings: tuple[Finding, ...]
+    summary: Any = None  # CaseSummary / PersonalSummary of a case or personal model
+
+    def without_model(self) -> "Verdict":
+        """The part a warm `ekc validate` needs; case and personal models stay out of it."""
+        if self.model is None or self.summary is None:
+            return self
+        return Verdict(None, self.findings, self.summary)
+
+
+def _summary(kind: str, model: Any) -> Any:
+    return model.summary() if kind in ("case", "personal") else None
 
 
 def judge(kind: str, path: str, raw: bytes) -> Verdict:
@@ -58,7 +69,7 @@ def judge(kind: str, path: str, raw: bytes) -> Verdict:
         findings.extend(findings_from(path, exc))
         return Verdict(None, tuple(locate_all(parsed.text, findings)))
     findings.extend(_file_rules(kind, path, model))
-    return Verdict(model, tuple(locate_all(parsed.text, findings)))
+    return Verdict(model, tuple(locate_all(parsed.text, findings)), _summary(kind, model))
 
 
 def _file_rules(kind: str, path: str, model: Any) -> list[Finding]:

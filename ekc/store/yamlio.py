@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ekc.findings import Finding, Loc, error
+from ekc.store import fastyaml
 
 _SAFE = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed (pyproject declares it)
 _SAFE.allow_duplicate_keys = False
@@ -64,7 +65,9 @@ def parse(path: str, raw: bytes) -> ParsedFile:
         if alias_findings:
             return ParsedFile(path, text, None, alias_findings)
     try:
-        data = _SAFE.load(text)
+        data = fastyaml.load(text) if fastyaml.available() else _SAFE.load(text)
+    except fastyaml.LoadProblem as exc:
+        return ParsedFile(path, text, None, [error(path, "yaml", exc.message).located(exc.line + 1, exc.column + 1)])
     except MarkedYAMLError as exc:
         return ParsedFile(path, text, None, [_yaml_error(path, exc)])
     except YAMLError as exc:
