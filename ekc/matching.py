@@ -122,15 +122,10 @@ class Pool:
 
 
 def pool_of(store: DataStore, today: date) -> Pool:
-    taken: dict[str, int] = {}
     conferences: dict[str, int] = {}
     for case_file in store.cases.values():
         case = case_file.case
-        if case.coordinator is None:
-            continue
-        if not case.is_closed:
-            taken[case.coordinator] = taken.get(case.coordinator, 0) + 1
-        elif reached_meeting(case):
+        if case.coordinator is not None and case.is_closed and reached_meeting(case):
             conferences[case.coordinator] = conferences.get(case.coordinator, 0) + 1
     region_provinces: dict[str, set[str]] = {}
     for municipality in store.municipalities.values():
@@ -139,7 +134,7 @@ def pool_of(store: DataStore, today: date) -> Pool:
     return Pool(
         store=store,
         today=today,
-        taken=taken,
+        taken=dict(store.open_case_counts),
         conferences=conferences,
         region_provinces={region: frozenset(p) for region, p in region_provinces.items()},
         coordinators=ordered,
