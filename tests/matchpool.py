@@ -29,7 +29,7 @@ def plain_coordinator(id: str, **overrides: Any) -> dict[str, Any]:
 
     Tests add exactly the trait they are about, so the right answer is obvious.
     """
-    doc = coordinator(id, name=f"Coordinator {id[2:]}", languages=["nl"], regions=[], cultures=[], unavailable=[])
+    doc = coordinator(id, name=f"Sam Jansen {id[2:]}", languages=["nl"], regions=[], cultures=[], unavailable=[])
     doc.pop("home")
     doc.update(overrides)
     return doc
