@@ -436,3 +436,18 @@ def test_open_with_nobody_eligible():
     store = make_store([plain_coordinator("C-0001", active=False)], [waiting("EKC-2024-AAAA1")])
     (pairing,) = matching.propose_open(store, TODAY).pairings
     assert pairing.coordinator is None and pairing.eligible_count == 0
+
+
+# --- the documentation keeps up -------------------------------------------------------
+
+
+def test_docs_list_every_weight_with_its_default():
+    from pathlib import Path
+
+    from ekc.model.settings import MatchWeights
+
+    text = (Path(matching.__file__).resolve().parents[1] / "docs" / "match.md").read_text()
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in text.splitlines() if line.startswith("| `")}
+    for name, info in MatchWeights.model_fields.items():
+        assert rows.get(f"`{name}`") == f"{info.default}", name
+        assert info.description, name
