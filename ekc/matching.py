@@ -24,7 +24,7 @@ from ekc.errors import Refused
 from ekc.languages import language_name
 from ekc.model.case import Case
 from ekc.model.coordinators import Coordinator
-from ekc.model.datastore import DataStore
+from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.personal import Personal, Preferences
 from ekc.model.settings import MatchWeights
 
@@ -178,31 +178,38 @@ def reached_meeting(case: Case) -> bool:
     return bool(case.meetings) or case.entered("meeting_aftercare") is not None
 
 
-def matchable_case(store: DataStore, case_id: str) -> tuple[Case, Personal | None]:
+def matchable_case(store: DataStore, case_id: str) -> CaseFile:
     case_file = store.cases.get(case_id)
     if case_file is None:
         raise Refused(f"no readable case {case_id} in this repository (run `ekc validate` if its file exists)")
     if case_file.case.is_closed:
         raise Refused(f"case {case_id} is closed; only an open case needs a coordinator")
-    return case_file.case, case_file.personal
+    return case_file
 
 
 def rank(store: DataStore, case_id: str, today: date, pool: Pool | None = None) -> Proposal:
     """Every coordinator of the pool for one case, eligible ones first, best first."""
-    case, personal = matchable_case(store, case_id)
+    case_file = matchable_case(store, case_id)
+    case, personal = case_file.case, case_file.personal
     pool = pool or pool_of(store, today)
     parts = _parts(pool, case, personal)
     candidates = sorted(
         (_assess(pool, i, case, personal, parts) for i in range(len(pool.coordinators))),
         key=Candidate.sort_key,
     )
-    return Proposal(case=case.id, on=today, candidates=tuple(candidates), notes=case_notes(store, case, personal))
+    return Proposal(case=case.id, on=today, candidates=tuple(candidates), notes=case_notes(store, case_file))
 
 
-def case_notes(store: DataStore, case: Case, personal: Personal | None) -> tuple[str, ...]:
+def case_notes(store: DataStore, case_file: CaseFile) -> tuple[str, ...]:
+    case, personal = case_file.case, case_file.personal
     notes = []
-    if personal is None:
-        notes.append("no readable personal.yaml: no preferences or exclusions of the family are known")
+    if personal is None and case_file.personal_present:
+        notes.append(
+            "personal.yaml has errors (run `ekc validate`): the family's preferences are unknown and its "
+            "exclusions cannot be checked; `case assign` will refuse until it is fixed"
+        )
+    elif personal is None:
+        notes.append("no personal.yaml: no preferences or exclusions of the family are known")
     elif personal.preferences is not None:
         for code in personal.preferences.languages:
             if language_name(code) is None:

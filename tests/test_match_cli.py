@@ -161,6 +161,15 @@ def test_errors_elsewhere_warn_on_stderr_and_json_stays_clean(repo):
     assert json.loads(result.stdout)["case"] == CASE_ID
 
 
+def test_a_broken_personal_file_is_noted_and_warned_about(repo):
+    root = repo.write()
+    (case_folder(root, CASE_ID) / "personal.yaml").write_text("preferences:\n  colour: blue\n")
+    result = ekc(root, "match", CASE_ID)
+    assert result.exit_code == 0
+    assert "warning: the data has 1 error" in result.stderr
+    assert "note: personal.yaml has errors" in result.stdout
+
+
 def test_open_proposes_for_every_waiting_case(repo):
     repo.with_case(registered_case("EKC-2024-AB12D"), {"preferences": {"coordinator_gender": "male"}})
     root = repo.write()

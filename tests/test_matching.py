@@ -341,7 +341,19 @@ def test_a_case_without_personal_data_is_matched_without_preferences():
     store = make_store([plain_coordinator("C-0001")], [(case, None)])
     proposal = ranked(store)
     assert proposal.best.coordinator == "C-0001"
-    assert any("no readable personal.yaml" in note for note in proposal.notes)
+    assert "no personal.yaml: no preferences or exclusions of the family are known" in proposal.notes
+
+
+def test_a_broken_personal_file_is_named_because_exclusions_go_unchecked():
+    from dataclasses import replace
+
+    case, _ = waiting()
+    store = make_store([plain_coordinator("C-0001")], [(case, None)])
+    broken = replace(store.cases[CASE_ID], personal_present=True)
+    store = replace(store, cases={CASE_ID: broken})
+    (note,) = ranked(store).notes
+    assert note.startswith("personal.yaml has errors (run `ekc validate`)")
+    assert "exclusions cannot be checked" in note
 
 
 def test_a_closed_case_needs_no_coordinator():
