@@ -72,6 +72,16 @@ def test_json_is_one_document_with_the_contract_keys(repo):
     assert doc["ruled_out"] == {"no EK-2": 1}
 
 
+def test_the_table_shows_ten_and_json_the_whole_pool_by_default(store):
+    store.coordinators = {"coordinators": [plain_coordinator(f"C-{n:04d}") for n in range(1, 13)]}
+    store.with_case(registered_case(CASE_ID), None)
+    root = store.write()
+    assert len(json.loads(ekc(root, "match", CASE_ID, "--json").stdout)["candidates"]) == 12
+    table = ekc(root, "match", CASE_ID).stdout
+    assert "C-0010" in table and "C-0011" not in table
+    assert "12 of 12 coordinators eligible; 2 more not shown (--top 0 shows all)" in table
+
+
 def test_top_limits_and_zero_shows_all(repo):
     root = repo.write()
     one = json.loads(ekc(root, "match", CASE_ID, "--json", "--top", "1").stdout)

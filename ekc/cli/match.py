@@ -13,7 +13,7 @@ STYLES = {"met": "green", "missed": "yellow", "rule": "red", "note": "dim"}
 def match_command(
     ctx: typer.Context,
     case_id: str | None = typer.Argument(None, metavar="[ID]", help="The case to find a coordinator for.", show_default=False),
-    top: int = typer.Option(10, "--top", min=0, metavar="N", help="Show the N best candidates of one case (0: the whole pool)."),
+    top: int | None = typer.Option(None, "--top", min=0, metavar="N", help="Show the N best candidates of one case (0: the whole pool). Default: 10 in the table, the whole pool in --json.", show_default=False),
     open_cases: bool = typer.Option(False, "--open", help="Propose a coordinator for every open case without one, at once: nobody beyond their free places, the best total fit."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
     assign: bool = typer.Option(False, "--assign", help="Assign the best eligible candidate, through the checks of `ekc case assign` (with --open: every proposed pairing)."),
@@ -114,14 +114,20 @@ def _candidate_json(candidate) -> dict:
     }
 
 
-def _shown(proposal, top: int):
+# A person reads the first few; a script gets the whole pool unless it asks for fewer.
+TABLE_TOP = 10
+
+
+def _shown(proposal, top: int | None, as_json: bool):
+    if top is None:
+        top = 0 if as_json else TABLE_TOP
     return proposal.candidates if top == 0 else proposal.candidates[:top]
 
 
-def _render_one(store, proposal, top: int, as_json: bool, assigned: str | None) -> None:
+def _render_one(store, proposal, top: int | None, as_json: bool, assigned: str | None) -> None:
     import json
 
-    shown = _shown(proposal, top)
+    shown = _shown(proposal, top, as_json)
     if as_json:
         typer.echo(json.dumps({
             "case": proposal.case,
