@@ -157,6 +157,8 @@ class _Part:
         cell = self.cells[i]
         if cell is None:
             value = self.compute(pool, pool.coordinators[i], *self.trait)
+            # The standing hard rules are kept as their list of failures; a scored part
+            # as its reasons with their summed points.
             if self.compute is _standing:
                 cell = value
             else:
@@ -191,7 +193,8 @@ def rank(store: DataStore, case_id: str, today: date, pool: Pool | None = None) 
     """Every coordinator of the pool for one case, eligible ones first, best first."""
     case_file = matchable_case(store, case_id)
     case, personal = case_file.case, case_file.personal
-    pool = pool or pool_of(store, today)
+    if pool is None or pool.today != today or pool.store is not store:
+        pool = pool_of(store, today)
     parts = _parts(pool, case, personal)
     candidates = sorted(
         (_assess(pool, i, case, personal, parts) for i in range(len(pool.coordinators))),
