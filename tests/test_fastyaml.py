@@ -46,7 +46,13 @@ def _dump(data) -> str:
 @given(documents)
 def test_dumped_documents_read_back_as_the_reference_reads_them(data):
     text = _dump(data)
-    assert _same(fastyaml.load(text), REFERENCE.load(text))
+    try:
+        expected = REFERENCE.load(text)
+    except Exception:  # noqa: BLE001 - ruamel's dumper can write keys its parser refuses
+        with pytest.raises(Exception):
+            fastyaml.load(text)
+        return
+    assert _same(fastyaml.load(text), expected)
 
 
 plain_scalar = st.text(alphabet="0123456789+-._eExXoObB:TtFfNnYyOoLl~ ", min_size=1, max_size=12).map(str.strip).filter(bool)

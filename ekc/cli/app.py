@@ -11,6 +11,9 @@ from typer.core import TyperGroup
 from ekc.cli.context import AppContext
 from ekc.cli.match import match_command
 from ekc.cli.report import report_command
+from ekc.cli.hook import hook_app
+from ekc.cli.init import init_command
+from ekc.cli.schema import schema_command
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -65,6 +68,9 @@ def main_options(
 
 app.command("validate")(validate_command)
 app.command("report")(report_command)
+app.add_typer(hook_app, name="hook")
+app.command("schema")(schema_command)
+app.command("init")(init_command)
 app.command("match")(match_command)
 
 

@@ -32,7 +32,7 @@ def validate_command(
     if history:
         from ekc.history_check import check_history
 
-        report.findings.extend(check_history(root, history, report))
+        report.findings.extend(check_history(root, history))
     if files:
         report = _only(report, root, files)
     if output_format is OutputFormat.json:

@@ -1,0 +1,82 @@
+"""`ekc hook pre-receive` (git runs it on the server) and `ekc hook install` (puts it there)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ekc.cli.context import app_context
+
+hook_app = typer.Typer(
+    help="Git hooks for a self-hosted server (Gitea, GitLab, plain ssh): refuse bad pushes there.",
+    no_args_is_help=True,
+)
+
+
+@hook_app.command("pre-receive")
+def pre_receive_command(ctx: typer.Context) -> None:
+    """Run by git on the server: read '<old> <new> <ref>' lines on stdin; refuse (exit 1) a
+    push whose commits fail validation or bring back a path from purge-log.yaml."""
+    from ekc.cli import render
+    from ekc.errors import UsageProblem
+    from ekc.pre_receive import check_push, parse_updates
+    from ekc.store import gitrepo
+
+    today = app_context(ctx).today
+    repo = Path.cwd()
+    try:
+        gitrepo.git(repo, "rev-parse", "--git-dir")
+    except gitrepo.GitFailed:
+        raise UsageProblem("hook pre-receive runs inside a git repository, as git's pre-receive hook") from None
+    updates = parse_updates(sys.stdin.read())
+    try:
+        refusals = check_push(repo, updates, today)
+    except gitrepo.GitFailed as exc:
+        raise UsageProblem(f"hook pre-receive: git failed: {exc}") from None
+    if not refusals:
+        return
+    for refusal in refusals:
+        update = refusal.update
+        typer.echo(f"ekc: push to {update.ref} refused ({update.old[:10]}..{update.new[:10]}):", err=True)
+        for finding in refusal.findings:
+            typer.echo(f"  {render.text_line(finding)}", err=True)
+    typer.echo(
+        "ekc: nothing was changed on the server. Fix the files on your clone (`ekc validate` shows the "
+        "same problems there), commit, and push again. For purged files: make a fresh clone and redo your work there.",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
+HOOK_SCRIPT = """#!/bin/sh
+# Installed by `ekc hook install`: refuse pushes with invalid data or purged files.
+exec "{python}" -m ekc hook pre-receive
+"""
+
+
+@hook_app.command("install")
+def install_command(
+    repository: Path = typer.Argument(..., metavar="REPOSITORY", help="The server's repository (bare, or its .git folder).", file_okay=False),
+    force: bool = typer.Option(False, "--force", help="Replace a pre-receive hook that is already there."),
+) -> None:
+    """Write hooks/pre-receive into a server repository, calling this ekc's Python."""
+    from ekc.errors import Refused, UsageProblem
+    from ekc.store import gitrepo
+
+    try:
+        git_dir = Path(gitrepo.git(repository, "rev-parse", "--absolute-git-dir").decode().strip())
+    except (gitrepo.GitFailed, OSError):
+        raise UsageProblem(f"{repository} is not a git repository") from None
+    hook = git_dir / "hooks" / "pre-receive"
+    if (git_dir / "hooks" / "pre-receive.d").is_dir():
+        # Gitea and Forgejo keep their own hooks/pre-receive, which runs every script in
+        # hooks/pre-receive.d/: add ours there instead of replacing theirs.
+        hook = git_dir / "hooks" / "pre-receive.d" / "ekc"
+    if hook.exists() and not force:
+        raise Refused(f"{hook} already exists; pass --force to replace it")
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(HOOK_SCRIPT.format(python=sys.executable))
+    hook.chmod(0o755)
+    typer.echo(f"installed {hook}")

@@ -1,0 +1,157 @@
+"""Checks on commits rather than on the working tree: what a push would bring in.
+
+A purge rewrites history on one clone; every other clone still holds the personal data,
+and a push from one of them brings it back, even when its working tree looks fine. So
+every new commit is checked: its tree must hold no path named in the purge log, and no
+`case.yaml` it adds or changes may look like personal data (that file outlives the purge).
+
+Used by `ekc validate --history A..B` (CI) and by `ekc hook pre-receive` (the server).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ekc.errors import UsageProblem
+from ekc.findings import Finding, error
+from ekc.rules.personal_data import check_no_personal_data
+from ekc.store import gitrepo
+from ekc.store.yamlio import locate_all, parse
+
+PURGE_LOG = "purge-log.yaml"
+
+
+def purged_paths(data: Any) -> dict[str, str]:
+    """Path -> the day it was purged, from a parsed purge log.
+
+    Lenient on purpose: a purge log with a typo elsewhere must still protect the paths it
+    does name (the typo itself is reported by the ordinary validation).
+    """
+    found: dict[str, str] = {}
+    records = data.get("purges") if isinstance(data, dict) else None
+    for record in records if isinstance(records, list) else []:
+        if not isinstance(record, dict) or not isinstance(record.get("paths"), list):
+            continue
+        for path in record["paths"]:
+            if isinstance(path, str) and path:
+                found.setdefault(path, str(record.get("purged", "an earlier day")))
+    return found
+
+
+def purged_paths_in(raw: bytes | None) -> dict[str, str]:
+    if raw is None:
+        return {}
+    parsed = parse(PURGE_LOG, raw)
+    return purged_paths(parsed.data) if parsed.ok else {}
+
+
+def purged_paths_at(cwd: Path | str, commit: str, prefix: str = "") -> dict[str, str]:
+    """The purge log as it stands in `commit`."""
+    spec = f"{commit}:{prefix}{PURGE_LOG}"
+    blob = gitrepo.read_blobs(cwd, [spec]).get(spec)
+    return purged_paths_in(blob[1] if blob else None)
+
+
+def commits_in(cwd: Path | str, rev_range: str) -> tuple[list[str], list[str]]:
+    """The commits at the ends of the range (B, and A when it is one) and the commits of
+    `A..B` (newest first), or one revision alone.
+
+    An all-zero A (a new branch: nothing to compare with) means every commit reachable
+    from B.
+    """
+    if "..." in rev_range:
+        raise UsageProblem(f"--history {rev_range}: use A..B (two dots) or a single revision")
+    if ".." in rev_range:
+        before, after = rev_range.split("..", 1)
+        if not before or not after:
+            raise UsageProblem(f"--history {rev_range}: give both ends, A..B")
+    else:
+        before, after = None, rev_range
+    tip = _commit(cwd, after, rev_range)
+    if before is None:
+        return [tip], [tip]
+    if gitrepo.is_zero(before):
+        return [tip], gitrepo.rev_list(cwd, tip)
+    base = _commit(cwd, before, rev_range)
+    return [tip, base], gitrepo.rev_list(cwd, tip, f"^{base}")
+
+
+def _commit(cwd: Path | str, rev: str, rev_range: str) -> str:
+    found = gitrepo.resolve_commit(cwd, rev)
+    if found is None:
+        raise UsageProblem(f"--history {rev_range}: {rev!r} is not a commit in this repository (is the clone shallow, or the commit not fetched?)")
+    return found
+
+
+def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], prefix: str = "") -> list[Finding]:
+    """Findings for `commits`; `prefix` is where the data repository sits in the git tree
+    ('' at its root), and findings name paths relative to the data repository."""
+    return [*_purged_back(cwd, commits, purged, prefix), *_personal_in_cases(cwd, commits, prefix)]
+
+
+def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
+    """One finding a purged path: at the oldest commit in the range that holds it (the
+    one that brought it in), with how many others hold it too."""
+    holders = gitrepo.held_paths(cwd, commits, [prefix + path for path in sorted(purged)])
+    found = []
+    for tree_path, holding in holders.items():
+        path = tree_path[len(prefix):]
+        oldest = holding[-1]  # commits come newest first
+        others = f" (and {len(holding) - 1} later commit{'s' * (len(holding) > 2)} in the range)" if len(holding) > 1 else ""
+        found.append(error(
+            path, "purged-back",
+            f"commit {oldest[:10]}{others} holds {path}, which was purged on {purged[path]} (purge-log.yaml): "
+            "this history comes from a clone made before the purge; make a fresh clone and redo the work there",
+        ).located(1, 1))
+    return found
+
+
+def _personal_in_cases(cwd, commits, prefix) -> list[Finding]:
+    changed = gitrepo.changed_paths(cwd, commits)
+    specs = []
+    for commit in reversed(commits):  # oldest first: a blob is reported at the commit that brought it
+        for tree_path in sorted(changed.get(commit, ())):
+            path = tree_path[len(prefix):] if tree_path.startswith(prefix) else None
+            if path and path.startswith("cases/") and path.endswith("/case.yaml"):
+                specs.append((commit, path, f"{commit}:{tree_path}"))
+    blobs = gitrepo.read_blobs(cwd, [spec for _, _, spec in specs])
+    seen: set[str] = set()
+    found: list[Finding] = []
+    for commit, path, spec in specs:
+        blob = blobs.get(spec)
+        if blob is None or blob[0] in seen:
+            continue
+        seen.add(blob[0])
+        parsed = parse(path, blob[1])
+        if not parsed.ok:
+            continue  # unreadable YAML is the ordinary validation's finding, at the tip
+        findings = [
+            error(f.path, f.code, f"commit {commit[:10]}: {f.message}", f.loc)
+            for f in check_no_personal_data(path, parsed.data)
+        ]
+        found.extend(locate_all(parsed.text, findings))
+    return found
+
+
+def check_history(root: Path, rev_range: str) -> list[Finding]:
+    """`ekc validate --history`: the range's commits, against the purge logs of the working
+    tree and of both ends of the range together (any of them may be the newest: after a
+    forced push from a stale clone, only A still knows the purge)."""
+    top = gitrepo.work_tree_root(root)
+    if top is None:
+        raise UsageProblem(f"--history needs a git repository, and {root} is not inside one")
+    relative = Path(root).resolve().relative_to(top).as_posix()
+    prefix = "" if relative == "." else relative + "/"
+    try:
+        ends, commits = commits_in(root, rev_range)
+        working = root / PURGE_LOG
+        purged = purged_paths_in(working.read_bytes() if working.is_file() else None)
+        for end in ends:
+            for path, day in purged_paths_at(root, end, prefix).items():
+                purged.setdefault(path, day)
+        findings = check_commits(root, commits, purged, prefix)
+    except gitrepo.GitFailed as exc:
+        raise UsageProblem(f"--history {rev_range}: git failed: {exc}") from None
+    findings.sort(key=lambda f: f.sort_key())
+    return findings

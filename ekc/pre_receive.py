@@ -1,0 +1,93 @@
+"""The server's last word on a push: refuse invalid data and purged data brought back.
+
+git runs a pre-receive hook in the (usually bare) repository with one "<old> <new> <ref>"
+line per updated ref on stdin, before any ref moves; the pushed objects are readable by
+child `git` processes through the environment git sets. There is no work tree, so the
+pushed tip is exported to a temporary folder and validated there.
+
+Which purge log counts: the one of every ref the server already has, plus the old and new
+tip of each update. A stale clone pushing a *new branch* carries its own, older purge log,
+so the server's own refs are what catch it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ekc.errors import UsageProblem
+from ekc.findings import Finding, error
+from ekc.history_check import check_commits, purged_paths_at
+from ekc.store import gitrepo
+
+CHECKED_REFS = ("refs/heads/", "refs/tags/")
+
+
+@dataclass(frozen=True)
+class RefUpdate:
+    old: str
+    new: str
+    ref: str
+
+
+@dataclass
+class Refusal:
+    update: RefUpdate
+    findings: list[Finding] = field(default_factory=list)
+
+
+def parse_updates(text: str) -> list[RefUpdate]:
+    updates = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 3:
+            raise UsageProblem(f"pre-receive input line {number} is not '<old> <new> <ref>': {line!r}")
+        updates.append(RefUpdate(*parts))
+    return updates
+
+
+def check_push(repo: Path, updates: list[RefUpdate], today: date) -> list[Refusal]:
+    """The updates to refuse, each with its reasons; an empty list lets the push through."""
+    live = [u for u in updates if not gitrepo.is_zero(u.new)]
+    purged: dict[str, str] = {}
+    tips = set(gitrepo.ref_tips(repo))
+    tips.update(u.old for u in updates if not gitrepo.is_zero(u.old))
+    tips.update(u.new for u in live)
+    for tip in sorted(tips):
+        commit = gitrepo.resolve_commit(repo, tip)
+        if commit:
+            for path, day in purged_paths_at(repo, commit).items():
+                purged.setdefault(path, day)
+    refusals = []
+    validated: dict[str, list[Finding]] = {}
+    for update in live:
+        tip = gitrepo.resolve_commit(repo, update.new)
+        if tip is None:
+            continue  # a tag of a tree or blob: no data repository to check
+        # Commits some ref already holds were checked when they came in.
+        commits = gitrepo.rev_list(repo, tip, "--not", "--all")
+        findings = check_commits(repo, commits, purged)
+        if commits and update.ref.startswith(CHECKED_REFS):
+            if tip not in validated:
+                validated[tip] = validate_commit(repo, tip, today)
+            findings.extend(validated[tip])
+        if findings:
+            refusals.append(Refusal(update, findings))
+    return refusals
+
+
+def validate_commit(repo: Path, commit: str, today: date) -> list[Finding]:
+    """The errors `ekc validate` would report on a checkout of `commit` (warnings pass)."""
+    from ekc.validation import validate
+
+    with tempfile.TemporaryDirectory(prefix="ekc-pre-receive-") as folder:
+        tree = Path(folder)
+        gitrepo.export_tree(repo, commit, tree)
+        if not (tree / "municipalities.yaml").is_file():
+            return [error("municipalities.yaml", "missing", "the pushed tree has no municipalities.yaml at its root, so it is not a data repository").located(1, 1)]
+        report = validate(tree, today, use_cache=False)
+    return report.errors

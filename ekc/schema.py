@@ -1,0 +1,58 @@
+"""JSON Schema of each file kind, from the same pydantic models `ekc validate` uses.
+
+For editors (the YAML language server completes keys and flags typos while a person
+types) and for other tools. The schema checks fields and vocabularies only: the rules
+between fields and between files stay with `ekc validate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# kind -> (file it describes, glob of the files an editor should check with it)
+FILES: dict[str, tuple[str, str]] = {
+    "settings": ("ekc.yaml", "ekc.yaml"),
+    "municipalities": ("municipalities.yaml", "municipalities.yaml"),
+    "coordinators": ("coordinators.yaml", "coordinators.yaml"),
+    "purge_log": ("purge-log.yaml", "purge-log.yaml"),
+    "case": ("case.yaml", "cases/*/*/case.yaml"),
+    "personal": ("personal.yaml", "cases/*/*/personal.yaml"),
+}
+
+
+def schema_file_name(kind: str) -> str:
+    return f"{kind.replace('_', '-')}.schema.json"
+
+
+def schema_of(kind: str) -> dict[str, Any]:
+    from ekc.store.verdicts import MODELS
+
+    schema = _with_dutch_names(MODELS[kind].model_json_schema(by_alias=True))
+    file_name = FILES[kind][0]
+    return {
+        "$schema": DRAFT,
+        "title": f"ekc {file_name}",
+        "description": f"The fields of {file_name} (DATA-FORMAT.md). `ekc validate` also checks the rules between fields and files.",
+        **{key: value for key, value in schema.items() if key not in {"title", "description"}},
+    }
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    return {kind: schema_of(kind) for kind in FILES}
+
+
+def _with_dutch_names(node: Any) -> Any:
+    """Editors show `enumDescriptions` beside each choice: staff see the Dutch word."""
+    from ekc.model.vocabulary import DUTCH
+
+    if isinstance(node, list):
+        return [_with_dutch_names(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _with_dutch_names(value) for key, value in node.items()}
+    values = node.get("enum")
+    if isinstance(values, list) and any(v in DUTCH for v in values if isinstance(v, str)):
+        result["enumDescriptions"] = [DUTCH.get(v, "") if isinstance(v, str) else "" for v in values]
+    return result

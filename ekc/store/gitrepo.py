@@ -1,0 +1,204 @@
+"""Read-only git plumbing for checking history: commits in a range, paths in trees, blobs.
+
+Runs the `git` program rather than gitpython: a pre-receive hook must see exactly what
+git sees (quarantined objects of a push in progress reach a child `git` through the
+environment git sets for the hook), and one `cat-file --batch` answers thousands of
+questions in one process.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import tarfile
+from pathlib import Path
+
+ZERO = re.compile(r"^0{40}$|^0{64}$")
+
+
+class GitFailed(Exception):
+    """git itself failed (not a git repository, an object missing): the caller words it."""
+
+
+def git(cwd: Path | str, *args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotePath=false", *args],
+            cwd=cwd,
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitFailed("the git program is not installed") from exc
+    if done.returncode != 0:
+        raise GitFailed(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+    return done.stdout
+
+
+def is_zero(rev: str) -> bool:
+    """The all-zero id git uses for 'no commit': the old side of a new branch."""
+    return bool(ZERO.match(rev))
+
+
+def work_tree_root(path: Path) -> Path | None:
+    try:
+        return Path(git(path, "rev-parse", "--show-toplevel").decode().strip()).resolve()
+    except GitFailed:
+        return None
+
+
+def resolve_commit(cwd: Path | str, rev: str) -> str | None:
+    """The full id of the commit `rev` names, or None if it names none."""
+    if not rev or rev.startswith("-"):
+        return None
+    try:
+        return git(cwd, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip() or None
+    except GitFailed:
+        return None
+
+
+def rev_list(cwd: Path | str, *revs: str) -> list[str]:
+    """Commit ids, newest first; `revs` as for `git rev-list` (e.g. new, '--not', '--all')."""
+    return git(cwd, "rev-list", *revs).decode().split()
+
+
+def ref_tips(cwd: Path | str) -> list[str]:
+    """The commit every existing ref points at (tags peeled)."""
+    out = git(cwd, "for-each-ref", "--format=%(objectname) %(*objectname) %(objecttype)")
+    tips = []
+    for line in out.decode().splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "tag":
+            tips.append(parts[1])
+        elif parts and parts[-1] == "commit":
+            tips.append(parts[0])
+    return tips
+
+
+def existing_paths(cwd: Path | str, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (commit, path) pairs name a file in that commit's tree; one process for all."""
+    if not pairs:
+        return set()
+    request = "".join(f"{commit}:{path}\n" for commit, path in pairs).encode()
+    out = git(cwd, "cat-file", "--batch-check", stdin=request).decode().splitlines()
+    return {pair for pair, line in zip(pairs, out) if not line.endswith(" missing")}
+
+
+def first_parents(cwd: Path | str, commits: list[str]) -> dict[str, str | None]:
+    """Each commit's first parent (None for a root commit)."""
+    if not commits:
+        return {}
+    out = git(cwd, "log", "--no-walk=unsorted", "--stdin", "--format=%H %P", stdin="".join(f"{c}\n" for c in commits).encode())
+    parents: dict[str, str | None] = {}
+    for line in out.decode().splitlines():
+        ids = line.split()
+        if ids:
+            parents[ids[0]] = ids[1] if len(ids) > 1 else None
+    return parents
+
+
+def held_paths(cwd: Path | str, commits: list[str], paths: list[str]) -> dict[str, list[str]]:
+    """path -> the commits (of `commits`, in their order) whose tree holds it.
+
+    Asking every commit about every path costs a tree walk each; instead one diff of each
+    commit against its first parent, limited to `paths`, says where a path appears or
+    goes, and a commit that does not touch it holds it exactly when its first parent does.
+    Only first parents outside `commits` are looked up directly.
+    """
+    if not commits or not paths:
+        return {}
+    parents = first_parents(cwd, commits)
+    request = "".join(f"{c} {parents[c]}\n" if parents.get(c) else f"{c}\n" for c in commits)
+    # paths are from the top of the tree, taken literally, whatever folder cwd is
+    pathspecs = [f":(top,literal){path}" for path in paths]
+    out = git(cwd, "diff-tree", "--stdin", "-r", "--root", "--no-renames", "--name-status", "--", *pathspecs, stdin=request.encode())
+    wanted = set(commits)
+    changes: dict[str, dict[str, bool]] = {}
+    current = None
+    for line in out.decode("utf-8", "replace").splitlines():
+        if "\t" in line and current is not None:
+            status, path = line.split("\t", 1)
+            changes.setdefault(current, {})[path] = not status.startswith("D")
+        elif line.split(" ", 1)[0] in wanted:
+            current = line.split(" ", 1)[0]
+    outside = sorted({p for c in commits if (p := parents.get(c)) and p not in wanted})
+    at_boundary = existing_paths(cwd, [(p, path) for p in outside for path in paths])
+    found: dict[str, list[str]] = {}
+    for path in paths:
+        held: dict[str, bool] = {}
+        for commit in commits:
+            chain, cursor = [], commit
+            while True:
+                if cursor in held:
+                    value = held[cursor]
+                    break
+                if cursor not in wanted:
+                    value = (cursor, path) in at_boundary
+                    break
+                change = changes.get(cursor, {}).get(path)
+                if change is not None:
+                    value = change
+                    break
+                chain.append(cursor)
+                cursor = parents.get(cursor)
+                if cursor is None:
+                    value = False
+                    break
+            if cursor in wanted and cursor not in held:
+                held[cursor] = value
+            for visited in chain:
+                held[visited] = value
+        holders = [c for c in commits if held.get(c)]
+        if holders:
+            found[path] = holders
+    return found
+
+
+def read_blobs(cwd: Path | str, specs: list[str]) -> dict[str, tuple[str, bytes] | None]:
+    """`rev:path` -> (blob id, bytes), or None when there is no such file."""
+    if not specs:
+        return {}
+    out = git(cwd, "cat-file", "--batch", stdin="".join(f"{spec}\n" for spec in specs).encode())
+    stream = io.BytesIO(out)
+    found: dict[str, tuple[str, bytes] | None] = {}
+    for spec in specs:
+        header = stream.readline().decode().rstrip("\n").split()
+        if len(header) != 3:
+            found[spec] = None  # "<spec> missing" or "ambiguous"
+            continue
+        oid, kind, size = header
+        body = stream.read(int(size))
+        stream.readline()  # the newline after every object
+        found[spec] = (oid, body) if kind == "blob" else None
+    return found
+
+
+def changed_paths(cwd: Path | str, commits: list[str]) -> dict[str, set[str]]:
+    """Files each commit added or changed (against every parent of a merge; a root commit
+    against nothing). Deletions are left out: a deleted file brings nothing in."""
+    if not commits:
+        return {}
+    wanted = set(commits)
+    out = git(
+        cwd, "diff-tree", "--stdin", "-r", "--root", "-m", "--no-renames", "--name-only",
+        "--diff-filter=AMCRT", stdin="".join(f"{c}\n" for c in commits).encode(),
+    )
+    changed: dict[str, set[str]] = {c: set() for c in commits}
+    current = None
+    for line in out.decode("utf-8", "replace").splitlines():
+        first = line.split(" ", 1)[0]
+        if first in wanted:
+            current = first
+        elif current is not None and line:
+            changed[current].add(line)
+    return changed
+
+
+def export_tree(cwd: Path | str, commit: str, destination: Path) -> None:
+    """Write the files of `commit` into `destination`: a bare repository has no work tree."""
+    archive = git(cwd, "archive", "--format=tar", commit)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")

@@ -1,0 +1,52 @@
+"""Real git repositories for tests: run git, commit a data store, run `ekc` as a child."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import ekc
+
+WORKTREE = Path(ekc.__file__).resolve().parents[1]
+
+
+def git(cwd: Path, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input)
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
+    return done
+
+
+def out(cwd: Path, *args: str) -> str:
+    return git(cwd, *args).stdout.strip()
+
+
+def init_repo(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    return root
+
+
+def commit_all(root: Path, message: str) -> str:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
+    return out(root, "rev-parse", "HEAD")
+
+
+def ekc_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a child `ekc`: this worktree's package first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(WORKTREE) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.update(extra or {})
+    return env
+
+
+def ekc_shim(folder: Path) -> Path:
+    """An `ekc` program on a PATH folder that runs this worktree's ekc (hooks call `ekc`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shim = folder / "ekc"
+    shim.write_text(f'#!/bin/sh\nPYTHONPATH="{WORKTREE}${{PYTHONPATH:+:$PYTHONPATH}}" exec "{sys.executable}" -m ekc "$@"\n')
+    shim.chmod(0o755)
+    return folder
