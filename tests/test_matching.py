@@ -463,3 +463,18 @@ def test_docs_list_every_weight_with_its_default():
     for name, info in MatchWeights.model_fields.items():
         assert rows.get(f"`{name}`") == f"{info.default}", name
         assert info.description, name
+
+
+def test_the_sample_ekc_yaml_states_the_default_weights():
+    """The sample's ekc.yaml says its values are the defaults: keep it true."""
+    from pathlib import Path
+
+    from ekc.model.settings import MatchWeights, Settings
+    from ekc.store.yamlio import load_roundtrip
+
+    sample = Path(matching.__file__).resolve().parents[1] / "ekc.yaml"
+    if not sample.is_file():
+        pytest.skip("no sample data at the project root")
+    data = load_roundtrip(sample)
+    weights = Settings.model_validate({"match_weights": dict(data["match_weights"])}).match_weights
+    assert weights == MatchWeights()

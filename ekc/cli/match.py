@@ -272,7 +272,7 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
         table.add_row(case.id, f"{with_dutch(case.variant)}\n{escape(where)}", *row)
     console.print(table)
     console.print(
-        f"{len(proposal.pairings)} cases waiting: {len(seated)} with a proposed coordinator, "
+        f"{len(proposal.pairings)} case{'s' * (len(proposal.pairings) != 1)} waiting: {len(seated)} with a proposed coordinator, "
         f"{len(proposal.pairings) - len(seated)} without; total score {proposal.total_score:g}",
         highlight=False,
     )
