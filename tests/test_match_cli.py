@@ -239,6 +239,12 @@ def test_assign_to_names_the_coordinator(repo, fake_casework):
     assert "assigned C-0001 to EKC-2024-AB12C" in result.stdout
 
 
+def test_assign_to_takes_a_lower_case_id(repo, fake_casework):
+    result = ekc(repo.write(), "match", CASE_ID, "--assign-to", "c-0001")
+    assert result.exit_code == 0, result.stderr
+    assert fake_casework.calls[0][1] == "C-0001"
+
+
 def test_assign_to_an_unknown_coordinator_exits_1(repo, fake_casework):
     result = ekc(repo.write(), "match", CASE_ID, "--assign-to", "C-0999")
     assert result.exit_code == 1

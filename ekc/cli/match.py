@@ -36,6 +36,8 @@ def match_command(
         raise UsageProblem("--assign-to names one coordinator for one case; with --open use --assign")
     if case_id is not None and not _looks_like_case_id(case_id):
         raise UsageProblem(f"{case_id!r} is not a case id (EKC-YYYY-XXXXX)")
+    if assign_to is not None:
+        assign_to = assign_to.strip().upper()  # `c-0042` is what a hurried hand types
     app = app_context(ctx)
     root, today = app.root, app.today
     store = _load_store(root)
