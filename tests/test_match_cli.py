@@ -318,3 +318,10 @@ def test_assign_to_an_ineligible_coordinator_for_real_is_refused(repo):
     result = ekc(root, "match", CASE_ID, "--assign-to", "C-0003")
     assert result.exit_code == 1
     assert "coordinator" not in (case_folder(root, CASE_ID) / "case.yaml").read_text()
+
+
+def test_open_assign_without_casework_is_refused_before_anything(repo, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "ekc.casework", None)
+    result = ekc(repo.write(), "match", "--open", "--assign")
+    assert result.exit_code == 1
+    assert result.stderr == "ekc: assigning needs `ekc case assign` (ekc.casework), which this installation lacks\n"

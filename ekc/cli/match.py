@@ -92,8 +92,8 @@ def _match_one(root, store, case_id, today, top, as_json, assign, assign_to) -> 
     _render_one(store, proposal, top, as_json, assigned)
 
 
-def _assign(root, case_id: str, coordinator_id: str, today) -> None:
-    """Through `ekc case assign`'s own function, so both refuse the same things."""
+def _assigner():
+    """`ekc case assign`'s own function, so both write, commit and refuse the same way."""
     from ekc.errors import Refused
 
     try:
@@ -102,7 +102,11 @@ def _assign(root, case_id: str, coordinator_id: str, today) -> None:
         if exc.name not in ("ekc.casework", "ekc"):
             raise
         raise Refused("assigning needs `ekc case assign` (ekc.casework), which this installation lacks") from None
-    assign(root, case_id, coordinator_id, today, force_reason=None, commit=True)
+    return assign
+
+
+def _assign(root, case_id: str, coordinator_id: str, today) -> None:
+    _assigner()(root, case_id, coordinator_id, today, force_reason=None, commit=True)
 
 
 def _candidate_json(candidate) -> dict:
@@ -217,6 +221,7 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
     if assign:
         from ekc.errors import Refused
 
+        _assigner()  # refuse before the first case if assigning is not possible at all
         for pairing in proposal.pairings:
             if pairing.coordinator is None:
                 continue
