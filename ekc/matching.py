@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from ekc.eligibility import hard_rule_failures, standing_failures
@@ -377,12 +378,20 @@ def _region(pool: Pool, coordinator: Coordinator, region_id: str | None, provinc
     return [Reason(f"home region elsewhere, not in {province}", "missed")]
 
 
-def _home(pool: Pool, coordinator: Coordinator, municipality: str) -> list[Reason]:
+def _home(pool: Pool, coordinator: Coordinator, municipality: str) -> tuple[Reason, ...]:
     if coordinator.home is None:
-        return []
-    if coordinator.home == municipality:
-        return [Reason("lives in the family's own municipality (a preference, not a rule)", "missed")]
-    return [Reason("lives outside the family's municipality", "met", pool.weights.not_home_municipality)]
+        return ()
+    inside, outside = _home_reasons(pool.weights.not_home_municipality)
+    return inside if coordinator.home == municipality else outside
+
+
+@lru_cache(maxsize=8)
+def _home_reasons(weight: float) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+    """Made once: this part is asked for every coordinator in every municipality."""
+    return (
+        (Reason("lives in the family's own municipality (a preference, not a rule)", "missed"),),
+        (Reason("lives outside the family's municipality", "met", weight),),
+    )
 
 
 def _load(pool: Pool, coordinator: Coordinator, assigned: str | None) -> list[Reason]:
