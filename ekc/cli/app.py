@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from typer.core import TyperGroup
 
+from ekc.cli.case import case_app
 from ekc.cli.context import AppContext
 from ekc.cli.match import match_command
 from ekc.cli.report import report_command
@@ -71,6 +72,7 @@ app.command("report")(report_command)
 app.add_typer(hook_app, name="hook")
 app.command("schema")(schema_command)
 app.command("init")(init_command)
+app.add_typer(case_app, name="case")
 app.command("match")(match_command)
 
 

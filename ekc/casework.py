@@ -1,0 +1,411 @@
+"""Changing cases on disk: register, advance, assign. The shell around ekc/lifecycle.py.
+
+Each operation reads the repository, asks the pure rules, and only then touches files:
+a refusal leaves every byte as it was. A change is written atomically with the
+round-trip YAML dumper (a person's comments and key order survive), checked against
+DATA-FORMAT.md before it is written, and, inside git, committed as exactly the changed
+paths with a message of ids, phases and codes only. If the commit fails (a hook says no),
+the files are put back, so the tree never holds an uncommitted half of an operation.
+
+`assign` is also the function `ekc match --assign` calls.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ekc.errors import Refused, UsageProblem
+from ekc.model.vocabulary import EK2_VARIANTS, with_dutch
+
+# DATA-FORMAT.md's order of case.yaml keys: new keys go where a person would look for them.
+CASE_KEY_ORDER = (
+    "id", "variant", "municipality", "referrer", "referrer_org", "minors_involved", "conditions",
+    "professional_help", "reasons", "coordinator", "unfunded_start", "history", "outcome",
+    "stop_reason", "meetings", "satisfaction",
+)
+
+
+@dataclass(frozen=True)
+class NewCase:
+    municipality: str
+    variant: str
+    referrer: str
+    referrer_org: str | None
+    minors_involved: bool
+    conditions: bool
+    professional_help: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    case_id: str
+    paths: tuple[Path, ...]
+    message: str
+    commit: str | None  # sha, or None when not committed (--no-commit, or not a git repository)
+
+
+@dataclass(frozen=True)
+class AdvanceResult(Change):
+    from_phase: str = ""
+    to_phase: str = ""
+    on: date | None = None
+    unfunded_start: bool = False
+    promise_missed_by: int = 0  # days the start came after the appointment promise
+
+
+@dataclass(frozen=True)
+class AssignResult(Change):
+    coordinator: str = ""
+    previous: str | None = None
+    forced_past: tuple[str, ...] = field(default_factory=tuple)
+    changed: bool = True
+
+
+# -- reading ------------------------------------------------------------------------------
+
+def load_store(root: Path):
+    from ekc.store.loader import load
+
+    return load(root)
+
+
+def case_path(root: Path, case_id: str) -> Path:
+    return root / "cases" / case_id[4:8] / case_id / "case.yaml"
+
+
+def find_case(loaded, case_id: str):
+    """The case's loaded file, or a refusal that says why it cannot be used."""
+    from ekc.case_ids import is_case_id, normalise
+
+    wanted = normalise(case_id)
+    if not is_case_id(wanted):
+        raise UsageProblem(f"{case_id!r} is not a case id (EKC-<YYYY>-<5 characters>, like EKC-2024-K7Q2M)")
+    found = loaded.store.cases.get(wanted)
+    if found is not None:
+        return found
+    relative = case_path(loaded.root, wanted).relative_to(loaded.root).as_posix()
+    if relative in loaded.present_paths:
+        raise Refused(f"{relative} has errors, so {wanted} cannot be changed or shown: run `ekc validate` and fix them first")
+    raise Refused(f"no case {wanted} in {loaded.root}")
+
+
+# -- writing ------------------------------------------------------------------------------
+
+def _checked_case_text(root: Path, path: Path, data: Any) -> str:
+    """The new file's text, refused if it would break a rule of DATA-FORMAT.md."""
+    from ekc.store.verdicts import judge
+    from ekc.store.yamlio import dump_roundtrip
+
+    text = dump_roundtrip(data)
+    relative = path.relative_to(root).as_posix()
+    verdict = judge("case", relative, text.encode("utf-8"))
+    errors = [f for f in verdict.findings if f.is_error]
+    if errors:
+        raise Refused("the change would leave case.yaml invalid: " + "; ".join(f"{f.path}:{f.line}:{f.column}: {f.message} [{f.code}]" for f in errors))
+    return text
+
+
+def _write_and_commit(root: Path, writes: dict[Path, str], message: str, commit: bool, forbidden=()) -> str | None:
+    """Write every file atomically, then commit exactly them; on a failed commit, undo the writes."""
+    from ekc.store import git
+    from ekc.store.yamlio import atomic_write
+
+    committing = commit and git.is_inside_repo(root)
+    if committing:
+        problem = git.message_problem(message, forbidden)
+        if problem:
+            raise Refused(f"refusing to commit: the commit message would survive every purge, and {problem}")
+    before = {path: path.read_bytes() if path.exists() else None for path in writes}
+    try:
+        for path, text in writes.items():
+            atomic_write(path, text)
+        return git.commit_paths(root, list(writes), message, forbidden) if committing else None
+    except BaseException:
+        _restore(before)
+        raise
+
+
+def _restore(before: dict[Path, bytes | None]) -> None:
+    from ekc.store.yamlio import atomic_write
+
+    for path, raw in before.items():
+        if raw is None:
+            path.unlink(missing_ok=True)
+            try:
+                path.parent.rmdir()
+            except OSError:
+                pass
+        elif path.exists() and path.read_bytes() != raw:
+            atomic_write(path, raw.decode("utf-8"))
+
+
+def _set_key(data, key: str, value: Any) -> None:
+    """Set `key`, inserting it after the keys that precede it in DATA-FORMAT.md's order."""
+    if key in data:
+        data[key] = value
+        return
+    rank = CASE_KEY_ORDER.index(key)
+    position = 0
+    for index, existing in enumerate(data):
+        if existing in CASE_KEY_ORDER and CASE_KEY_ORDER.index(existing) < rank:
+            position = index + 1
+    data.insert(position, key, value)
+
+
+def _flow_map(**items: Any):
+    from ruamel.yaml.comments import CommentedMap
+
+    entry = CommentedMap(items)
+    entry.fa.set_flow_style()
+    return entry
+
+
+def _append_history(history, phase: str, on: date) -> None:
+    """Append in the style of the entries before it: `- {phase: ..., date: ...}` or block."""
+    from ruamel.yaml.comments import CommentedMap
+
+    entry = _flow_map(phase=phase, date=on)
+    last = history[-1] if len(history) else None
+    if isinstance(last, CommentedMap) and not last.fa.flow_style():
+        entry = CommentedMap(entry)
+    history.append(entry)
+
+
+def personal_values(case_file, store) -> list[str]:
+    """What a commit message must never repeat: this case's personal data, coordinators' names."""
+    values: list[str] = []
+
+    def names(text: str | None) -> None:
+        if not text:
+            return
+        values.append(text)
+        # parts of a name, but not tussenvoegsels (de, van, der): those are ordinary words
+        values.extend(part for part in re.split(r"[\s,]+", text) if len(part) >= 3 and part[:1].isupper())
+
+    personal = case_file.personal if case_file is not None else None
+    if personal is not None:
+        for person in personal.main_persons:
+            names(person.name)
+        for member in personal.network:
+            names(member.name)
+            values.extend(v for v in (member.phone, member.email) if v)
+        if personal.referrer_contact:
+            names(personal.referrer_contact.name)
+            values.extend(v for v in (personal.referrer_contact.email, personal.referrer_contact.phone) if v)
+        values.extend(v for v in (personal.address, personal.phone, personal.email) if v)
+        if personal.preferences and personal.preferences.culture:
+            values.append(personal.preferences.culture)
+    for coordinator in store.coordinators.values():
+        names(coordinator.name)
+        values.extend(v for v in (coordinator.email, coordinator.phone) if v)
+    return values
+
+
+# -- case new -----------------------------------------------------------------------------
+
+PERSONAL_SKELETON = """\
+# Personal data of {case_id}: everything that identifies a person lives here, and only here.
+# `ekc purge` deletes this file, from the tree and from every commit, {months} months after closure.
+# Every field is optional (DATA-FORMAT.md); unknown keys are errors.
+main_persons: []
+#  - {{name: ..., birth_date: YYYY-MM-DD, role: child}}     # role: child | parent | adult
+address:
+phone:
+email:
+network: []
+#  - {{name: ..., relation: ..., phone: ...}}
+referrer_contact: {{}}
+#  {{name: ..., organisation: ..., email: ...}}
+preferences: {{}}
+#  coordinator_gender: any              # female | male | any
+#  languages: [nl]
+#  culture: ...
+#  coordinator_age: {{min: 35, max: 65}}
+exclude_coordinators: []                # coordinators who know the family (not independent): [C-0007]
+notes:
+"""
+
+
+def _registry(root: Path):
+    """Only what registering needs (municipalities, settings): not every case in the store."""
+    from ekc.model.datastore import DataStore
+    from ekc.model.settings import Settings
+    from ekc.store.verdicts import judge
+
+    models = {}
+    for name, kind in (("municipalities.yaml", "municipalities"), ("ekc.yaml", "settings")):
+        path = root / name
+        if not path.is_file():
+            continue
+        verdict = judge(kind, name, path.read_bytes())
+        if verdict.model is None or any(f.is_error for f in verdict.findings):
+            raise Refused(f"{name} has errors: run `ekc validate` and fix them first")
+        models[kind] = verdict.model
+    municipalities = models["municipalities"].municipalities if "municipalities" in models else []
+    return DataStore(settings=models.get("settings") or Settings(), municipalities={m.code: m for m in municipalities})
+
+
+def new_case_problems(store, fields: NewCase) -> list[str]:
+    """What is wrong with the answers of `case new`, before anything is written."""
+    problems = []
+    if fields.municipality not in store.municipalities:
+        known = ", ".join(sorted(store.municipalities)[:8])
+        problems.append(f"municipality {fields.municipality} is not in municipalities.yaml (known: {known}{', ...' if len(store.municipalities) > 8 else ''})")
+    if fields.referrer == "professional" and fields.referrer_org is None:
+        problems.append("referrer professional needs --referrer-org")
+    if fields.referrer != "professional" and fields.referrer_org is not None:
+        problems.append(f"--referrer-org is only for referrer professional, not {fields.referrer}")
+    if not fields.reasons:
+        problems.append("at least one --reason is needed")
+    return problems
+
+
+def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, commit: bool = True, rng=None) -> Change:
+    """Register a case: case.yaml in phase registered, a personal.yaml skeleton, one commit."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from ekc.store.id_state import next_id
+
+    on = on or today
+    if on > today:
+        raise Refused(f"{on} is after today ({today}); register a case on the day it came in or before")
+    store = _registry(root)
+    problems = new_case_problems(store, fields)
+    if problems:
+        raise UsageProblem("; ".join(problems))
+    case_id = next_id(root, on.year, rng)
+    path = case_path(root, case_id)
+    data = CommentedMap()
+    data["id"] = case_id
+    data["variant"] = fields.variant
+    data["municipality"] = fields.municipality
+    data["referrer"] = fields.referrer
+    if fields.referrer_org is not None:
+        data["referrer_org"] = fields.referrer_org
+    data["minors_involved"] = fields.minors_involved
+    data["conditions"] = fields.conditions
+    data["professional_help"] = fields.professional_help
+    reasons = CommentedSeq(list(dict.fromkeys(fields.reasons)))
+    reasons.fa.set_flow_style()
+    data["reasons"] = reasons
+    data["history"] = CommentedSeq([_flow_map(phase="registered", date=on)])
+    data.yaml_set_start_comment("Codes, dates and counts only: personal data goes in personal.yaml beside this file.")
+    text = _checked_case_text(root, path, data)
+    personal = PERSONAL_SKELETON.format(case_id=case_id, months=store.settings.retention_months)
+    message = f"case {case_id}: {with_dutch('registered')} on {on}"
+    sha = _write_and_commit(root, {path: text, path.with_name("personal.yaml"): personal}, message, commit)
+    return Change(case_id, (path, path.with_name("personal.yaml")), message, sha)
+
+
+# -- case advance -------------------------------------------------------------------------
+
+def advance(
+    root: Path,
+    case_id: str,
+    today: date,
+    to: str | None = None,
+    on: date | None = None,
+    outcome: str | None = None,
+    stop_reason: str | None = None,
+    unfunded: bool = False,
+    commit: bool = True,
+) -> AdvanceResult:
+    from ekc.lifecycle import Refusal, appointment_overdue, check_advance
+    from ekc.store.yamlio import load_roundtrip
+
+    loaded = load_store(root)
+    case_file = find_case(loaded, case_id)
+    verdict = check_advance(loaded.store, case_file, today, to, on, outcome, stop_reason, unfunded)
+    if isinstance(verdict, Refusal):
+        raise Refused(f"{case_file.case.id}: {verdict}")
+    path = root / case_file.path
+    data = load_roundtrip(path)
+    _append_history(data["history"], verdict.to_phase, verdict.on)
+    if verdict.outcome is not None:
+        _set_key(data, "outcome", verdict.outcome)
+    if verdict.stop_reason is not None:
+        _set_key(data, "stop_reason", verdict.stop_reason)
+    if verdict.unfunded_start:
+        _set_key(data, "unfunded_start", True)
+    text = _checked_case_text(root, path, data)
+    message = f"case {verdict.case_id}: {with_dutch(verdict.to_phase)} on {verdict.on}, from {verdict.from_phase}"
+    if verdict.outcome:
+        message += f", outcome {with_dutch(verdict.outcome)}"
+    if verdict.stop_reason:
+        message += f", stop reason {verdict.stop_reason}"
+    if verdict.to_phase == "informative_talk":
+        message += ", unfunded start" if verdict.unfunded_start else f", start funded by contract {verdict.contract}"
+    sha = _write_and_commit(root, {path: text}, message, commit, personal_values(case_file, loaded.store))
+    return AdvanceResult(
+        verdict.case_id, (path,), message, sha,
+        from_phase=verdict.from_phase, to_phase=verdict.to_phase, on=verdict.on, unfunded_start=verdict.unfunded_start,
+        promise_missed_by=appointment_overdue(case_file.case, verdict.on, loaded.store.settings.appointment_within_days)
+        if verdict.to_phase == "informative_talk" else 0,
+    )
+
+
+# -- case assign --------------------------------------------------------------------------
+
+def assign(
+    root: Path,
+    case_id: str,
+    coordinator_id: str,
+    today: date,
+    force_reason: str | None = None,
+    commit: bool = True,
+) -> AssignResult:
+    """Set the case's coordinator after the hard rules of ekc/eligibility.py.
+
+    `force_reason` lets a regiomanager overrule those rules knowingly; it goes into the
+    commit message, so it is checked for personal data first. EK-2 for restorative and
+    group cases is not overridable: it is a rule of the data, `ekc validate` would fail.
+    """
+    from ekc.eligibility import hard_rule_failures
+    from ekc.store.yamlio import load_roundtrip
+
+    if force_reason is not None and not force_reason.strip():
+        raise UsageProblem("--force needs a reason (it goes into the commit message)")
+    loaded = load_store(root)
+    store = loaded.store
+    case_file = find_case(loaded, case_id)
+    case = case_file.case
+    coordinator_id = coordinator_id.strip().upper()
+    if case.is_closed:
+        raise Refused(f"{case.id} is closed ({case.closed_on}); a closed case gets no coordinator")
+    coordinator = store.coordinators.get(coordinator_id)
+    if coordinator is None:
+        raise Refused(f"{coordinator_id} is not in coordinators.yaml [coordinator]")
+    if case.variant in EK2_VARIANTS and not coordinator.has_ek2:
+        raise Refused(
+            f"{coordinator_id} cannot take {case.id}: a {case.variant} case needs a coordinator trained in EK-2 [ek2]; "
+            f"--force cannot override this rule of the data: choose another (`ekc match {case.id}`)"
+        )
+    failures = hard_rule_failures(coordinator, case, store, today, case_file.personal)
+    if case_file.personal_present and case_file.personal is None:
+        failures.append("personal.yaml has errors, so the family's exclusions cannot be checked (run ekc validate)")
+    if failures and force_reason is None:
+        raise Refused(
+            f"{coordinator_id} cannot take {case.id} on {today}: {'; '.join(failures)} [eligibility]; "
+            f"choose another (`ekc match {case.id}`), or overrule with --force REASON"
+        )
+    previous = case.coordinator
+    path = root / case_file.path
+    if previous == coordinator_id:
+        return AssignResult(case.id, (), "", None, coordinator=coordinator_id, previous=previous,
+                            changed=False)
+    data = load_roundtrip(path)
+    _set_key(data, "coordinator", coordinator_id)
+    text = _checked_case_text(root, path, data)
+    message = f"case {case.id}: coordinator {coordinator_id} assigned in {with_dutch(case.phase)}"
+    if previous:
+        message += f", replacing {previous}"
+    if force_reason is not None:
+        message += "\n\n" + (f"Forced past: {'; '.join(failures)}\n" if failures else "") + f"Reason: {' '.join(force_reason.split())}"
+    sha = _write_and_commit(root, {path: text}, message, commit, personal_values(case_file, store))
+    return AssignResult(case.id, (path,), message, sha, coordinator=coordinator_id, previous=previous,
+                        forced_past=tuple(failures) if force_reason is not None else ())
