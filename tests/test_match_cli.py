@@ -292,7 +292,7 @@ def test_assign_without_casework_is_refused_not_a_traceback(repo, monkeypatch):
     assert "assigning needs `ekc case assign`" in result.stderr
 
 
-# --- --assign for real, once ekc.casework has landed ----------------------------------
+# --- --assign for real, through ekc.casework ------------------------------------------
 
 
 def git_repo(root):
@@ -303,7 +303,6 @@ def git_repo(root):
 
 
 def test_assign_for_real_writes_and_commits(repo):
-    pytest.importorskip("ekc.casework")
     root = git_repo(repo.write())
     result = ekc(root, "match", CASE_ID, "--assign")
     assert result.exit_code == 0, result.stderr
@@ -313,7 +312,6 @@ def test_assign_for_real_writes_and_commits(repo):
 
 
 def test_assign_to_an_ineligible_coordinator_for_real_is_refused(repo):
-    pytest.importorskip("ekc.casework")
     root = git_repo(repo.write())
     result = ekc(root, "match", CASE_ID, "--assign-to", "C-0003")
     assert result.exit_code == 1
