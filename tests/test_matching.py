@@ -356,6 +356,15 @@ def test_a_broken_personal_file_is_named_because_exclusions_go_unchecked():
     assert "exclusions cannot be checked" in note
 
 
+def test_an_unknown_municipality_leaves_region_out_and_says_so():
+    store = make_store([plain_coordinator("C-0001", regions=["rijnmond"], home="GM0599")], [waiting(municipality="GM9999")])
+    proposal = ranked(store)
+    assert "municipality GM9999 is unknown: region cannot weigh in" in proposal.notes
+    reasons = texts(by_id(proposal, "C-0001"))
+    assert not any("region" in r or "near" in r for r in reasons)
+    assert "lives outside the family's municipality" in reasons
+
+
 def test_a_closed_case_needs_no_coordinator():
     store = make_store([plain_coordinator("C-0001")], [conference_of("C-0001", "EKC-2024-DDDD1")])
     with pytest.raises(Refused, match="closed"):
