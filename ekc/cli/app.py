@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from ekc.cli.case import case_app
 from ekc.cli.context import AppContext
+from ekc.cli.match import match_command
 from ekc.cli.report import report_command
 from ekc.cli.hook import hook_app
 from ekc.cli.init import init_command
@@ -72,6 +73,7 @@ app.add_typer(hook_app, name="hook")
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.add_typer(case_app, name="case")
+app.command("match")(match_command)
 
 
 def main() -> None:

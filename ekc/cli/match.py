@@ -1,0 +1,293 @@
+"""`ekc match`: parse, call ekc/matching.py, render; assigning goes through ekc.casework."""
+
+from __future__ import annotations
+
+import typer
+
+from ekc.cli.context import app_context
+
+MARKS = {"met": "+", "missed": "-", "rule": "x", "note": "·"}
+STYLES = {"met": "green", "missed": "yellow", "rule": "red", "note": "dim"}
+
+
+def match_command(
+    ctx: typer.Context,
+    case_id: str | None = typer.Argument(None, metavar="[ID]", help="The case to find a coordinator for.", show_default=False),
+    top: int | None = typer.Option(None, "--top", min=0, metavar="N", help="Show the N best candidates of one case (0: the whole pool). Default: 10 in the table, the whole pool in --json.", show_default=False),
+    open_cases: bool = typer.Option(False, "--open", help="Propose a coordinator for every open case without one, at once: nobody beyond their free places, the best total fit."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    assign: bool = typer.Option(False, "--assign", help="Assign the best eligible candidate, through the checks of `ekc case assign` (with --open: every proposed pairing)."),
+    assign_to: str | None = typer.Option(None, "--assign-to", metavar="COORDINATOR", help="Assign this coordinator instead of the best one (implies --assign), through the checks of `ekc case assign`."),
+) -> None:
+    """Rank the coordinators for a case, best first, each with its reasons.
+
+    Hard rules first (active, a yearly agreement, EK-2 for restorative and group cases, a
+    free place, available within the appointment promise, not excluded by the family):
+    who fails one is listed with why, below every eligible coordinator. Then the family's
+    preferences (gender, languages, culture, age) and the defaults (a common language,
+    home region, load, experience for cases with conditions) add up to a score; the
+    weights are `match_weights` in ekc.yaml. Ties go to the lower coordinator id.
+    """
+    from ekc.errors import UsageProblem
+
+    if open_cases == (case_id is not None):
+        raise UsageProblem("name one case ID, or use --open for all open cases without a coordinator")
+    if open_cases and assign_to:
+        raise UsageProblem("--assign-to names one coordinator for one case; with --open use --assign")
+    if case_id is not None and not _looks_like_case_id(case_id):
+        raise UsageProblem(f"{case_id!r} is not a case id (EKC-YYYY-XXXXX)")
+    if assign_to is not None:
+        assign_to = assign_to.strip().upper()  # `c-0042` is what a hurried hand types
+    app = app_context(ctx)
+    root, today = app.root, app.today
+    store = _load_store(root)
+    if open_cases:
+        _match_open(root, store, today, as_json, assign)
+    else:
+        _match_one(root, store, case_id, today, top, as_json, assign or assign_to is not None, assign_to)
+
+
+def _looks_like_case_id(text: str) -> bool:
+    import re
+
+    from ekc.model.base import CROCKFORD
+
+    return re.fullmatch(rf"EKC-\d{{4}}-[{CROCKFORD}]{{5}}", text) is not None
+
+
+def _load_store(root):
+    import sys
+
+    from ekc.errors import Refused
+    from ekc.store.loader import load
+
+    loaded = load(root)
+    store = loaded.store
+    broken = [f for f in loaded.findings if f.is_error and f.path == "coordinators.yaml"]
+    if broken and not store.coordinators:
+        raise Refused("coordinators.yaml cannot be read; run `ekc validate` to see why")
+    errors = sum(1 for f in loaded.findings if f.is_error)
+    if errors:
+        print(f"ekc: warning: the data has {errors} error{'s' * (errors != 1)} (run `ekc validate`); matching on what could be read", file=sys.stderr)
+    return store
+
+
+def _match_one(root, store, case_id, today, top, as_json, assign, assign_to) -> None:
+    from ekc import matching
+    from ekc.errors import Refused
+
+    if case_id not in store.cases and (root / "cases" / case_id[4:8] / case_id / "case.yaml").is_file():
+        raise Refused(f"case.yaml of {case_id} has errors; run `ekc validate` to see them")
+    proposal = matching.rank(store, case_id, today)
+    if assign_to is not None and assign_to not in store.coordinators:
+        raise Refused(f"no coordinator {assign_to} in coordinators.yaml")
+    chosen = assign_to or (proposal.best.coordinator if proposal.best else None)
+    assigned = None
+    if assign:
+        if chosen is None:
+            _render_one(store, proposal, top, as_json, None)
+            raise Refused(f"no eligible coordinator for {case_id}: nothing assigned (see the reasons above)")
+        _assign(root, case_id, chosen, today)
+        assigned = chosen
+    _render_one(store, proposal, top, as_json, assigned)
+
+
+def _assigner():
+    """`ekc case assign`'s own function, so both write, commit and refuse the same way."""
+    from ekc.errors import Refused
+
+    try:
+        from ekc.casework import assign
+    except ImportError as exc:
+        if exc.name not in ("ekc.casework", "ekc"):
+            raise
+        raise Refused("assigning needs `ekc case assign` (ekc.casework), which this installation lacks") from None
+    return assign
+
+
+def _assign(root, case_id: str, coordinator_id: str, today) -> None:
+    _assigner()(root, case_id, coordinator_id, today, force_reason=None, commit=True)
+
+
+def _candidate_json(candidate) -> dict:
+    return {
+        "coordinator": candidate.coordinator,
+        "name": candidate.name,
+        "eligible": candidate.eligible,
+        "score": candidate.score,
+        "reasons": [r.text for r in candidate.reasons],
+        "details": [{"text": r.text, "kind": r.kind, "points": round(r.points, 3)} for r in candidate.reasons],
+    }
+
+
+# A person reads the first few; a script gets the whole pool unless it asks for fewer.
+TABLE_TOP = 10
+
+
+def _shown(proposal, top: int | None, as_json: bool):
+    if top is None:
+        top = 0 if as_json else TABLE_TOP
+    return proposal.candidates if top == 0 else proposal.candidates[:top]
+
+
+def _render_one(store, proposal, top: int | None, as_json: bool, assigned: str | None) -> None:
+    import json
+
+    shown = _shown(proposal, top, as_json)
+    if as_json:
+        typer.echo(json.dumps({
+            "case": proposal.case,
+            "date": proposal.on.isoformat(),
+            "appointment_within_days": store.settings.appointment_within_days,
+            "pool": len(proposal.candidates),
+            "eligible": len(proposal.eligible),
+            "ruled_out": proposal.ineligible_counts(),
+            "notes": list(proposal.notes),
+            "candidates": [_candidate_json(c) for c in shown],
+            "assigned": assigned,
+        }, indent=2, ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ekc.model.vocabulary import with_dutch
+
+    console = _console()
+    case = store.cases[proposal.case].case
+    municipality = store.municipalities.get(case.municipality)
+    where = municipality.name if municipality else case.municipality
+    console.print(
+        f"{case.id}: {with_dutch(case.variant)} in {where}, {with_dutch(case.phase)} since {case.phase_since}"
+        f"{', with conditions' if case.conditions else ''}; matched on {proposal.on}, appointment within "
+        f"{store.settings.appointment_within_days} days",
+        highlight=False,
+    )
+    for note in proposal.notes:
+        console.print(f"note: {note}", highlight=False)
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("coordinator", overflow="fold")
+    table.add_column("eligible", no_wrap=True)
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("reasons", min_width=24)
+    for number, candidate in enumerate(shown, 1):
+        table.add_row(
+            str(number) if candidate.eligible else "-",
+            f"{candidate.coordinator}\n{escape(candidate.name)}",
+            "yes" if candidate.eligible else "[red]no[/red]",
+            f"{candidate.score:g}",
+            _reasons_cell(candidate.reasons),
+        )
+    console.print(table)
+    hidden = len(proposal.candidates) - len(shown)
+    summary = f"{len(proposal.eligible):,} of {len(proposal.candidates):,} coordinators eligible"
+    if hidden:
+        summary += f"; {hidden:,} more not shown (--top 0 shows all)"
+    console.print(summary, highlight=False)
+    ruled_out = proposal.ineligible_counts()
+    if ruled_out:
+        console.print("ruled out: " + ", ".join(f"{rule} ({count:,})" for rule, count in ruled_out.items()), highlight=False)
+    if assigned:
+        console.print(f"assigned {assigned} to {proposal.case}", highlight=False)
+
+
+def _reasons_cell(reasons) -> str:
+    from rich.markup import escape
+
+    lines = []
+    for reason in reasons:
+        points = f" (+{reason.points:g})" if reason.points else ""
+        style = STYLES[reason.kind]
+        lines.append(f"[{style}]{MARKS[reason.kind]} {escape(reason.text)}{points}[/{style}]")
+    return "\n".join(lines)
+
+
+def _console():
+    from rich.console import Console
+
+    from ekc.cli.render import use_colour
+
+    colour = use_colour()
+    return Console(no_color=not colour, force_terminal=colour or None, highlight=False, soft_wrap=False)
+
+
+def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
+    import json
+
+    from ekc import matching
+
+    proposal = matching.propose_open(store, today)
+    assigned: list[str] = []
+    if assign:
+        from ekc.errors import Refused
+
+        _assigner()  # refuse before the first case if assigning is not possible at all
+        for pairing in proposal.pairings:
+            if pairing.coordinator is None:
+                continue
+            try:
+                _assign(root, pairing.case, pairing.coordinator, today)
+            except Refused as exc:
+                done = f"assigned {len(assigned)} case{'s' * (len(assigned) != 1)} before it" if assigned else "nothing assigned"
+                raise Refused(f"{pairing.case} to {pairing.coordinator} refused: {exc.message}; {done}") from None
+            assigned.append(pairing.case)
+    seated = [p for p in proposal.pairings if p.coordinator is not None]
+    if as_json:
+        typer.echo(json.dumps({
+            "date": today.isoformat(),
+            "cases": [
+                {
+                    "case": p.case,
+                    "coordinator": p.coordinator,
+                    "name": store.coordinators[p.coordinator].name if p.coordinator else None,
+                    "score": p.score,
+                    "eligible": p.eligible_count,
+                    "reasons": [r.text for r in p.reasons] if p.coordinator else [_unseated_reason(p)],
+                    "assigned": p.case in assigned,
+                }
+                for p in proposal.pairings
+            ],
+            "seated": len(seated),
+            "unseated": len(proposal.pairings) - len(seated),
+            "total_score": proposal.total_score,
+        }, indent=2, ensure_ascii=False))
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ekc.model.vocabulary import with_dutch
+
+    console = _console()
+    if not proposal.pairings:
+        console.print("no open case is waiting for a coordinator", highlight=False)
+        return
+    table = Table(show_lines=True)
+    table.add_column("case", no_wrap=True)
+    table.add_column("variant, municipality", overflow="fold")
+    table.add_column("coordinator", overflow="fold")
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("reasons")
+    for pairing in proposal.pairings:
+        case = store.cases[pairing.case].case
+        municipality = store.municipalities.get(case.municipality)
+        if pairing.coordinator is None:
+            row = ("-", "", f"[red]{_unseated_reason(pairing)}[/red]")
+        else:
+            who = f"{pairing.coordinator}\n{escape(store.coordinators[pairing.coordinator].name)}"
+            row = (who, f"{pairing.score:g}", _reasons_cell(pairing.reasons))
+        where = municipality.name if municipality else case.municipality
+        table.add_row(case.id, f"{with_dutch(case.variant)}\n{escape(where)}", *row)
+    console.print(table)
+    console.print(
+        f"{len(proposal.pairings)} case{'s' * (len(proposal.pairings) != 1)} waiting: {len(seated)} with a proposed coordinator, "
+        f"{len(proposal.pairings) - len(seated)} without; total score {proposal.total_score:g}",
+        highlight=False,
+    )
+    if assigned:
+        console.print(f"assigned {len(assigned)} case{'s' * (len(assigned) != 1)}", highlight=False)
+
+
+def _unseated_reason(pairing) -> str:
+    if pairing.eligible_count == 0:
+        return "no eligible coordinator"
+    return f"all {pairing.eligible_count} eligible coordinators' free places went to other cases"
