@@ -385,7 +385,7 @@ def assign(
             f"{coordinator_id} cannot take {case.id}: a {case.variant} case needs a coordinator trained in EK-2 [ek2]; "
             f"--force cannot override this rule of the data: choose another (`ekc match {case.id}`)"
         )
-    failures = hard_rule_failures(coordinator, case, store, today, case_file.personal)
+    failures = hard_rule_failures(coordinator, case, store, today, case_file.personal, within_days=store.settings.appointment_within_days)
     if case_file.personal_present and case_file.personal is None:
         failures.append("personal.yaml has errors, so the family's exclusions cannot be checked (run ekc validate)")
     if failures and force_reason is None:

@@ -93,9 +93,17 @@ def test_assign_is_the_function_match_calls(repo):
     with pytest.raises(Refused, match=r"\[eligibility\]"):
         assign(repo, "EKC-2024-AB12C", "C-0042", date(2024, 7, 20))  # on leave 2024-07-15 to 2024-08-09
     forced = assign(repo, "EKC-2024-AB12C", "C-0042", date(2024, 7, 20), force_reason="only one speaking the language", commit=False)
-    assert forced.forced_past == ("unavailable on 2024-07-20",)
+    # the appointment promise (2 days) is the window, as in `ekc match`
+    assert forced.forced_past == ("unavailable from 2024-07-20 to 2024-07-22",)
     assert forced.commit is None and messages(repo)[0] == "initial data"
-    assert "Forced past: unavailable on 2024-07-20\nReason: only one speaking the language" in forced.message
+    assert "Forced past: unavailable from 2024-07-20 to 2024-07-22\nReason: only one speaking the language" in forced.message
+
+
+def test_assign_accepts_a_coordinator_back_from_leave_within_the_appointment_promise(repo):
+    """Away today, back the day after tomorrow's eve: the appointment can still be made in time,
+    so `case assign` agrees with `ekc match`, which proposes such a coordinator."""
+    result = assign(repo, "EKC-2024-AB12C", "C-0042", date(2024, 8, 8), commit=False)  # leave ends 2024-08-09
+    assert result.forced_past == ()
 
 
 def test_a_force_reason_naming_the_family_is_refused_before_anything_is_written(repo):
