@@ -26,9 +26,9 @@ def cache_location(root, name: str = "verdicts.pickle"):
 
 def test_a_warm_run_serves_every_verdict_from_the_cache(tmp_path):
     root = broken_store(tmp_path)
-    cold = load(root)
+    cold = load(root, models=False)
     assert cold.cache_hits == 0 and cache_location(root).is_file()
-    warm = load(root)
+    warm = load(root, models=False)
     assert warm.cache_hits == warm.files_checked == cold.files_checked == 5
     assert warm.findings == cold.findings
     assert warm.store == cold.store
@@ -46,13 +46,13 @@ def test_the_cache_gives_the_same_report_as_no_cache(tmp_path):
 def test_inside_a_git_repository_the_cache_lives_in_dot_git(tmp_path):
     root = valid_store(tmp_path).write()
     (root / ".git").mkdir()
-    load(root)
+    load(root, models=False)
     assert (root / ".git" / "ekc" / "verdicts.pickle").is_file()
 
 
 def test_changing_one_byte_changes_the_verdict(tmp_path):
     root = valid_store(tmp_path).write()
-    assert load(root).findings == []
+    assert load(root, models=False).findings == []
     file = root / OPEN_PATH
     stat = file.stat()
     raw = file.read_bytes()
@@ -60,7 +60,7 @@ def test_changing_one_byte_changes_the_verdict(tmp_path):
     assert len(changed) == len(raw) and sum(a != b for a, b in zip(raw, changed)) == 1
     file.write_bytes(changed)
     os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the bytes differ
-    warm = load(root)
+    warm = load(root, models=False)
     assert [(f.path, f.code) for f in warm.findings] == [(OPEN_PATH, "type")]
     assert warm.cache_hits == warm.files_checked - 1
     assert warm.findings == load(root, use_cache=False).findings
@@ -70,20 +70,20 @@ def test_changing_a_byte_back_brings_the_old_verdict_back(tmp_path):
     root = valid_store(tmp_path).write()
     file = root / OPEN_PATH
     raw = file.read_bytes()
-    load(root)
+    load(root, models=False)
     file.write_bytes(raw.replace(b"reasons:", b"reasonz:"))
-    assert {f.code for f in load(root).findings} == {"unknown-key", "missing"}
+    assert {f.code for f in load(root, models=False).findings} == {"unknown-key", "missing"}
     file.write_bytes(raw)
-    assert load(root).findings == []
+    assert load(root, models=False).findings == []
 
 
 def test_a_moved_file_is_judged_again(tmp_path):
     """The path is part of the key: the folder-name rule depends on it."""
     root = valid_store(tmp_path).write()
-    load(root)
+    load(root, models=False)
     folder = root / "cases" / "2024" / "EKC-2024-K7Q2M"
     folder.rename(folder.with_name("EKC-2024-K7Q2N"))
-    warm = load(root)
+    warm = load(root, models=False)
     assert [(f.path, f.code) for f in warm.findings] == [("cases/2024/EKC-2024-K7Q2N/case.yaml", "id")]
 
 
@@ -107,20 +107,20 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path, garbage):
         location = cache_location(root, name)
         location.parent.mkdir(parents=True, exist_ok=True)
         location.write_bytes(garbage)
-    loaded = load(root)
+    loaded = load(root, models=False)
     assert loaded.cache_hits == 0
     assert loaded.findings == expected
-    assert load(root).cache_hits == 5  # and it was rewritten, usable again
+    assert load(root, models=False).cache_hits == 5  # and it was rewritten, usable again
 
 
 def test_a_cache_from_other_code_is_not_trusted(tmp_path):
     root = valid_store(tmp_path).write()
-    load(root)
+    load(root, models=False)
     location = cache_location(root)
     stored = pickle.loads(location.read_bytes())
     poisoned = {key: loader.Verdict(None, ()) for key in stored["entries"]}
     location.write_bytes(pickle.dumps({"fingerprint": b"older code", "entries": poisoned}))
-    loaded = load(root)
+    loaded = load(root, models=False)
     assert loaded.cache_hits == 0 and set(loaded.store.cases) == {"EKC-2024-K7Q2M", "EKC-2024-AB12C"}
 
 
@@ -128,17 +128,17 @@ def test_an_unwritable_cache_location_still_validates(tmp_path):
     root = broken_store(tmp_path)
     (root / ".git").mkdir()
     (root / ".git" / "ekc").write_text("a file where the cache folder would go\n")
-    first = load(root)
+    first = load(root, models=False)
     assert first.findings == load(root, use_cache=False).findings
-    assert load(root).cache_hits == 0
+    assert load(root, models=False).cache_hits == 0
 
 
 def test_a_change_of_code_invalidates_every_verdict(tmp_path, monkeypatch):
     root = valid_store(tmp_path).write()
-    load(root)
-    assert load(root).cache_hits == 5
+    load(root, models=False)
+    assert load(root, models=False).cache_hits == 5
     monkeypatch.setattr(verdict_cache, "code_fingerprint", lambda: b"a new rule was added")
-    assert load(root).cache_hits == 0
+    assert load(root, models=False).cache_hits == 0
 
 
 # -- parallel judging ----------------------------------------------------------------------------------
@@ -185,10 +185,12 @@ def test_the_parallel_path_gives_what_the_serial_path_gives(tmp_path, monkeypatc
 def test_the_parallel_path_fills_the_cache_for_a_serial_warm_run(tmp_path, monkeypatch):
     root = many_cases(tmp_path)
     monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 10)
-    parallel = load(root, workers=2)
+    parallel = load(root, workers=2, models=False)
     monkeypatch.setattr(loader, "PARALLEL_THRESHOLD", 10_000)
-    warm = load(root, workers=1)
-    assert warm.cache_hits == warm.files_checked
+    warm = load(root, workers=1, models=False)
+    # a personal.yaml with findings is never cached (its messages may quote personal data)
+    personal_with_findings = {f.path for f in parallel.findings if f.path.endswith("/personal.yaml")}
+    assert warm.cache_hits == warm.files_checked - len(personal_with_findings)
     assert warm.findings == parallel.findings
 
 
@@ -244,7 +246,7 @@ def unreadable(monkeypatch, target):
 def test_an_unreadable_file_is_a_finding_and_the_others_are_checked(tmp_path, monkeypatch):
     root = valid_store(tmp_path, open_case=registered_case(outcome="declined")).write()
     unreadable(monkeypatch, root / CLOSED_PATH)
-    loaded = load(root)
+    loaded = load(root, models=False)
     assert sorted((f.path, f.code, f.line, f.column) for f in loaded.findings) == [
         (OPEN_PATH, "outcome", *at(root, OPEN_PATH, "outcome: declined", "declined")),
         (CLOSED_PATH, "read", 1, 1),
@@ -257,11 +259,11 @@ def test_an_unreadable_file_is_a_finding_and_the_others_are_checked(tmp_path, mo
 
 def test_an_unreadable_file_is_never_served_from_the_cache(tmp_path, monkeypatch):
     root = valid_store(tmp_path).write()
-    load(root)
+    load(root, models=False)
     with monkeypatch.context() as patch:
         unreadable(patch, root / CLOSED_PATH)
-        assert [f.code for f in load(root).findings] == ["read"]
-    assert load(root).findings == []
+        assert [f.code for f in load(root, models=False).findings] == ["read"]
+    assert load(root, models=False).findings == []
 
 
 def test_validate_reports_an_unreadable_file_with_exit_1(tmp_path, monkeypatch):
@@ -275,3 +277,26 @@ def test_validate_reports_an_unreadable_file_with_exit_1(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == "coordinators.yaml:1:1: error: cannot read this file: Permission denied [read]"
     assert "[reference]" not in result.stdout  # an unreadable pool is not an empty pool
+
+
+def test_no_value_of_a_personal_file_is_ever_written_to_a_cache(tmp_path):
+    """After a purge the caches under .git/ekc must not still hold the family's data."""
+    from ekc.store.loader import load
+    from tests.storebuilder import StoreBuilder, closed_case, personal_doc, registered_case
+
+    broken = personal_doc()
+    broken["phone"] = "call Joop de Vries"  # a finding that quotes the value
+    root = StoreBuilder(tmp_path / "data").with_case(closed_case(), personal_doc()).with_case(registered_case(), broken).write()
+    (root / ".git").mkdir()
+    load(root, models=False)
+    load(root, models=True)
+    caches = list((root / ".git" / "ekc").iterdir())
+    assert caches, "the caches were written"
+    secrets = ["Sanne de Vries", "Joop de Vries", "Kerkstraat", "98765432", "s.devries@example.org", "Jansen"]
+    for cache in caches:
+        content = cache.read_bytes()
+        for secret in secrets:
+            assert secret.encode() not in content, f"{secret} found in {cache.name}"
+    # and the loader still gives the personal models to the commands that need them
+    loaded = load(root, models=True)
+    assert loaded.store.cases["EKC-2024-K7Q2M"].personal.main_persons[0].name == "Sanne de Vries"

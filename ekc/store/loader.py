@@ -64,11 +64,19 @@ def load(root: Path, use_cache: bool = True, workers: int | None = None, models:
     for (_, path, _), verdict in zip(todo, _judge_all(todo, workers)):
         verdicts[path] = verdict
     if use_cache and todo:
-        verdict_cache.write_cache(folder / "verdicts.pickle", {keys[p]: v.without_model() for p, v in verdicts.items() if p in keys})
+        kinds = {f.path: f.kind for f in files}
+        verdict_cache.write_cache(
+            folder / "verdicts.pickle",
+            {keys[p]: v.without_model() for p, v in verdicts.items() if p in keys and _may_cache(kinds[p], v)},
+        )
         if models:
             verdict_cache.write_cache(
                 folder / "models.pickle",
-                {keys[p]: v.model for p, v in verdicts.items() if p in keys and v.summary is not None and v.model is not None},
+                {
+                    keys[p]: v.model
+                    for p, v in verdicts.items()
+                    if p in keys and kinds[p] != "personal" and v.summary is not None and v.model is not None
+                },
             )
     if not models:
         verdicts = {path: verdict.without_model() for path, verdict in verdicts.items()}
@@ -90,6 +98,16 @@ def _read_all(root: Path, files) -> tuple[dict[str, bytes], dict[str, Verdict]]:
             reason = exc.strerror or type(exc).__name__
             unreadable[data_file.path] = Verdict(None, (error(data_file.path, "read", f"cannot read this file: {reason}").located(1, 1),))
     return raws, unreadable
+
+
+def _may_cache(kind: str, verdict: Verdict) -> bool:
+    """Nothing from a personal.yaml may outlive its purge in a cache under .git/ekc.
+
+    Of a personal file only a clean verdict is kept: no findings (whose messages may quote
+    a value) and a summary holding coordinator ids alone. Its model is never cached, so the
+    commands that read personal data parse the few live personal files afresh.
+    """
+    return kind != "personal" or not verdict.findings
 
 
 def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None) -> list[Verdict]:
