@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from ekc.cli.context import AppContext
+from ekc.cli.budget import budget_app
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -62,6 +63,7 @@ def main_options(
 
 
 app.command("validate")(validate_command)
+app.add_typer(budget_app, name="budget")
 
 
 def main() -> None:
