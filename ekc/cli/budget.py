@@ -31,7 +31,7 @@ def _check_code(code: str) -> str:
 @budget_app.command("check")
 def check_command(
     ctx: typer.Context,
-    year: int | None = typer.Option(None, "--year", min=1, max=9999, help="Contracts whose period overlaps this year (default: the year of --today)."),
+    year: int | None = typer.Option(None, "--year", metavar="Y", min=1, max=9999, help="Contracts whose period overlaps this year (default: the year of --today)."),
     municipality: str | None = typer.Option(None, "--municipality", metavar="CODE", help="Only this municipality (GM + 4 digits)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
 ) -> None:
