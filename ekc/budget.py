@@ -203,19 +203,25 @@ def check_budget(
     spent: dict[str, float] = dict.fromkeys(selected, 0.0)
     unfunded_starts: list[Unfunded] = []
     unfunded_services: list[Unfunded] = []
+    # Only entries in this window can count for a selected contract or be a gap of the year;
+    # testing it first keeps the per-entry cost to two comparisons for most of the store.
+    first = min([date(year, 1, 1), *(c.start for _, c in selected.values())])
+    last = min(today, max([date(year, 12, 31), *(c.end for _, c in selected.values())]))
     for case in cases:
         if municipality is not None and case.municipality != municipality:
             continue
-        muni = municipalities.get(case.municipality)
-        for entry in billable_entries(case):
-            if entry.date > today:
-                continue  # not yet happened as of today
-            contract, reason = funding(muni, entry.date, case.variant)
+        muni = None
+        for entry in case.history:
+            day = entry.date
+            if day < first or day > last or entry.phase not in TARIFF_PHASES:
+                continue  # outside the year and its contracts, not yet happened, or not a service
+            muni = muni or municipalities.get(case.municipality)
+            contract, reason = funding(muni, day, case.variant)
             if contract is None:
-                if entry.date.year == year:
-                    holding = muni.contract_on(entry.date) if muni is not None else None
+                if day.year == year:
+                    holding = muni.contract_on(day) if muni is not None else None
                     gap = Unfunded(
-                        case.id, case.municipality, case.variant, entry.phase, entry.date, reason,
+                        case.id, case.municipality, case.variant, entry.phase, day, reason,
                         holding.id if holding is not None else None,
                         case.unfunded_start,
                     )
