@@ -113,6 +113,7 @@ def test_check_table_grouped_by_region_with_totals(budget_store):
     assert "PUR-2024" in out and "ZAA-2425" in out and "01-07-2024–30-06-2025" in out
     assert "over_budget" in out and "under_use" in out
     assert "Total, 3 contracts" in out
+    assert "Contracts: 1 over_budget, 1 under_use, 1 ok" in out  # ZAA over; PUR under; ROT on its first day: ok
     assert "4/19" in out  # 1 + 3 + 0 starts of 12 + 2 + 5 conferences
     assert "€4.500 / €54.000" in out
     assert "without a covering contract" in out and "EKC-2024-AAAA4" in out

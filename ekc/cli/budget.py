@@ -221,9 +221,10 @@ def _render_check(result, regions) -> None:
             _bar(starts, projected, conferences, "bold"),
             f"{projected:.1f}",
             f"{_eur(sum(tracked) if tracked else None)} / {_eur(sum(budgets) if budgets else None)}",
-            ", ".join(f"[{_STYLE[s]}]{counts[s]} {s}[/]" for s in _STYLE if counts[s]),
+            "",
         )
         console.print(table)
+        console.print("Contracts: " + ", ".join(f"[{_STYLE[s]}]{counts[s]} {s}[/]" for s in _STYLE if counts[s]))
         console.print(
             f"Projected: {PROJECTION}. Spent: tariffs of the phases entered in the period "
             "('-': no tariffs, amounts not tracked; no budget_eur, only starts are checked)."
