@@ -272,3 +272,17 @@ def test_invoice_refuses_a_broken_municipalities_file(budget_store):
     result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02")
     assert result.exit_code == 1
     assert "municipalities.yaml cannot be read" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# the bar
+
+
+def test_bar_shows_used_then_projected_then_what_is_left():
+    from ekc.cli.budget import _bar
+
+    # 16 cells: 6 of 12 used -> 8 solid; projected 9 -> 12 cells, so 4 shaded; 4 left.
+    assert _bar(6, 9, 12, "green").plain == "█" * 8 + "▒" * 4 + "░" * 4 + "  50%"
+    assert _bar(30, 40, 12, "red").plain == "█" * 16 + " 250%"  # capped at the full width
+    assert _bar(0, 0, 0, "green").plain == "░" * 16 + "    -"
+    assert _bar(1, 1, 0, "red").plain == "█" * 16 + "    ∞"
