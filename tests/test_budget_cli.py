@@ -116,8 +116,12 @@ def test_check_table_grouped_by_region_with_totals(budget_store):
     assert "Contracts: 1 over_budget, 1 under_use, 1 ok" in out  # ZAA over; PUR under; ROT on its first day: ok
     assert "4/19" in out  # 1 + 3 + 0 starts of 12 + 2 + 5 conferences
     assert "€4.500 / €54.000" in out
-    assert "without a covering contract" in out and "EKC-2024-AAAA4" in out
-    assert "restorative (herstelconferentie)" in out
+    assert "without a covering contract" in out
+    lines = out.splitlines()
+    zaanstad = next(line for line in lines if "Zaanstad GM0479" in line and "is not for" in line)
+    assert "ZAA-2425 is not for restorative (herstelconferentie)" in zaanstad and "EKC-2024-AAAA4" in zaanstad
+    rotterdam = next(line for line in lines if "Rotterdam GM0599" in line and "no contract on the date" in line)
+    assert "EKC-2024-AAAA5" in rotterdam and rotterdam.rstrip().endswith("1")  # let through knowingly
     assert "Projected:" in out
 
 
@@ -286,3 +290,14 @@ def test_bar_shows_used_then_projected_then_what_is_left():
     assert _bar(30, 40, 12, "red").plain == "█" * 16 + " 250%"  # capped at the full width
     assert _bar(0, 0, 0, "green").plain == "░" * 16 + "    -"
     assert _bar(1, 1, 0, "red").plain == "█" * 16 + "    ∞"
+
+
+def test_check_groups_many_unfunded_starts_per_municipality(store):
+    for n in range(5):
+        store.with_case(started(f"EKC-2024-BBBB{n}", f"2024-03-0{n + 1}", municipality="GM0599"))
+    root = store.write()
+    out = run(root, "budget", "check").stdout
+    [row] = [line for line in out.splitlines() if "Rotterdam GM0599" in line]
+    assert "2024-03-01 – 2024-03-05" in row
+    assert "EKC-2024-BBBB0, EKC-2024-BBBB1 +3 more" in row
+    assert " 5 " in row

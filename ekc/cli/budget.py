@@ -61,7 +61,7 @@ def check_command(
 
         typer.echo(json.dumps(_check_json(result), indent=2, ensure_ascii=False))
     else:
-        _render_check(result, store.regions)
+        _render_check(result, store.regions, store.municipalities)
     raise typer.Exit(1 if result.over_budget else 0)
 
 
@@ -131,7 +131,7 @@ def _check_json(result) -> dict:
 _STYLE = {"over_budget": "bold red", "near_limit": "yellow", "under_use": "cyan", "ok": "green"}
 _BAR_WIDTH = 16
 _WHY = {
-    "no_contract": "no contract on that date",
+    "no_contract": "no contract on the date",
     "variant_not_covered": "contract does not cover the variant",
     "unknown_municipality": "municipality not in municipalities.yaml",
 }
@@ -173,15 +173,26 @@ def _console():
 
     colour = use_colour()
     # Piped or captured output is read whole (a mail, a log): no terminal width to squeeze into.
-    return Console(no_color=not colour, highlight=False, soft_wrap=False, width=None if colour else 160)
+    return Console(no_color=not colour, highlight=False, soft_wrap=False, width=None if colour else 200)
 
 
-def _render_check(result, regions) -> None:
+def _group_gaps(gaps) -> dict:
+    """(municipality, why) -> its gaps, in date order; why names the variant when that is it."""
+    from ekc.model.vocabulary import with_dutch
+
+    groups: dict = {}
+    for gap in gaps:
+        why = _WHY[gap.reason]
+        if gap.reason == "variant_not_covered":
+            why = f"{gap.contract} is not for {with_dutch(gap.variant)}"
+        groups.setdefault((gap.municipality, why), []).append(gap)
+    return dict(sorted(groups.items()))
+
+
+def _render_check(result, regions, municipalities) -> None:
     from rich import box
     from rich.markup import escape
     from rich.table import Table
-
-    from ekc.model.vocabulary import with_dutch
 
     console = _console()
     if not result.contracts:
@@ -230,13 +241,25 @@ def _render_check(result, regions) -> None:
             "('-': no tariffs, amounts not tracked; no budget_eur, only starts are checked)."
         )
     if result.unfunded_starts:
+        # One row per municipality and reason: a list of 1,800 case rows is not taken in at a
+        # glance. Every start is in --json.
         gaps = Table(title=f"Starts in {result.year} without a covering contract (unfunded work)", title_justify="left", box=box.SIMPLE_HEAD)
-        for name in ("Case", "Municipality", "Variant", "Start", "Why", "Let through"):
-            gaps.add_column(name, no_wrap=True)
-        for gap in result.unfunded_starts:
-            why = _WHY[gap.reason] + (f" ({gap.contract})" if gap.contract else "")
-            gaps.add_row(gap.case, gap.municipality, with_dutch(gap.variant), gap.date.isoformat(), why, "yes (unfunded_start)" if gap.acknowledged else "no")
+        for name, justify in (("Municipality", "left"), ("Why", "left"), ("Starts", "right"), ("From – to", "left"),
+                              ("Cases", "left"), ("Let through", "right")):
+            gaps.add_column(name, justify=justify, no_wrap=True)
+        for (code, why), group in _group_gaps(result.unfunded_starts).items():
+            muni = municipalities.get(code)
+            ids = [g.case for g in group]
+            gaps.add_row(
+                f"{escape(muni.name)} {code}" if muni else code,
+                why,
+                str(len(group)),
+                f"{group[0].date.isoformat()} – {group[-1].date.isoformat()}" if len(group) > 1 else group[0].date.isoformat(),
+                ", ".join(ids[:2]) + (f" +{len(ids) - 2} more" if len(ids) > 2 else ""),
+                str(sum(1 for g in group if g.acknowledged)),
+            )
         console.print(gaps)
+        console.print("Let through: starts marked unfunded_start: true (knowingly). All starts: --json, unfunded_starts.")
     if result.unfunded_services:
         console.print(f"{len(result.unfunded_services)} later service(s) in {result.year} have no covering contract either (see --json, unfunded_services).")
 
