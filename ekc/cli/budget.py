@@ -227,7 +227,7 @@ def _render_check(result, regions, municipalities) -> None:
         budgets = [u.budget_eur for u in result.contracts if u.budget_eur is not None]
         counts = {s: sum(1 for u in result.contracts if u.status == s) for s in _STYLE}
         table.add_row(
-            f"[bold]Total[/bold], {len(result.contracts)} contracts", "", "",
+            f"[bold]Total[/bold], {len(result.contracts)} contract{'s' * (len(result.contracts) != 1)}", "", "",
             f"{starts}/{conferences}",
             _bar(starts, projected, conferences, "bold"),
             f"{projected:.1f}",
