@@ -474,3 +474,98 @@ def test_parse_period_refuses_anything_but_yyyy_mm(text):
 def test_parse_period():
     assert parse_period("2024-02") == (2024, 2)
     assert parse_period("2025-12") == (2025, 12)
+
+
+# ---------------------------------------------------------------------------------------
+# Properties over random contracts and cases
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ekc.model.vocabulary import VARIANTS  # noqa: E402
+
+FIRST, LAST = D("2023-01-01"), D("2026-12-31")
+SPAN = (LAST - FIRST).days
+
+
+@st.composite
+def contract_lists(draw):
+    """Non-overlapping periods cut from 2023-2026, with gaps, odd variants and tariffs."""
+    cuts = sorted(draw(st.sets(st.integers(0, SPAN), min_size=2, max_size=8)))
+    contracts = []
+    for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        if draw(st.booleans()) and n:  # sometimes a gap instead of a contract
+            continue
+        start = date.fromordinal(FIRST.toordinal() + a)
+        end = date.fromordinal(FIRST.toordinal() + b - 1)
+        variants = draw(st.lists(st.sampled_from(VARIANTS), min_size=1, max_size=4, unique=True))
+        tariffs = draw(st.none() | st.fixed_dictionaries({}, optional={p: st.integers(0, 3000) for p in TARIFFS}))
+        contracts.append(contract(id=f"K{n}", start=start.isoformat(), end=end.isoformat(),
+                                  conferences=draw(st.integers(0, 20)), tariffs=tariffs, variants=variants))
+    return contracts
+
+
+@st.composite
+def case_lists(draw):
+    cases = []
+    for n in range(draw(st.integers(0, 25))):
+        day = FIRST.toordinal() + draw(st.integers(0, SPAN))
+        phases = []
+        for phase in ("informative_talk", "connect_activate", "meeting_aftercare", "follow_up", "follow_up"):
+            if draw(st.integers(0, 4)) == 0:
+                break
+            day += draw(st.integers(0, 200))
+            phases.append((phase, date.fromordinal(day).isoformat()))
+        cases.append(case(*phases, variant=draw(st.sampled_from(VARIANTS)), id=f"EKC-2024-{n:05d}") if phases else None)
+    return [c for c in cases if c is not None]
+
+
+def brute_contract(muni, day, variant):
+    holding = [c for c in muni.contracts if c.start <= day <= c.end and variant in c.variants]
+    return holding[0] if holding else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(contracts=contract_lists(), cases=case_lists(), year=st.integers(2023, 2026), today_offset=st.integers(0, SPAN + 400))
+def test_every_start_and_service_is_counted_once_where_it_belongs(contracts, cases, year, today_offset):
+    muni = municipality(*contracts)
+    today = date.fromordinal(FIRST.toordinal() + today_offset)
+    result = check([muni], cases, today.isoformat(), year=year)
+    starts = {u.contract.id: u.starts for u in result.contracts}
+    spent = {u.contract.id: u.spent_eur for u in result.contracts}
+    want_starts = {c.id: 0 for c in contracts if c.start.year <= year <= c.end.year}
+    want_spent = {c.id: (0.0 if c.tariffs_eur is not None else None) for c in contracts if c.id in want_starts}
+    want_gaps = []
+    for c in cases:
+        for entry in c.history:
+            if entry.phase not in TARIFFS or entry.date > today:
+                continue
+            paying = brute_contract(muni, entry.date, c.variant)
+            if paying is None:
+                if entry.date.year == year:
+                    want_gaps.append((c.id, entry.phase, entry.date))
+            elif paying.id in want_starts:
+                want_starts[paying.id] += entry.phase == "informative_talk"
+                if paying.tariffs_eur is not None:
+                    want_spent[paying.id] += paying.tariffs_eur.get(entry.phase, 0.0)
+    assert starts == want_starts
+    assert spent == pytest.approx(want_spent)
+    got_gaps = [(g.case, g.phase, g.date) for g in result.unfunded_starts + result.unfunded_services]
+    assert sorted(got_gaps) == sorted(want_gaps)
+    assert all(g.phase == "informative_talk" for g in result.unfunded_starts)
+
+
+@settings(max_examples=100, deadline=None)
+@given(contracts=contract_lists(), cases=case_lists())
+def test_a_contracts_monthly_invoices_add_up_to_what_the_check_says_it_spent(contracts, cases):
+    muni = municipality(*contracts)
+    for k in contracts:
+        if k.tariffs_eur is None:
+            continue
+        use = next(u for u in check([muni], cases, "2030-01-01", year=k.start.year).contracts if u.contract.id == k.id)
+        invoiced = 0.0
+        year, month = k.start.year, k.start.month
+        while (year, month) <= (k.end.year, k.end.month):
+            invoiced += invoice(muni, cases, year, month).totals_by_contract().get(k.id, 0.0)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        assert invoiced == pytest.approx(use.spent_eur)
