@@ -15,6 +15,7 @@ from ekc.cli.report import report_command
 from ekc.cli.hook import hook_app
 from ekc.cli.init import init_command
 from ekc.cli.schema import schema_command
+from ekc.cli.budget import budget_app
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -74,6 +75,7 @@ app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.add_typer(case_app, name="case")
 app.command("match")(match_command)
+app.add_typer(budget_app, name="budget")
 
 
 def main() -> None:

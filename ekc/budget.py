@@ -1,0 +1,340 @@
+"""What each municipality funds, against what was started: the budget check and invoices.
+
+Pure functions over the models, taking `today`; no file is read here. The counting rules
+(DATA-FORMAT.md): a *start* is a case entering `informative_talk`, and it counts against
+the contract of the case's municipality whose period holds that date and whose variants
+include the case's variant. A phase's tariff counts against the contract whose period
+holds the day the phase was entered; every `follow_up` entry counts again.
+
+One reading of our own: a contract that does not cover a case's variant pays for none of
+that case's services either, not only for its start. A municipality that did not agree to
+restorative conferences is not invoiced for one; such services are listed as unfunded.
+
+The check is "as of today": entries dated after `today` are not counted, so
+`--today 2024-06-30` shows the morning of that day and the projection is made from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import get_args
+
+from ekc.model.case import Case, PhaseEntry
+from ekc.model.municipalities import Contract, Municipality
+from ekc.model.vocabulary import TariffPhase
+
+TARIFF_PHASES: frozenset[str] = frozenset(get_args(TariffPhase))
+
+NEAR_LIMIT = 0.90  # projected or used at this share of the budget or more
+UNDER_USE = 0.75  # projected under this share ...
+UNDER_USE_AFTER = 0.25  # ... once this share of the period is gone
+
+# Why a start or a service has no contract to count against.
+NO_CONTRACT = "no_contract"  # no contract of the municipality holds the date
+VARIANT_NOT_COVERED = "variant_not_covered"  # one does, but not for the case's variant
+UNKNOWN_MUNICIPALITY = "unknown_municipality"  # the case names a municipality not in the file
+
+STATUSES = ("over_budget", "near_limit", "under_use", "ok")
+
+
+# ---------------------------------------------------------------------------------------
+# Which contract pays
+
+
+def funding(municipality: Municipality | None, day: date, variant: str) -> tuple[Contract | None, str | None]:
+    """The contract that pays for a service on `day`, or None with the reason why none does."""
+    if municipality is None:
+        return None, UNKNOWN_MUNICIPALITY
+    holding = None
+    for contract in municipality.contracts:
+        if contract.start <= day <= contract.end:
+            if variant in contract.variants:
+                return contract, None
+            holding = holding or contract
+    return None, VARIANT_NOT_COVERED if holding is not None else NO_CONTRACT
+
+
+def billable_entries(case: Case) -> Iterable[PhaseEntry]:
+    """The history entries that are a paid service: each phase entered, follow-ups repeated."""
+    return (entry for entry in case.history if entry.phase in TARIFF_PHASES)
+
+
+def tariff(contract: Contract, phase: str) -> float | None:
+    """The contract's price for a phase; None when the contract prices nothing or not this phase."""
+    if contract.tariffs_eur is None:
+        return None
+    return contract.tariffs_eur.get(phase)
+
+
+# ---------------------------------------------------------------------------------------
+# Time within a contract period and the projection
+
+
+def period_days(contract: Contract) -> int:
+    return (contract.end - contract.start).days + 1
+
+
+def elapsed_days(contract: Contract, today: date) -> int:
+    """Days of the period up to and including today: 0 before it starts, all after it ends."""
+    return max(0, min(period_days(contract), (today - contract.start).days + 1))
+
+
+def project(used: float, elapsed: int, total: int) -> float:
+    """What the period will end at if the pace so far goes on.
+
+    pace = used / elapsed days; projection = pace x days in the period
+    (= used x total / elapsed). Before the period starts there is no pace, and after it
+    ends nothing more can come: in both cases the projection is what was used.
+    """
+    if elapsed <= 0 or elapsed >= total:
+        return float(used)
+    return used * total / elapsed
+
+
+def status_of(
+    starts: int,
+    conferences: int,
+    projected_starts: float,
+    spent_eur: float | None,
+    budget_eur: float | None,
+    projected_eur: float | None,
+    elapsed: int,
+    total: int,
+) -> str:
+    """over_budget > near_limit > under_use > ok, over every measure the contract has.
+
+    Measures: starts against `conferences` always; euros against `budget_eur` only when
+    the contract has both a budget and tariffs (no tariffs: amounts are not tracked).
+    Written as products, not ratios, so a budget of 0 needs no special case.
+    """
+    measures = [(float(starts), projected_starts, float(conferences))]
+    if spent_eur is not None and budget_eur is not None and projected_eur is not None:
+        measures.append((spent_eur, projected_eur, budget_eur))
+    if any(used > budget for used, _, budget in measures):
+        return "over_budget"
+    if any(max(used, projected) >= NEAR_LIMIT * budget for used, projected, budget in measures):
+        return "near_limit"
+    quarter_gone = elapsed >= UNDER_USE_AFTER * total
+    if quarter_gone and all(projected < UNDER_USE * budget for _, projected, budget in measures):
+        return "under_use"
+    return "ok"
+
+
+# ---------------------------------------------------------------------------------------
+# The check
+
+
+@dataclass(frozen=True)
+class ContractUse:
+    municipality: Municipality
+    region: str
+    contract: Contract
+    starts: int
+    spent_eur: float | None  # None: the contract has no tariffs, amounts are not tracked
+    elapsed_days: int
+    period_days: int
+    projected_starts: float
+    projected_eur: float | None
+    status: str
+
+    @property
+    def budget_conferences(self) -> int:
+        return self.contract.conferences
+
+    @property
+    def budget_eur(self) -> float | None:
+        return self.contract.budget_eur
+
+
+@dataclass(frozen=True)
+class Unfunded:
+    """A start or a service that no contract pays for."""
+
+    case: str
+    municipality: str
+    variant: str
+    phase: str
+    date: date
+    reason: str
+    contract: str | None = None  # the contract holding the date, when only the variant is missing
+    acknowledged: bool = False  # the case says unfunded_start: true (let through knowingly)
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    year: int
+    today: date
+    contracts: list[ContractUse] = field(default_factory=list)
+    unfunded_starts: list[Unfunded] = field(default_factory=list)
+    unfunded_services: list[Unfunded] = field(default_factory=list)  # beyond the start
+
+    @property
+    def over_budget(self) -> bool:
+        return any(use.status == "over_budget" for use in self.contracts)
+
+
+def overlaps_year(contract: Contract, year: int) -> bool:
+    return contract.start <= date(year, 12, 31) and contract.end >= date(year, 1, 1)
+
+
+def check_budget(
+    municipalities: Mapping[str, Municipality],
+    cases: Iterable[Case],
+    today: date,
+    year: int | None = None,
+    municipality: str | None = None,
+) -> BudgetCheck:
+    """Every contract overlapping `year` (default today's), with its use as of `today`.
+
+    Unfunded starts and services are those dated in `year`, up to today. One pass over
+    the cases; contracts are found per municipality, so the cost is linear in entries.
+    """
+    year = today.year if year is None else year
+    selected: dict[str, tuple[Municipality, Contract]] = {}
+    for code, muni in municipalities.items():
+        if municipality is not None and code != municipality:
+            continue
+        for contract in muni.contracts:
+            if overlaps_year(contract, year) and contract.id not in selected:
+                selected[contract.id] = (muni, contract)
+    starts: dict[str, int] = dict.fromkeys(selected, 0)
+    spent: dict[str, float] = dict.fromkeys(selected, 0.0)
+    unfunded_starts: list[Unfunded] = []
+    unfunded_services: list[Unfunded] = []
+    # Only entries in this window can count for a selected contract or be a gap of the year;
+    # testing it first keeps the per-entry cost to two comparisons for most of the store.
+    first = min([date(year, 1, 1), *(c.start for _, c in selected.values())])
+    last = min(today, max([date(year, 12, 31), *(c.end for _, c in selected.values())]))
+    for case in cases:
+        if municipality is not None and case.municipality != municipality:
+            continue
+        muni = None
+        for entry in case.history:
+            day = entry.date
+            if day < first or day > last or entry.phase not in TARIFF_PHASES:
+                continue  # outside the year and its contracts, not yet happened, or not a service
+            muni = muni or municipalities.get(case.municipality)
+            contract, reason = funding(muni, day, case.variant)
+            if contract is None:
+                if day.year == year:
+                    holding = muni.contract_on(day) if muni is not None else None
+                    gap = Unfunded(
+                        case.id, case.municipality, case.variant, entry.phase, day, reason,
+                        holding.id if holding is not None else None,
+                        case.unfunded_start,
+                    )
+                    (unfunded_starts if entry.phase == "informative_talk" else unfunded_services).append(gap)
+                continue
+            if contract.id not in selected or selected[contract.id][1] is not contract:
+                continue
+            if entry.phase == "informative_talk":
+                starts[contract.id] += 1
+            price = tariff(contract, entry.phase)
+            if price is not None:
+                spent[contract.id] += price
+    uses = [
+        _use(muni, contract, starts[contract_id], spent[contract_id], today)
+        for contract_id, (muni, contract) in selected.items()
+    ]
+    uses.sort(key=lambda u: (u.region, u.municipality.name, u.municipality.code, u.contract.start, u.contract.id))
+    unfunded_starts.sort(key=lambda u: (u.date, u.case))
+    unfunded_services.sort(key=lambda u: (u.date, u.case, u.phase))
+    return BudgetCheck(year, today, uses, unfunded_starts, unfunded_services)
+
+
+def _use(muni: Municipality, contract: Contract, starts: int, spent: float, today: date) -> ContractUse:
+    total = period_days(contract)
+    elapsed = elapsed_days(contract, today)
+    spent_eur = spent if contract.tariffs_eur is not None else None
+    projected_starts = project(starts, elapsed, total)
+    projected_eur = project(spent_eur, elapsed, total) if spent_eur is not None else None
+    return ContractUse(
+        municipality=muni,
+        region=muni.region,
+        contract=contract,
+        starts=starts,
+        spent_eur=spent_eur,
+        elapsed_days=elapsed,
+        period_days=total,
+        projected_starts=projected_starts,
+        projected_eur=projected_eur,
+        status=status_of(starts, contract.conferences, projected_starts, spent_eur, contract.budget_eur, projected_eur, elapsed, total),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Invoices
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    case: str
+    phase: str
+    date: date
+    tariff_eur: float | None  # None: the contract sets no price for this phase
+    contract: str
+
+
+@dataclass(frozen=True)
+class Invoice:
+    municipality: str
+    year: int
+    month: int
+    lines: list[InvoiceLine] = field(default_factory=list)
+    not_invoiced: list[Unfunded] = field(default_factory=list)
+
+    @property
+    def period(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def total_eur(self) -> float:
+        return sum(line.tariff_eur for line in self.lines if line.tariff_eur is not None)
+
+    def totals_by_contract(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for line in self.lines:
+            totals[line.contract] = totals.get(line.contract, 0.0) + (line.tariff_eur or 0.0)
+        return totals
+
+
+def invoice(municipality: Municipality, cases: Iterable[Case], year: int, month: int) -> Invoice:
+    """The services of one calendar month that the municipality's contracts pay for.
+
+    Built from the case's id, variant, municipality and phase history and the contracts:
+    nothing else of a case is read, so nothing else can end up on an invoice. A month can
+    hold two contracts when a period ends mid-month; each line names its contract.
+    """
+    lines: list[InvoiceLine] = []
+    not_invoiced: list[Unfunded] = []
+    for case in cases:
+        if case.municipality != municipality.code:
+            continue
+        for entry in billable_entries(case):
+            if (entry.date.year, entry.date.month) != (year, month):
+                continue
+            contract, reason = funding(municipality, entry.date, case.variant)
+            if contract is None:
+                holding = municipality.contract_on(entry.date)
+                not_invoiced.append(Unfunded(
+                    case.id, case.municipality, case.variant, entry.phase, entry.date, reason,
+                    holding.id if holding is not None else None, case.unfunded_start,
+                ))
+                continue
+            lines.append(InvoiceLine(case.id, entry.phase, entry.date, tariff(contract, entry.phase), contract.id))
+    lines.sort(key=lambda line: (line.date, line.case, line.phase))
+    not_invoiced.sort(key=lambda u: (u.date, u.case, u.phase))
+    return Invoice(municipality.code, year, month, lines, not_invoiced)
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """`YYYY-MM` and nothing looser; raises ValueError with a message a person can act on."""
+    parts = text.split("-")
+    if len(text) != 7 or len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+    year, month = int(parts[0]), int(parts[1])
+    if not 1 <= month <= 12 or year < 1:
+        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+    return year, month

@@ -1,0 +1,365 @@
+"""`ekc budget check` and `ekc budget invoice`: parse, call ekc/budget.py, render."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+import typer
+
+from ekc.cli.context import app_context
+
+budget_app = typer.Typer(
+    name="budget",
+    help="What each municipality funds (overeenkomst, begrote aantallen) against what was started; invoice lines without personal data.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+_CODE = re.compile(r"^GM\d{4}$")
+PROJECTION = "starts (or euros) so far / days of the period elapsed up to today x days in the period"
+
+
+def _check_code(code: str) -> str:
+    from ekc.errors import UsageProblem
+
+    if not _CODE.match(code):
+        raise UsageProblem(f"{code!r} is not a municipality code (GM and four digits, e.g. GM0439)")
+    return code
+
+
+@budget_app.command("check")
+def check_command(
+    ctx: typer.Context,
+    year: int | None = typer.Option(None, "--year", metavar="Y", min=1, max=9999, help="Contracts whose period overlaps this year (default: the year of --today)."),
+    municipality: str | None = typer.Option(None, "--municipality", metavar="CODE", help="Only this municipality (GM + 4 digits)."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+) -> None:
+    """Per contract: starts and euros used against the budget, a projection to the period's end
+    and a status: ok, near_limit (90%+ used or projected), under_use (projected under 75%
+    with a quarter of the period gone), over_budget (exit 1). Starts without a covering
+    contract are listed apart. Counted as of --today; the projection is the pace so far
+    (used / days elapsed) times the days of the period."""
+    from ekc.budget import check_budget
+    from ekc.errors import Refused, UsageProblem
+    from ekc.store.loader import load
+
+    app = app_context(ctx)
+    if municipality is not None:
+        _check_code(municipality)
+    root = app.root
+    loaded = load(root)
+    store = loaded.store
+    if not store.municipalities and any(f.path == "municipalities.yaml" and f.is_error for f in loaded.findings):
+        raise Refused("municipalities.yaml has errors, so there are no contracts to check; run `ekc validate`")
+    if municipality is not None and municipality not in store.municipalities:
+        raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
+    result = check_budget(store.municipalities, (f.case for f in store.cases.values()), app.today, year, municipality)
+    _warn_unreadable(loaded)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(_check_json(result), indent=2, ensure_ascii=False))
+    else:
+        _render_check(result, store.regions, store.municipalities)
+    raise typer.Exit(1 if result.over_budget else 0)
+
+
+def _warn_unreadable(loaded) -> None:
+    """Figures without some cases are still worth seeing, but never silently."""
+    read = {f.path for f in loaded.store.cases.values()}
+    missing = sorted(p for p in loaded.present_paths if p.endswith("/case.yaml") and p not in read)
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        typer.echo(f"ekc: warning: {len(missing)} case file(s) cannot be read and are not counted: {shown}; run `ekc validate`", err=True)
+
+
+def _money(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _unfunded_json(gap) -> dict:
+    return {
+        "case": gap.case,
+        "municipality": gap.municipality,
+        "variant": gap.variant,
+        "phase": gap.phase,
+        "date": gap.date.isoformat(),
+        "reason": gap.reason,
+        "contract": gap.contract,
+        "acknowledged": gap.acknowledged,
+    }
+
+
+def _check_json(result) -> dict:
+    from ekc.budget import STATUSES
+
+    contracts = [
+        {
+            "municipality": use.municipality.code,
+            "contract": use.contract.id,
+            "starts": use.starts,
+            "budget_conferences": use.budget_conferences,
+            "spent_eur": _money(use.spent_eur),
+            "budget_eur": _money(use.budget_eur),
+            "projected_starts": round(use.projected_starts, 1),
+            "status": use.status,
+            "municipality_name": use.municipality.name,
+            "region": use.region,
+            "period_start": use.contract.start.isoformat(),
+            "period_end": use.contract.end.isoformat(),
+            "elapsed_days": use.elapsed_days,
+            "period_days": use.period_days,
+            "projected_eur": _money(use.projected_eur),
+        }
+        for use in result.contracts
+    ]
+    return {
+        "year": result.year,
+        "today": result.today.isoformat(),
+        "projection": PROJECTION,
+        "contracts": contracts,
+        "unfunded_starts": [_unfunded_json(gap) for gap in result.unfunded_starts],
+        "unfunded_services": [_unfunded_json(gap) for gap in result.unfunded_services],
+        "statuses": {status: sum(1 for use in result.contracts if use.status == status) for status in STATUSES},
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The view a regiomanager takes in at a glance
+
+_STYLE = {"over_budget": "bold red", "near_limit": "yellow", "under_use": "cyan", "ok": "green"}
+_BAR_WIDTH = 16
+_WHY = {
+    "no_contract": "no contract on the date",
+    "variant_not_covered": "contract does not cover the variant",
+    "unknown_municipality": "municipality not in municipalities.yaml",
+}
+
+
+def _bar(used: float, projected: float, budget: float, style: str):
+    """Solid: used; shaded: the projection beyond it; light: budget left. Capped at 100%."""
+    from rich.text import Text
+
+    if budget <= 0:
+        filled, ahead = (_BAR_WIDTH, 0) if used > 0 else (0, 0)
+    else:
+        filled = min(_BAR_WIDTH, round(used / budget * _BAR_WIDTH))
+        ahead = max(0, min(_BAR_WIDTH, round(projected / budget * _BAR_WIDTH)) - filled)
+    text = Text()
+    text.append("█" * filled, style=style)
+    text.append("▒" * ahead, style=style)
+    text.append("░" * (_BAR_WIDTH - filled - ahead), style="dim")
+    share = f"{used / budget:4.0%}" if budget > 0 else ("   ∞" if used > 0 else "   -")
+    text.append(f" {share}")
+    return text
+
+
+def _eur(value: float | None) -> str:
+    return "-" if value is None else f"€{value:,.0f}".replace(",", ".")
+
+
+def _period(contract) -> str:
+    """A calendar year says just the year; any other period is written out."""
+    if (contract.start.month, contract.start.day, contract.end.month, contract.end.day) == (1, 1, 12, 31) and contract.start.year == contract.end.year:
+        return str(contract.start.year)
+    return f"{contract.start:%d-%m-%Y}–{contract.end:%d-%m-%Y}"
+
+
+def _console():
+    from rich.console import Console
+
+    from ekc.cli.render import use_colour
+
+    colour = use_colour()
+    # Piped or captured output is read whole (a mail, a log): no terminal width to squeeze into.
+    return Console(no_color=not colour, highlight=False, soft_wrap=False, width=None if colour else 200)
+
+
+def _group_gaps(gaps) -> dict:
+    """(municipality, why) -> its gaps, in date order; why names the variant when that is it."""
+    from ekc.model.vocabulary import with_dutch
+
+    groups: dict = {}
+    for gap in gaps:
+        why = _WHY[gap.reason]
+        if gap.reason == "variant_not_covered":
+            why = f"{gap.contract} is not for {with_dutch(gap.variant)}"
+        groups.setdefault((gap.municipality, why), []).append(gap)
+    return dict(sorted(groups.items()))
+
+
+def _render_check(result, regions, municipalities) -> None:
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console()
+    if not result.contracts:
+        console.print(f"No contracts overlap {result.year}.")
+    else:
+        table = Table(title=f"Budget {result.year}, as of {result.today.isoformat()}", title_justify="left", box=box.SIMPLE_HEAD)
+        for name, justify in (("Region / municipality", "left"), ("Contract", "left"), ("Period", "left"), ("Starts", "right"),
+                              ("Used ▒ projected", "left"), ("Proj.", "right"), ("Spent / budget", "right"), ("Status", "left")):
+            table.add_column(name, justify=justify, no_wrap=True)
+        groups: dict[str, list] = {}
+        for use in result.contracts:
+            groups.setdefault(use.region, []).append(use)
+        for region_id, uses in groups.items():
+            region = regions.get(region_id)
+            table.add_row(f"[bold]{escape(region.name if region else region_id)}[/bold]", *[""] * 7)
+            for use in uses:
+                table.add_row(
+                    f"  {escape(use.municipality.name)} {use.municipality.code}",
+                    escape(use.contract.id),
+                    _period(use.contract),
+                    f"{use.starts}/{use.budget_conferences}",
+                    _bar(use.starts, use.projected_starts, use.budget_conferences, _STYLE[use.status]),
+                    f"{use.projected_starts:.1f}",
+                    f"{_eur(use.spent_eur)} / {_eur(use.budget_eur)}",
+                    f"[{_STYLE[use.status]}]{use.status}[/]",
+                )
+            table.rows[-1].end_section = True
+        starts = sum(u.starts for u in result.contracts)
+        conferences = sum(u.budget_conferences for u in result.contracts)
+        projected = sum(u.projected_starts for u in result.contracts)
+        tracked = [u.spent_eur for u in result.contracts if u.spent_eur is not None]
+        budgets = [u.budget_eur for u in result.contracts if u.budget_eur is not None]
+        counts = {s: sum(1 for u in result.contracts if u.status == s) for s in _STYLE}
+        table.add_row(
+            f"[bold]Total[/bold], {len(result.contracts)} contract{'s' * (len(result.contracts) != 1)}", "", "",
+            f"{starts}/{conferences}",
+            _bar(starts, projected, conferences, "bold"),
+            f"{projected:.1f}",
+            f"{_eur(sum(tracked) if tracked else None)} / {_eur(sum(budgets) if budgets else None)}",
+            "",
+        )
+        console.print(table)
+        console.print("Contracts: " + ", ".join(f"[{_STYLE[s]}]{counts[s]} {s}[/]" for s in _STYLE if counts[s]))
+        console.print(
+            f"Projected: {PROJECTION}. Spent: tariffs of the phases entered in the period "
+            "('-': no tariffs, amounts not tracked; no budget_eur, only starts are checked)."
+        )
+    if result.unfunded_starts:
+        # One row per municipality and reason: a list of 1,800 case rows is not taken in at a
+        # glance. Every start is in --json.
+        gaps = Table(title=f"Starts in {result.year} without a covering contract (unfunded work)", title_justify="left", box=box.SIMPLE_HEAD)
+        for name, justify in (("Municipality", "left"), ("Why", "left"), ("Starts", "right"), ("From – to", "left"),
+                              ("Cases", "left"), ("Let through", "right")):
+            gaps.add_column(name, justify=justify, no_wrap=True)
+        for (code, why), group in _group_gaps(result.unfunded_starts).items():
+            muni = municipalities.get(code)
+            ids = [g.case for g in group]
+            gaps.add_row(
+                f"{escape(muni.name)} {code}" if muni else code,
+                why,
+                str(len(group)),
+                f"{group[0].date.isoformat()} – {group[-1].date.isoformat()}" if len(group) > 1 else group[0].date.isoformat(),
+                ", ".join(ids[:2]) + (f" +{len(ids) - 2} more" if len(ids) > 2 else ""),
+                str(sum(1 for g in group if g.acknowledged)),
+            )
+        console.print(gaps)
+        console.print("Let through: starts marked unfunded_start: true (knowingly). All starts: --json, unfunded_starts.")
+    if result.unfunded_services:
+        console.print(f"{len(result.unfunded_services)} later service(s) in {result.year} have no covering contract either (see --json, unfunded_services).")
+
+
+# ---------------------------------------------------------------------------------------
+# Invoice
+
+
+class InvoiceFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+@budget_app.command("invoice")
+def invoice_command(
+    ctx: typer.Context,
+    municipality: str = typer.Option(..., "--municipality", metavar="CODE", help="The municipality invoiced (GM + 4 digits)."),
+    period: str = typer.Option(..., "--period", metavar="YYYY-MM", help="The calendar month of the services."),
+    output_format: InvoiceFormat = typer.Option(InvoiceFormat.csv, "--format", help="csv for the office's bookkeeping, json for scripts."),
+) -> None:
+    """The invoice lines of a month: case id, phase, date entered, tariff, contract; totals per
+    contract. Read from case.yaml and municipalities.yaml only: never a name or any other
+    personal data. Services no contract covers are not invoiced and are named on stderr."""
+    from ekc.budget import invoice, parse_period
+    from ekc.errors import Refused, UsageProblem
+    from ekc.store.anonymous import load_anonymous
+
+    app = app_context(ctx)
+    _check_code(municipality)
+    try:
+        year, month = parse_period(period)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    root = app.root
+    data = load_anonymous(root, mentioning=municipality)
+    if data.municipalities is None:
+        raise Refused("municipalities.yaml cannot be read, so there are no contracts to invoice; run `ekc validate`")
+    muni = next((m for m in data.municipalities.municipalities if m.code == municipality), None)
+    if muni is None:
+        raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
+    broken = [p for p in data.unreadable if p != "municipalities.yaml"]
+    if broken:
+        shown = ", ".join(broken[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5 else "")
+        raise Refused(f"{len(broken)} case file(s) of {municipality} cannot be read, so the invoice would be incomplete: {shown}; run `ekc validate`")
+    result = invoice(muni, data.cases, year, month)
+    if output_format is InvoiceFormat.json:
+        import json
+
+        typer.echo(json.dumps(_invoice_json(result), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(_invoice_csv(result), nl=False)
+    if result.not_invoiced:
+        listed = "; ".join(f"{g.case} {g.phase} {g.date.isoformat()} ({g.reason})" for g in result.not_invoiced[:10])
+        more = f" and {len(result.not_invoiced) - 10} more" if len(result.not_invoiced) > 10 else ""
+        typer.echo(f"ekc: note: {len(result.not_invoiced)} service(s) have no covering contract and are not invoiced: {listed}{more}", err=True)
+
+
+def _invoice_json(result) -> dict:
+    from ekc.model.vocabulary import DUTCH
+
+    return {
+        "municipality": result.municipality,
+        "period": result.period,
+        "lines": [
+            {
+                "case": line.case,
+                "phase": line.phase,
+                "phase_nl": DUTCH[line.phase],
+                "date": line.date.isoformat(),
+                "tariff_eur": _money(line.tariff_eur),
+                "contract": line.contract,
+            }
+            for line in result.lines
+        ],
+        "totals": {
+            "by_contract": {contract: round(total, 2) for contract, total in result.totals_by_contract().items()},
+            "total_eur": round(result.total_eur, 2),
+            "lines": len(result.lines),
+        },
+        "not_invoiced": [_unfunded_json(gap) for gap in result.not_invoiced],
+    }
+
+
+def _invoice_csv(result) -> str:
+    """One row a line, then a `total` row per contract and one for the month."""
+    import csv
+    import io
+
+    from ekc.model.vocabulary import DUTCH
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["case", "phase", "phase_nl", "date", "tariff_eur", "contract"])
+
+    def amount(value: float | None) -> str:
+        return "" if value is None else f"{value:.2f}"
+
+    for line in result.lines:
+        writer.writerow([line.case, line.phase, DUTCH[line.phase], line.date.isoformat(), amount(line.tariff_eur), line.contract])
+    for contract, total in result.totals_by_contract().items():
+        writer.writerow(["total", "", "", "", amount(total), contract])
+    writer.writerow(["total", "", "", result.period, amount(result.total_eur), ""])
+    return out.getvalue()
