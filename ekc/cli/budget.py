@@ -42,13 +42,15 @@ def check_command(
     (used / days elapsed) times the days of the period."""
     from ekc.budget import check_budget
     from ekc.errors import Refused, UsageProblem
+    from ekc.store.anonymous import ANONYMOUS_KINDS
     from ekc.store.loader import load
 
     app = app_context(ctx)
     if municipality is not None:
         _check_code(municipality)
     root = app.root
-    loaded = load(root)
+    # case.yaml summaries and municipalities.yaml only: no personal.yaml is read for a budget
+    loaded = load(root, models=False, kinds=ANONYMOUS_KINDS)
     store = loaded.store
     if not store.municipalities and any(f.path == "municipalities.yaml" and f.is_error for f in loaded.findings):
         raise Refused("municipalities.yaml has errors, so there are no contracts to check; run `ekc validate`")
@@ -294,13 +296,15 @@ def invoice_command(
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
     root = app.root
-    data = load_anonymous(root, mentioning=municipality)
-    if data.municipalities is None:
+    data = load_anonymous(root)
+    if "municipalities.yaml" in data.unreadable or not (root / "municipalities.yaml").is_file():
         raise Refused("municipalities.yaml cannot be read, so there are no contracts to invoice; run `ekc validate`")
-    muni = next((m for m in data.municipalities.municipalities if m.code == municipality), None)
+    muni = data.store.municipalities.get(municipality)
     if muni is None:
         raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
-    broken = [p for p in data.unreadable if p != "municipalities.yaml"]
+    # an unreadable case file that names the municipality could hold one of its services
+    code = municipality.encode()
+    broken = [p for p in data.unreadable if p != "municipalities.yaml" and code in (root / p).read_bytes()]
     if broken:
         shown = ", ".join(broken[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5 else "")
         raise Refused(f"{len(broken)} case file(s) of {municipality} cannot be read, so the invoice would be incomplete: {shown}; run `ekc validate`")

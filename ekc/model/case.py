@@ -5,6 +5,7 @@ another (phase order, outcome iff closed, ...) are functions in ekc/rules/case_r
 so that one file can report all of its problems at once, each at its own line.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -15,6 +16,50 @@ from ekc.model.vocabulary import (
     AdultRole, GoodDecision, Outcome, Phase, ProfessionalHelp, Reason, Referrer, ReferrerOrg,
     StopReason, Variant, Venue,
 )
+
+
+class HistoryFacts:
+    """What a case's history says, for a `Case` and for its cached `CaseSummary` alike."""
+
+    __slots__ = ()
+
+    @property
+    def phase(self) -> str:
+        return self.history[-1].phase
+
+    @property
+    def is_closed(self) -> bool:
+        return self.phase == "closed"
+
+    @property
+    def registered_on(self) -> date:
+        return self.history[0].date
+
+    @property
+    def closed_on(self) -> date | None:
+        return self.history[-1].date if self.is_closed else None
+
+    @property
+    def phase_since(self) -> date:
+        return self.history[-1].date
+
+    def entered(self, phase: str) -> date | None:
+        """The first date the case entered `phase`, or None."""
+        return next((entry.date for entry in self.history if entry.phase == phase), None)
+
+    @property
+    def started_on(self) -> date | None:
+        """A start, for counting and funding, is entering the informative talk."""
+        return self.entered("informative_talk")
+
+    @property
+    def start_index(self) -> int | None:
+        """Position in history of the start (entering informative_talk), for locating it."""
+        return next((i for i, entry in enumerate(self.history) if entry.phase == "informative_talk"), None)
+
+    @property
+    def history_len(self) -> int:
+        return len(self.history)
 
 
 class PhaseEntry(DataModel):
@@ -93,7 +138,7 @@ class Satisfaction(DataModel):
     coordinator: CoordinatorGrades | None = None
 
 
-class Case(DataModel):
+class Case(DataModel, HistoryFacts):
     id: CaseId
     variant: Variant
     municipality: MunicipalityCode
@@ -111,44 +156,6 @@ class Case(DataModel):
     meetings: list[Meeting] = Field(default_factory=list)
     satisfaction: Satisfaction | None = None
 
-    @property
-    def phase(self) -> str:
-        return self.history[-1].phase
-
-    @property
-    def is_closed(self) -> bool:
-        return self.phase == "closed"
-
-    @property
-    def registered_on(self) -> date:
-        return self.history[0].date
-
-    @property
-    def closed_on(self) -> date | None:
-        return self.history[-1].date if self.is_closed else None
-
-    @property
-    def phase_since(self) -> date:
-        return self.history[-1].date
-
-    def entered(self, phase: str) -> date | None:
-        """The first date the case entered `phase`, or None."""
-        return next((entry.date for entry in self.history if entry.phase == phase), None)
-
-    @property
-    def started_on(self) -> date | None:
-        """A start, for counting and funding, is entering the informative talk."""
-        return self.entered("informative_talk")
-
-    @property
-    def start_index(self) -> int | None:
-        """Position in history of the start (entering informative_talk), for locating it."""
-        return next((i for i, entry in enumerate(self.history) if entry.phase == "informative_talk"), None)
-
-    @property
-    def history_len(self) -> int:
-        return len(self.history)
-
     def summary(self) -> "CaseSummary":
         return CaseSummary(
             id=self.id,
@@ -156,34 +163,26 @@ class Case(DataModel):
             municipality=self.municipality,
             coordinator=self.coordinator,
             unfunded_start=self.unfunded_start,
-            phase=self.phase,
-            phase_since=self.phase_since,
-            closed_on=self.closed_on,
-            started_on=self.started_on,
-            start_index=self.start_index,
-            history_len=self.history_len,
+            history=tuple(Step(entry.phase, entry.date) for entry in self.history),
         )
 
 
-class CaseSummary(NamedTuple):
-    """What the cross-file rules need of a case, small enough to cache for 15,000 cases.
+class Step(NamedTuple):
+    """One history entry as a plain tuple: cheap to cache, read like a PhaseEntry."""
 
-    Its attribute names are those of `Case`, so rules read either. A warm `ekc validate`
-    unpickles these instead of whole models, which is what keeps it under a second.
-    """
+    phase: str
+    date: date
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSummary(HistoryFacts):
+    """What the cross-file rules and the budget need of a case, small enough to cache
+    for 15,000 cases. It reads like a `Case` for those: a warm `ekc validate` or
+    `ekc budget check` unpickles these instead of whole models."""
 
     id: str
     variant: str
     municipality: str
     coordinator: str | None
     unfunded_start: bool
-    phase: str
-    phase_since: date
-    closed_on: date | None
-    started_on: date | None
-    start_index: int | None
-    history_len: int
-
-    @property
-    def is_closed(self) -> bool:
-        return self.phase == "closed"
+    history: tuple[Step, ...]

@@ -35,13 +35,21 @@ class Loaded:
         return any(f.is_error for f in self.findings)
 
 
-def load(root: Path, use_cache: bool = True, workers: int | None = None, models: bool = True) -> Loaded:
+def load(
+    root: Path,
+    use_cache: bool = True,
+    workers: int | None = None,
+    models: bool = True,
+    kinds: frozenset[str] | None = None,
+) -> Loaded:
     """Judge every file (or take its verdict from the cache) and assemble the store.
 
     With `models=False` the cases in `store.cases` carry CaseSummary / PersonalSummary
-    instead of full models: enough for the cross-file rules, and much cheaper to cache.
+    instead of full models: enough for the cross-file rules and the budget, and much
+    cheaper to cache. With `kinds`, only files of those kinds are read at all (the
+    invoice path names {"municipalities", "case"}, so no personal.yaml is ever opened).
     """
-    files = data_files(root)
+    files = [f for f in data_files(root) if kinds is None or f.kind in kinds]
     raws, unreadable = _read_all(root, files)
     keys = {f.path: verdict_cache.verdict_key(f.kind, f.path, raws[f.path]) for f in files if f.path in raws}
     folder = verdict_cache.cache_dir(root)
