@@ -44,7 +44,7 @@ def validate_command(
     else:
         for finding in report.findings:
             typer.echo(render.text_line(finding))
-        typer.echo(render.summary(report), err=bool(report.findings) and False)
+        typer.echo(render.summary(report))
     raise typer.Exit(report.exit_code(strict))
 
 
