@@ -62,13 +62,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=15_000)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "validate")
+    parser.add_argument("--personal-within-days", type=int, default=365,
+                        help="keep personal.yaml for cases closed within DAYS days (-1: for every case, the most files)")
     args = parser.parse_args()
     if args.out.exists():
         shutil.rmtree(args.out)
     from ekc.synthetic import generate_store
 
     generate_store(args.out, cases=args.cases, coordinators=2000, municipalities=150, seed=1, today=TODAY,
-                   personal_within_days=None)  # every case keeps personal.yaml: the most files
+                   personal_within_days=None if args.personal_within_days < 0 else args.personal_within_days)
     subprocess.run(["git", "init", "-q", str(args.out)], check=True)  # the cache lives in .git/ekc
     files, bare = bare_parse(args.out)
     print(f"store: {args.cases} cases, {files} YAML files, {os.cpu_count()} cores")

@@ -231,16 +231,14 @@ def test_summaries_and_models_give_the_same_cross_file_findings(tmp_path):
 
 def unreadable(monkeypatch, target):
     """Make one file unreadable the way chmod 000 would (tests may run as root)."""
-    from pathlib import Path
+    real = loader.read_file
 
-    real = Path.read_bytes
+    def read_file(path):
+        if path == str(target):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
 
-    def read_bytes(self):
-        if self == target:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(loader, "read_file", read_file)
 
 
 def test_an_unreadable_file_is_a_finding_and_the_others_are_checked(tmp_path, monkeypatch):

@@ -5,7 +5,6 @@ another (phase order, outcome iff closed, ...) are functions in ekc/rules/case_r
 so that one file can report all of its problems at once, each at its own line.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -174,15 +173,19 @@ class Step(NamedTuple):
     date: date
 
 
-@dataclass(frozen=True, slots=True)
-class CaseSummary(HistoryFacts):
-    """What the cross-file rules and the budget need of a case, small enough to cache
-    for 15,000 cases. It reads like a `Case` for those: a warm `ekc validate` or
-    `ekc budget check` unpickles these instead of whole models."""
-
+class _SummaryFields(NamedTuple):
     id: str
     variant: str
     municipality: str
     coordinator: str | None
     unfunded_start: bool
     history: tuple[Step, ...]
+
+
+class CaseSummary(_SummaryFields, HistoryFacts):
+    """What the cross-file rules and the budget need of a case, small enough to cache
+    for 15,000 cases. It reads like a `Case` for those: a warm `ekc validate` or
+    `ekc budget check` unpickles these instead of whole models (a named tuple: no
+    per-object __setstate__ on the way back)."""
+
+    __slots__ = ()

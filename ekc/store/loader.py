@@ -94,14 +94,21 @@ def load(
     return loaded
 
 
+def read_file(path: str) -> bytes:
+    """Plain strings, not pathlib: on a warm run reading 30,000 files is most of the work."""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def _read_all(root: Path, files) -> tuple[dict[str, bytes], dict[str, Verdict]]:
     """Every file's bytes; a file that cannot be read (permissions, vanished, a folder's
     worth of trouble) is a finding of its own, never a traceback, and never cached."""
     raws: dict[str, bytes] = {}
     unreadable: dict[str, Verdict] = {}
+    base = str(root)
     for data_file in files:
         try:
-            raws[data_file.path] = b"" if data_file.kind == "stray" else (root / data_file.path).read_bytes()
+            raws[data_file.path] = b"" if data_file.kind == "stray" else read_file(f"{base}/{data_file.path}")
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             unreadable[data_file.path] = Verdict(None, (error(data_file.path, "read", f"cannot read this file: {reason}").located(1, 1),))

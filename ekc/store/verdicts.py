@@ -4,8 +4,7 @@ Because nothing else goes in, the verdict can be cached on exactly those inputs 
 never be stale: cross-file rules are not part of it and always run afresh.
 """
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -33,8 +32,7 @@ MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     model: Any  # the validated model, or None when the file could not be read into one
     findings: tuple[Finding, ...]
     summary: Any = None  # CaseSummary / PersonalSummary of a case or personal model
