@@ -18,33 +18,38 @@ from ekc.model.vocabulary import (
 
 
 class HistoryFacts:
-    """What a case's history says, for a `Case` and for its cached `CaseSummary` alike."""
+    """What a case's history says, for a `Case` and for its cached `CaseSummary` alike.
+
+    Written over two parallel sequences, `phases` and `dates`, which a summary stores
+    as they are (cheap to unpickle) and a `Case` derives from its history entries.
+    """
 
     __slots__ = ()
 
     @property
     def phase(self) -> str:
-        return self.history[-1].phase
+        return self.phases[-1]
 
     @property
     def is_closed(self) -> bool:
-        return self.phase == "closed"
+        return self.phases[-1] == "closed"
 
     @property
     def registered_on(self) -> date:
-        return self.history[0].date
+        return self.dates[0]
 
     @property
     def closed_on(self) -> date | None:
-        return self.history[-1].date if self.is_closed else None
+        return self.dates[-1] if self.is_closed else None
 
     @property
     def phase_since(self) -> date:
-        return self.history[-1].date
+        return self.dates[-1]
 
     def entered(self, phase: str) -> date | None:
         """The first date the case entered `phase`, or None."""
-        return next((entry.date for entry in self.history if entry.phase == phase), None)
+        index = self._index(phase)
+        return None if index is None else self.dates[index]
 
     @property
     def started_on(self) -> date | None:
@@ -54,11 +59,17 @@ class HistoryFacts:
     @property
     def start_index(self) -> int | None:
         """Position in history of the start (entering informative_talk), for locating it."""
-        return next((i for i, entry in enumerate(self.history) if entry.phase == "informative_talk"), None)
+        return self._index("informative_talk")
 
     @property
     def history_len(self) -> int:
-        return len(self.history)
+        return len(self.phases)
+
+    def _index(self, phase: str) -> int | None:
+        try:
+            return self.phases.index(phase)
+        except ValueError:
+            return None
 
 
 class PhaseEntry(DataModel):
@@ -162,8 +173,17 @@ class Case(DataModel, HistoryFacts):
             municipality=self.municipality,
             coordinator=self.coordinator,
             unfunded_start=self.unfunded_start,
-            history=tuple(Step(entry.phase, entry.date) for entry in self.history),
+            phases=self.phases,
+            dates=self.dates,
         )
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        return tuple(entry.phase for entry in self.history)
+
+    @property
+    def dates(self) -> tuple[date, ...]:
+        return tuple(entry.date for entry in self.history)
 
 
 class Step(NamedTuple):
@@ -179,7 +199,8 @@ class _SummaryFields(NamedTuple):
     municipality: str
     coordinator: str | None
     unfunded_start: bool
-    history: tuple[Step, ...]
+    phases: tuple[str, ...]
+    dates: tuple[date, ...]
 
 
 class CaseSummary(_SummaryFields, HistoryFacts):
@@ -189,3 +210,8 @@ class CaseSummary(_SummaryFields, HistoryFacts):
     per-object __setstate__ on the way back)."""
 
     __slots__ = ()
+
+    @property
+    def history(self) -> tuple[Step, ...]:
+        """Entries with `.phase` and `.date`, as a `Case` has them (built when asked)."""
+        return tuple(map(Step, self.phases, self.dates))
