@@ -298,3 +298,20 @@ def test_no_value_of_a_personal_file_is_ever_written_to_a_cache(tmp_path):
     # and the loader still gives the personal models to the commands that need them
     loaded = load(root, models=True)
     assert loaded.store.cases["EKC-2024-K7Q2M"].personal.main_persons[0].name == "Sanne de Vries"
+
+
+def test_one_changed_file_in_a_large_store_is_judged_without_rewriting_the_cache(tmp_path, monkeypatch):
+    """Work in proportion to what changed: the cache is left as it is, the changed file is
+    judged afresh on every run (its new bytes have no entry), and its verdict is right."""
+    root = valid_store(tmp_path).write()
+    monkeypatch.setattr(loader, "REWRITE_FRACTION", 2)  # this store has 5 files: one change is "few"
+    load(root, models=False)
+    location = cache_location(root)
+    written = location.stat().st_mtime_ns, location.read_bytes()
+    path = root / OPEN_PATH
+    path.write_text(path.read_text().replace("variant: family", "variant: famly"))
+    for _ in range(2):
+        warm = load(root, models=False)
+        assert warm.cache_hits == warm.files_checked - 1
+        assert [f.code for f in warm.findings] == ["value"]
+    assert (location.stat().st_mtime_ns, location.read_bytes()) == written

@@ -16,6 +16,12 @@ from ekc.store.files import data_files
 from ekc.store.verdicts import Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
 
+# The cache is rewritten only when more than 1/REWRITE_FRACTION of the files were judged
+# afresh: rewriting 15,000 entries for one edited case would cost more than judging that
+# one file again on every run until more changes come (keys are content hashes, so an
+# entry left out is re-judged, never served stale).
+REWRITE_FRACTION = 100
+
 # Below this many files to judge, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
@@ -71,7 +77,7 @@ def load(
             todo.append((data_file.kind, data_file.path, raws[data_file.path]))
     for (_, path, _), verdict in zip(todo, _judge_all(todo, workers)):
         verdicts[path] = verdict
-    if use_cache and todo:
+    if use_cache and len(todo) > len(files) // REWRITE_FRACTION:
         kinds = {f.path: f.kind for f in files}
         verdict_cache.write_cache(
             folder / "verdicts.pickle",
