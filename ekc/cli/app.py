@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from ekc.cli.context import AppContext
+from ekc.cli.purge import purge_command
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -62,6 +63,7 @@ def main_options(
 
 
 app.command("validate")(validate_command)
+app.command("purge")(purge_command)
 
 
 def main() -> None:

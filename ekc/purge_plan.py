@@ -1,0 +1,196 @@
+"""Which cases' personal data must go today, and which strings must leave the commit messages.
+
+Pure: no git, no files. The shell (ekc/history.py) reads history and hands the personal
+documents it found to these functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ekc.model.base import CROCKFORD
+from ekc.model.datastore import DataStore
+from ekc.retention import purge_due_on
+
+REDACTED = "[redacted]"
+CASE_ID = re.compile(rf"^EKC-\d{{4}}-[{CROCKFORD}]{{5}}$")
+
+
+@dataclass(frozen=True)
+class ExpiredCase:
+    case_id: str
+    closed: date
+    due: date
+
+
+def expired_cases(store: DataStore, today: date) -> list[ExpiredCase]:
+    """Every closed case past retention, whether or not its personal.yaml still exists.
+
+    A case whose file is already gone is still listed: a stale clone may have brought an
+    old version back into history, and that version must go too.
+    """
+    months = store.settings.retention_months
+    found = []
+    for case_id, case_file in sorted(store.cases.items()):
+        due = purge_due_on(case_file.case, months)
+        if due is not None and today >= due:
+            found.append(ExpiredCase(case_id, case_file.case.closed_on, due))
+    return found
+
+
+def case_id_of(path: str) -> str | None:
+    """The case a personal.yaml path belongs to: its folder is named after the case.
+
+    Any folder, not only cases/<YYYY>/: a case folder filed under the wrong year and moved
+    later keeps its name, so every path it ever had is found.
+    """
+    parts = path.split("/")
+    if len(parts) < 2 or parts[-1] != "personal.yaml":
+        return None
+    return parts[-2] if CASE_ID.match(parts[-2]) else None
+
+
+def identifying_strings(document: Any) -> set[str]:
+    """Names, e-mail addresses and phone numbers in one personal.yaml document.
+
+    Lenient on purpose: an old version in history may not pass today's validation, and its
+    names must be redacted all the same.
+    """
+    found: set[str] = set()
+    if not isinstance(document, dict):
+        return found
+
+    def take(mapping: Any, keys: tuple[str, ...]) -> None:
+        if isinstance(mapping, dict):
+            for key in keys:
+                value = mapping.get(key)
+                if isinstance(value, (str, int)) and str(value).strip():
+                    found.add(str(value).strip())
+
+    take(document, ("phone", "email"))
+    for key in ("main_persons", "network"):
+        members = document.get(key)
+        if isinstance(members, list):
+            for member in members:
+                take(member, ("name", "email", "phone"))
+    take(document.get("referrer_contact"), ("name", "email", "phone"))
+    return found
+
+
+_EMAIL_IN_TEXT = re.compile(r"[^@\s:'\"\[\]{},]+@[^@\s'\"\[\]{},]+\.[A-Za-z]{2,}")
+_PHONE_IN_TEXT = re.compile(r"\+?[0-9][0-9 ()-]{7,20}[0-9]")
+
+
+def strings_in_unreadable(text: str) -> set[str]:
+    """E-mail addresses and phone numbers in a version that is not even valid YAML.
+
+    Names cannot be told from other words without the structure; such a version is rare
+    (validation refuses it on commit) and its addresses and numbers are still caught.
+    """
+    return set(_EMAIL_IN_TEXT.findall(text)) | {m.strip() for m in _PHONE_IN_TEXT.findall(text)}
+
+
+def _is_phone(text: str) -> bool:
+    return bool(re.fullmatch(r"\+?[0-9][0-9 ()./-]{5,24}", text))
+
+
+def _phone_pattern(phone: str) -> str:
+    """A phone number however it was typed: +31 6 1234 5678, 0612345678, 06-12345678."""
+    digits = re.sub(r"\D", "", phone)
+    national = digits
+    if phone.strip().startswith("+31") or digits.startswith("0031"):
+        national = digits[2:] if phone.strip().startswith("+") else digits[4:]
+        prefix = r"(?:(?:\+|00)31[\s().-]*(?:\(?0\)?[\s().-]*)?|0[\s().-]*)?"
+    elif digits.startswith("0") and len(digits) == 10:
+        national = digits[1:]
+        prefix = r"(?:(?:\+|00)31[\s().-]*(?:\(?0\)?[\s().-]*)?|0[\s().-]*)?"
+    else:
+        prefix = r"(?:\+|00)?"
+    body = r"[\s().-]*".join(national)
+    return rf"(?<![0-9]){prefix}{body}(?![0-9])"
+
+
+def _text_pattern(text: str) -> str:
+    """Case-insensitive, any run of white space between words, not inside a longer word."""
+    words = [re.escape(word) for word in text.split()]
+    body = r"\s+".join(words)
+    start = r"(?<![\w@.-])" if re.match(r"\w", text) else ""
+    end = r"(?![\w@-])" if re.search(r"\w$", text) else ""
+    return f"(?i:{start}{body}{end})"
+
+
+def redaction_patterns(strings: Iterable[str]) -> list[str]:
+    """Regular expressions for the messages, longest string first.
+
+    Longest first, so `Joop de Vries` goes before a shorter name it contains. Phone numbers
+    match in any of their usual spellings; names and e-mail addresses only as whole words, so a
+    name that is also a word inside another word does not wreck a message.
+    """
+    patterns: dict[str, str] = {}
+    for text in sorted({s.strip() for s in strings if s and s.strip()}, key=lambda s: (-len(s), s)):
+        digits = re.sub(r"\D", "", text)
+        if _is_phone(text) and len(digits) >= 6:
+            patterns.setdefault(text, _phone_pattern(text))
+        elif len(text) >= 3:
+            patterns.setdefault(text, _text_pattern(text))
+    return list(patterns.values())
+
+
+def compiled(patterns: list[str]) -> list[re.Pattern[bytes]]:
+    """Bytes patterns, exactly as git-filter-repo compiles the lines of --replace-message.
+
+    Scanning with these (not with str patterns, whose \\w knows more letters) is what lets
+    the shell predict which commits the rewrite will change.
+    """
+    return [re.compile(p.encode("utf-8")) for p in patterns]
+
+
+def redact(message: bytes, patterns: list[re.Pattern[bytes]]) -> bytes:
+    """What the message will read after the purge: the rules git-filter-repo applies, in order."""
+    for pattern in patterns:
+        message = pattern.sub(REDACTED.encode(), message)
+    return message
+
+
+def replace_message_file(patterns: list[str]) -> bytes:
+    """The --replace-message file for git-filter-repo: one `regex:` line each, in order."""
+    lines = []
+    for pattern in patterns:
+        if "\n" in pattern or "\r" in pattern:
+            raise ValueError("a redaction pattern spans lines")
+        lines.append(f"regex:{pattern}==>{REDACTED}")
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+@dataclass(frozen=True)
+class PurgeRecordDraft:
+    case_id: str
+    closed: date
+    paths: tuple[str, ...]
+
+
+def log_entries(drafts: Iterable[PurgeRecordDraft], today: date) -> list[dict[str, Any]]:
+    """New `purge-log.yaml` entries: ids, dates and paths only (DATA-FORMAT.md).
+
+    Each entry gets its own date objects: a YAML dumper writes one object met twice as an
+    anchor and an alias, which data files refuse.
+    """
+    return [
+        {"case": d.case_id, "closed": _copy(d.closed), "purged": _copy(today), "paths": sorted(d.paths)}
+        for d in sorted(drafts, key=lambda d: d.case_id)
+    ]
+
+
+def _copy(day: date) -> date:
+    return date(day.year, day.month, day.day)
+
+
+def purge_commit_message(case_ids: list[str]) -> str:
+    """Names case ids only: the message of the purge must not itself hold personal data."""
+    ids = sorted(case_ids)
+    noun = "case" if len(ids) == 1 else "cases"
+    return f"Purge personal data of {len(ids)} {noun} past retention\n\n" + "\n".join(ids) + "\n"
