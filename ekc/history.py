@@ -178,10 +178,6 @@ def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
     gdir = git_dir(root)
     if not git_ok(root, "symbolic-ref", "-q", "HEAD"):
         raise Refused("HEAD is detached: check out a branch first (the purge log is committed on it)")
-    status = git(root, "status", "--porcelain=v1", "--untracked-files=normal").decode("utf-8", "replace").splitlines()
-    if status:
-        shown = ", ".join(line[3:] for line in status[:5]) + (" ..." if len(status) > 5 else "")
-        raise Refused(f"the working tree has changes ({shown}): commit or remove them first")
     if git_ok(root, "rev-parse", "--verify", "-q", "refs/stash"):
         raise Refused("there is a stash (git stash list): it holds old versions of files; apply or drop it first")
     for name, what in (
@@ -190,6 +186,10 @@ def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
     ):
         if (gdir / name).exists():
             raise Refused(f"{what} is in progress: finish or abort it first")
+    status = git(root, "status", "--porcelain=v1", "--untracked-files=normal").decode("utf-8", "replace").splitlines()
+    if status:
+        shown = ", ".join(line[3:] for line in status[:5]) + (" ..." if len(status) > 5 else "")
+        raise Refused(f"the working tree has changes ({shown}): commit or remove them first")
     worktrees = [line for line in git_text(root, "worktree", "list", "--porcelain").splitlines() if line.startswith("worktree ")]
     if len(worktrees) > 1:
         raise Refused(f"this repository has {len(worktrees) - 1} other worktree(s) (git worktree list): remove them first")
@@ -452,6 +452,10 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
         for name in RESIDUE_FILES:
             (gdir / name).unlink(missing_ok=True)
+        # the verdict cache pickles every personal.yaml it ever judged: it would outlive the purge
+        from ekc.store.cache import cache_file
+
+        cache_file(root).unlink(missing_ok=True)
         git(root, "worktree", "prune")
         git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
         phase = state["phase"] = "expired"

@@ -114,9 +114,16 @@ def _phone_pattern(phone: str) -> str:
     return rf"(?<![0-9]){prefix}{body}(?![0-9])"
 
 
+def _letter(char: str) -> str:
+    """One character, in either case: git-filter-repo matches bytes, where (?i) knows ASCII only."""
+    if char.isascii() or char.lower() == char.upper():
+        return re.escape(char)
+    return "(?:" + "|".join(re.escape(v) for v in dict.fromkeys((char, char.lower(), char.upper()))) + ")"
+
+
 def _text_pattern(text: str) -> str:
     """Case-insensitive, any run of white space between words, not inside a longer word."""
-    words = [re.escape(word) for word in text.split()]
+    words = ["".join(_letter(c) for c in word) for word in text.split()]
     body = r"\s+".join(words)
     start = r"(?<![\w@.-])" if re.match(r"\w", text) else ""
     end = r"(?![\w@-])" if re.search(r"\w$", text) else ""

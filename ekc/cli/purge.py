@@ -53,7 +53,7 @@ def purge_command(
     if not history.is_git_repository(root):
         raise Refused(f"{root} is not a git repository: there is no history to purge")
     push_updates = [] if dry_run else history.preflight(root, push)
-    loaded = load(root)
+    loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
     plan = history.plan_purge(root, loaded.store, app.today)
     if loaded.has_errors:
         typer.echo("ekc: warning: some files have errors; a case whose case.yaml cannot be read is not considered (ekc validate)", err=True)
@@ -64,12 +64,16 @@ def purge_command(
     if dry_run:
         return
     if not yes:
-        if not sys.stdin.isatty():
+        if not _interactive():
             raise UsageProblem("purge rewrites history and needs confirmation: without a terminal, pass --yes")
         if not typer.confirm(f"Rewrite history and delete the personal data of {len(plan.targets)} case(s)?", default=False):
             raise Refused("cancelled; nothing was changed")
     outcome = history.execute(root, plan, app.today, push_updates, push)
     _render_outcome(out, outcome)
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
 
 
 def _render_plan(out, plan, dry_run: bool) -> None:
