@@ -275,6 +275,9 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "push": {"remote": push_remote, "updates": [[u.remote_ref, u.expected, u.local_ref] for u in push]} if push_remote else None,
         "proof": {},
     }
+    gdir = git_dir(root)
+    state["objects_before"] = _object_files(gdir)
+    _backup_reflogs(root, gdir)
     journal.write(root, state)
     _checkpoint("prepared")
     try:
@@ -299,6 +302,27 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     journal.write(root, state)
     _checkpoint("committed")
     return _finish(root, state)
+
+
+def _object_files(gdir: Path) -> list[str]:
+    """The files of the object database now: a rollback deletes whatever the rewrite added."""
+    objects = gdir / "objects"
+    found = []
+    for folder, _, files in os.walk(objects):
+        relative = Path(folder).relative_to(objects).as_posix()
+        if relative == "pack" or (len(relative) == 2 and relative != "in"):
+            found += [f"{relative}/{name}" for name in files]
+    return sorted(found)
+
+
+def _backup_reflogs(root: Path, gdir: Path) -> None:
+    target = journal.reflog_backup(root)
+    shutil.rmtree(target, ignore_errors=True)
+    if (gdir / "logs").is_dir():
+        partial = target.with_name(target.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(gdir / "logs", partial, symlinks=True)
+        partial.rename(target)
 
 
 def _checkpoint(name: str) -> None:
@@ -428,7 +452,8 @@ def _commit_log(root: Path, plan: Plan, today: date) -> None:
 
 
 def _roll_back(root: Path, state: dict[str, Any]) -> None:
-    """Back to the refs and the files from before the purge; the old objects are all still there."""
+    """Back to the refs, files, reflogs and objects from before: nothing was collected yet."""
+    gdir = git_dir(root)
     backup = state.get("refs")
     if backup:
         now = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
@@ -439,8 +464,18 @@ def _roll_back(root: Path, state: dict[str, Any]) -> None:
         head = state.get("head")
         if head:
             git(root, "symbolic-ref", "HEAD", head)
-        git(root, "reset", "--hard", "--quiet")
-    shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
+        # read-tree, not reset --hard: no ORIG_HEAD, no reflog entry
+        git(root, "read-tree", "--reset", "-u", "HEAD")
+    saved_logs = journal.reflog_backup(root)
+    if saved_logs.is_dir():
+        shutil.rmtree(gdir / "logs", ignore_errors=True)
+        saved_logs.rename(gdir / "logs")
+    if state.get("objects_before") is not None:
+        keep = set(state["objects_before"])
+        for path in _object_files(gdir):
+            if path not in keep:
+                (gdir / "objects" / path).unlink(missing_ok=True)
+    shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
     journal.remove(root)
 
 
@@ -450,6 +485,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     phase = state["phase"]
     if phase == "committed":
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
+        shutil.rmtree(journal.reflog_backup(root), ignore_errors=True)
         for name in RESIDUE_FILES:
             (gdir / name).unlink(missing_ok=True)
         # the verdict cache pickles every personal.yaml it ever judged: it would outlive the purge

@@ -33,6 +33,11 @@ def work_dir(root: Path) -> Path:
     return state_dir(root) / "purge-work"
 
 
+def reflog_backup(root: Path) -> Path:
+    """A copy of .git/logs from before the rewrite, so a rollback leaves even the reflogs as they were."""
+    return state_dir(root) / "purge-reflogs"
+
+
 def read(root: Path) -> dict[str, Any] | None:
     path = journal_path(root)
     if not path.is_file():
@@ -50,6 +55,7 @@ def write(root: Path, journal: dict[str, Any]) -> None:
 def remove(root: Path) -> None:
     journal_path(root).unlink(missing_ok=True)
     clear_work(root)
+    shutil.rmtree(reflog_backup(root), ignore_errors=True)
 
 
 def clear_work(root: Path) -> None:
