@@ -547,10 +547,16 @@ def _push(root: Path, state: dict[str, Any]) -> list[str]:
         names.append(f"{new}:{remote_ref}")
     if not names:
         return []
-    result = subprocess.run(
-        ["git", "-C", str(root), "push", "--porcelain", *args, remote, *names],
-        stdin=subprocess.DEVNULL, capture_output=True, env=git_env(),
-    )
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["git", "-C", str(root), "push", "--porcelain", *extra, *args, remote, *names],
+            stdin=subprocess.DEVNULL, capture_output=True, env=git_env(),
+        )
+
+    # atomic where the server can: a refused lease on one branch must not leave the others pushed
+    result = run("--atomic")
+    if result.returncode != 0 and b"does not support --atomic" in result.stderr:
+        result = run()
     if result.returncode != 0:
         journal.remove(root)
         detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
