@@ -17,7 +17,7 @@ promise, and its errors are SystemExit). Around it, this module:
 from __future__ import annotations
 
 import os
-import re
+
 import shutil
 import signal
 import subprocess
@@ -88,15 +88,17 @@ def plan_purge(root: Path, store, today: date) -> Plan:
         return Plan([], set(), set(), [], set(), [], [], None, len(graph.order), 0, 0)
 
     compiled = purge_plan.compiled(patterns)
-    anything = re.compile(b"|".join(p.pattern for p in compiled)) if compiled else None
+    anything = compiled[0] if compiled else None
     messages = scan.commit_messages(root)
     named = {sha for sha, message in messages.items() if anything is not None and anything.search(message)}
     seeds = {c for p in paths for c in personal.introduced_in[p] if c in graph.parents} | named
     tainted = _descendants(graph, seeds)
     # git-filter-repo rewrites abbreviated commit ids in messages; a message naming a
     # changed commit changes too, and so do its descendants.
+    with_ids = {sha: tokens for sha, message in messages.items() if (tokens := scan.HEX_TOKEN.findall(message))}
     while True:
-        more = {sha for sha, message in messages.items() if sha not in tainted and _names_any(message, tainted)}
+        known = sorted(tainted)
+        more = {sha for sha, tokens in with_ids.items() if sha not in tainted and _names_any(tokens, known)}
         if not more:
             break
         tainted = _descendants(graph, tainted | more)
@@ -148,13 +150,14 @@ def _descendants(graph: scan.CommitGraph, seeds: set[str]) -> set[str]:
     return tainted
 
 
-def _names_any(message: bytes, commits: set[str]) -> bool:
-    for token in scan.HEX_TOKEN.findall(message):
+def _names_any(tokens: list[bytes], known: list[str]) -> bool:
+    """Does any token abbreviate one of these (sorted) commit ids?"""
+    from bisect import bisect_left
+
+    for token in tokens:
         text = token.decode()
-        if len(text) == 40:
-            if text in commits:
-                return True
-        elif any(c.startswith(text) for c in commits):
+        index = bisect_left(known, text)
+        if index < len(known) and known[index].startswith(text):
             return True
     return False
 
@@ -412,7 +415,7 @@ def _check_rewrite(root: Path, plan: Plan, backup: dict[str, str]) -> dict[str, 
     compiled = purge_plan.compiled(plan.patterns)
     messages = scan.commit_messages(root)
     tags = scan.tag_messages(root, [r.object for r in after.values() if r.type == "tag"])
-    named = sum(1 for m in [*messages.values(), *tags.values()] if any(p.search(m) for p in compiled))
+    named = sum(1 for m in [*messages.values(), *tags.values()] if any(p.search(m) for p in compiled))  # one pattern
     if named:
         problems.append(f"{named} commit or tag message(s) still name a purged person")
     if problems:

@@ -286,3 +286,26 @@ def test_a_case_already_gone_from_the_tree_is_still_purged_from_history(repo):
     assert result.exit_code == 0, result.stderr
     skeleton = git(repo, "rev-parse", f"HEAD:cases/2024/{B}/personal.yaml").strip()
     assert all(not pr.object_exists(repo, b) for b in blobs - {skeleton})
+
+
+def test_a_message_citing_a_rewritten_commit_is_rewritten_too_and_still_equals_a_full_rewrite(repo, tmp_path):
+    """git-filter-repo rewrites abbreviated commit ids in messages; the plan must follow it."""
+    cited = git(repo, "rev-parse", "--short=9", "registered-a").strip()
+    git(repo, "checkout", "-q", "side")
+    (repo / "README.md").write_text("side, again\n")
+    git(repo, "commit", "-qam", f"Like {cited}, but on the side branch")
+    git(repo, "checkout", "-q", "main")
+    full = tmp_path / "full"
+    shutil.copytree(repo, full, symlinks=True)
+    plan = history.plan_purge(repo, load(repo).store, date.fromisoformat(TODAY))
+    assert "refs/heads/side" in plan.rewrite_refs
+    history._rewrite(repo, plan)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "paths.txt").write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)))
+    from ekc import purge_plan
+
+    (work / "messages.txt").write_bytes(purge_plan.replace_message_file(plan.patterns))
+    subprocess.run(history.filter_repo_command(work / "paths.txt", work / "messages.txt", None), cwd=full, check=True, stdin=subprocess.DEVNULL, capture_output=True)
+    assert pr.refs(repo) == pr.refs(full)
+    assert cited not in git(repo, "log", "-1", "--format=%s", "side")

@@ -109,11 +109,25 @@ def test_email_addresses_but_not_longer_ones_that_contain_them():
     assert _redact("mail xs.devries@example.org", ["s.devries@example.org"]) == "mail xs.devries@example.org"
 
 
-def test_replace_message_file_has_one_regex_line_each_with_the_replacement():
-    text = purge_plan.replace_message_file(purge_plan.redaction_patterns(["Sanne de Vries", "a@b.nl"])).decode()
-    lines = text.splitlines()
-    assert len(lines) == 2 and all(line.startswith("regex:") and line.endswith("==>[redacted]") for line in lines)
+def test_replace_message_file_is_one_regex_line_as_git_filter_repo_reads_it():
+    import re
+
+    from git_filter_repo import FilteringOptions
+
+    patterns = purge_plan.redaction_patterns(["Sanne de Vries", "a@b.nl"])
+    text = purge_plan.replace_message_file(patterns)
+    assert text.count(b"\n") == 1 and text.startswith(b"regex:") and text.endswith(b"==>[redacted]\n")
     assert purge_plan.replace_message_file([]) == b""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as handle:
+        handle.write(text)
+    parsed = FilteringOptions.get_replace_text(handle.name)
+    (regex, replacement), = parsed["regexes"]
+    assert replacement == b"[redacted]" and not parsed["literals"]
+    assert regex.sub(replacement, b"mail a@b.nl, Sanne de Vries") == b"mail [redacted], [redacted]"
+    assert regex.pattern == purge_plan.compiled(patterns)[0].pattern
+    assert isinstance(regex, re.Pattern)
 
 
 def test_purge_commit_message_names_case_ids_only():
