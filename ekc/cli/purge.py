@@ -35,7 +35,8 @@ def purge_command(
 
     app = app_context(ctx)
     root = app.root
-    out = Console(no_color=not use_colour(), highlight=False, soft_wrap=True)
+    tty = sys.stdout.isatty()
+    out = Console(no_color=not use_colour(), highlight=False, width=None if tty else 200)
 
     state = history.pending(root)
     if state is not None:
@@ -52,8 +53,11 @@ def purge_command(
 
     if not history.is_git_repository(root):
         raise Refused(f"{root} is not a git repository: there is no history to purge")
+    history._trace("start")
     push_updates = [] if dry_run else history.preflight(root, push)
+    history._trace("preflight")
     loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
+    history._trace("load the data repository")
     plan = history.plan_purge(root, loaded.store, app.today)
     if loaded.has_errors:
         typer.echo("ekc: warning: some files have errors; a case whose case.yaml cannot be read is not considered (ekc validate)", err=True)
