@@ -72,6 +72,7 @@ class Plan:
     commits_total: int
     messages_to_redact: int
     tags_to_redact: int
+    tags_total: int = 0
 
     @property
     def empty(self) -> bool:
@@ -129,7 +130,7 @@ def plan_purge(root: Path, store, today: date) -> Plan:
     oldest = next((c for c in graph.order if c in tainted), None)
     return Plan(
         targets, paths, blobs, patterns, tainted, boundary, rewrite_refs, oldest,
-        len(graph.order), len(named), len(named_tags),
+        len(graph.order), len(named), len(named_tags), len(tag_text),
     )
 
 
@@ -434,7 +435,9 @@ def _check_rewrite(root: Path, plan: Plan, backup: dict[str, str]) -> dict[str, 
     extra = sorted(set(after) - set(backup))
     problems += [f"{name} appeared" for name in extra]
     compiled = purge_plan.compiled(plan.patterns)
-    messages = scan.commit_messages(root)
+    # The commits the rewrite made; every other commit is one the plan scanned and found clean.
+    new_tips = sorted({after[name].peeled for name in plan.rewrite_refs if name in after})
+    messages = scan.commit_messages(root, [*new_tips, "--not", *plan.boundary]) if new_tips else {}
     tags = scan.tag_messages(root, [r.object for r in after.values() if r.type == "tag"])
     named = sum(1 for m in [*messages.values(), *tags.values()] if any(p.search(m) for p in compiled))  # one pattern
     if named:
@@ -445,6 +448,7 @@ def _check_rewrite(root: Path, plan: Plan, backup: dict[str, str]) -> dict[str, 
         "refs_compared": compared,
         "refs_rewritten": rewritten,
         "messages_checked": len(messages) + len(tags),
+        "messages_scanned_before": plan.commits_total + plan.tags_total,
         "commits_rewritten": len(plan.tainted),
         "commits_total": plan.commits_total,
         "oldest_rewritten": plan.oldest,
@@ -499,8 +503,15 @@ def _roll_back(root: Path, state: dict[str, Any]) -> None:
         for path in _object_files(gdir):
             if path not in keep:
                 (gdir / "objects" / path).unlink(missing_ok=True)
+    _remove_crash_reports(gdir)
     shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
     journal.remove(root)
+
+
+def _remove_crash_reports(gdir: Path) -> None:
+    """git fast-import writes one when its input stops mid-stream (a killed rewrite)."""
+    for report in gdir.glob("fast_import_crash_*"):
+        report.unlink(missing_ok=True)
 
 
 def _finish(root: Path, state: dict[str, Any]) -> Outcome:
@@ -512,6 +523,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         shutil.rmtree(journal.reflog_backup(root), ignore_errors=True)
         for name in RESIDUE_FILES:
             (gdir / name).unlink(missing_ok=True)
+        _remove_crash_reports(gdir)
         # the verdict cache pickles every personal.yaml it ever judged: it would outlive the purge
         from ekc.store.cache import cache_file
 

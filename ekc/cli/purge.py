@@ -116,7 +116,10 @@ def _render_outcome(out, outcome) -> None:
             f"  every other file at every ref byte-identical: {proof['refs_compared']} refs compared, "
             f"{proof['refs_rewritten']} rewritten, only the purged paths differ"
         )
-        out.print(f"  no purged name, e-mail address or phone number in any of {proof['messages_checked']} commit and tag messages")
+        out.print(
+            f"  no purged name, e-mail address or phone number in any commit or tag message: "
+            f"{proof.get('messages_scanned_before', 0)} scanned before the rewrite, the {proof['messages_checked']} rewritten ones again after"
+        )
         out.print(
             f"  {proof['commits_rewritten']} of {proof['commits_total']} commits rewritten"
             + (f", from {proof['oldest_rewritten'][:12]} on" if proof.get("oldest_rewritten") else "")

@@ -87,9 +87,12 @@ def commit_graph(root: Path) -> CommitGraph:
     return CommitGraph(order, parents)
 
 
-def commit_messages(root: Path) -> dict[str, bytes]:
-    """Every reachable commit's raw message (NUL cannot occur in one, so it separates them)."""
-    out = git(root, "log", "--all", "-z", "--format=%H%n%B")
+def commit_messages(root: Path, revisions: list[str] | None = None) -> dict[str, bytes]:
+    """The raw message of every commit reachable from all refs, or from `revisions`.
+
+    NUL cannot occur in a commit message, so it separates them.
+    """
+    out = git(root, "log", *(revisions or ["--all"]), "-z", "--format=%H%n%B")
     messages = {}
     for record in out.split(b"\0"):
         if not record:
