@@ -73,6 +73,7 @@ class Plan:
     messages_to_redact: int
     tags_to_redact: int
     tags_total: int = 0
+    shared: dict[str, str] = field(default_factory=dict)  # blob -> a kept personal.yaml path holding it too
 
     @property
     def empty(self) -> bool:
@@ -97,6 +98,7 @@ def plan_purge(root: Path, store, today: date) -> Plan:
     ]
     paths = {p for t in targets for p in t.paths}
     blobs = {b for p in paths for b in personal.blobs[p]}
+    shared = {b: p for p, held in sorted(personal.blobs.items()) if p not in paths for b in held if b in blobs}
     patterns = purge_plan.redaction_patterns(_identifying_strings(root, blobs))
     _trace("plan: identifying strings")
     graph = scan.commit_graph(root)
@@ -130,7 +132,7 @@ def plan_purge(root: Path, store, today: date) -> Plan:
     oldest = next((c for c in graph.order if c in tainted), None)
     return Plan(
         targets, paths, blobs, patterns, tainted, boundary, rewrite_refs, oldest,
-        len(graph.order), len(named), len(named_tags), len(tag_text),
+        len(graph.order), len(named), len(named_tags), len(tag_text), shared,
     )
 
 
@@ -293,6 +295,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "cases": [{"case": t.case_id, "closed": t.closed.isoformat(), "paths": list(t.paths)} for t in plan.targets],
         "paths": sorted(plan.paths),
         "blobs": sorted(plan.blobs),
+        "shared": dict(sorted(plan.shared.items())),
         "push": {"remote": push_remote, "updates": [[u.remote_ref, u.expected, u.local_ref] for u in push]} if push_remote else None,
         "proof": {},
     }
@@ -542,7 +545,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         _checkpoint("collected")
         _trace("gc")
     if phase == "collected":
-        state["proof"].update(_prove_gone(root, set(state["blobs"]), set(state["paths"])))
+        state["proof"].update(_prove_gone(root, set(state["blobs"]), set(state["paths"]), state.get("shared", {})))
         phase = state["phase"] = "verified"
         journal.write(root, state)
         _trace("proof: blobs absent")
@@ -553,11 +556,19 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     return outcome
 
 
-def _prove_gone(root: Path, blobs: set[str], paths: set[str]) -> dict[str, Any]:
+def _prove_gone(root: Path, blobs: set[str], paths: set[str], known_shared: dict[str, str]) -> dict[str, Any]:
+    """Every blob absent, or held by a file that stays.
+
+    A blob the plan saw under a kept personal.yaml is explained by it (the rewrite removes
+    only purged paths); any other survivor is looked up among all reachable objects, and one
+    that no kept path holds is a failure.
+    """
     missing = scan.missing_objects(root, blobs)
     present = blobs - missing
-    kept = scan.reachable_paths_of(root, present)
-    shared = {blob: path for blob, path in kept.items() if path not in paths}
+    shared = {blob: known_shared[blob] for blob in present if blob in known_shared}
+    unexplained = present - set(shared)
+    kept = scan.reachable_paths_of(root, unexplained)
+    shared |= {blob: path for blob, path in kept.items() if path not in paths}
     failed = sorted(present - set(shared))
     proof = {
         "blobs_checked": len(blobs),

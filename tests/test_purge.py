@@ -309,3 +309,18 @@ def test_a_message_citing_a_rewritten_commit_is_rewritten_too_and_still_equals_a
     subprocess.run(history.filter_repo_command(work / "paths.txt", work / "messages.txt", None), cwd=full, check=True, stdin=subprocess.DEVNULL, capture_output=True)
     assert pr.refs(repo) == pr.refs(full)
     assert cited not in git(repo, "log", "-1", "--format=%s", "side")
+
+
+def test_a_blob_a_kept_file_outside_the_cases_shares_is_reported_as_shared_not_as_purged(repo):
+    """The fallback proof: a survivor no kept personal.yaml explains is looked up in all objects."""
+    (repo / "docs").mkdir()
+    (repo / "docs" / "example.yaml").write_text(pr.personal_a(False))
+    git(repo, "add", "docs")
+    git(repo, "commit", "-qm", "An example file that happens to equal a real one")
+    same = git(repo, "rev-parse", "HEAD:docs/example.yaml").strip()
+    assert same in pr.history_blobs(repo, A_PATHS)
+    result = purge(repo, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert pr.object_exists(repo, same)
+    assert f"{same} is byte for byte the content of kept file docs/example.yaml" in result.stdout
+    assert "4 checked with git cat-file, 2 absent" in result.stdout
