@@ -324,3 +324,26 @@ def test_a_blob_a_kept_file_outside_the_cases_shares_is_reported_as_shared_not_a
     assert pr.object_exists(repo, same)
     assert f"{same} is byte for byte the content of kept file docs/example.yaml" in result.stdout
     assert "4 checked with git cat-file, 2 absent" in result.stdout
+
+
+def test_a_broken_purge_log_is_refused_before_anything_changes(repo):
+    (repo / "purge-log.yaml").write_text("purges: [\n")
+    git(repo, "add", "purge-log.yaml")
+    git(repo, "commit", "-qm", "broken log")
+    before = snapshot(repo)
+    result = purge(repo, "--yes")
+    assert result.exit_code == 1 and "purge-log.yaml has errors" in result.stderr
+    assert snapshot(repo) == before
+
+
+def test_an_existing_purge_log_keeps_its_entries_and_comments(repo):
+    (repo / "purge-log.yaml").write_text(
+        "# what was purged\npurges:\n  - case: EKC-2023-ZZZZZ\n    closed: 2023-01-31\n    purged: 2023-05-01\n    paths: [cases/2023/EKC-2023-ZZZZZ/personal.yaml]\n"
+    )
+    git(repo, "add", "purge-log.yaml")
+    git(repo, "commit", "-qm", "earlier purges")
+    result = purge(repo, "--yes")
+    assert result.exit_code == 0, result.stderr
+    text = (repo / "purge-log.yaml").read_text()
+    assert text.startswith("# what was purged\npurges:\n  - case: EKC-2023-ZZZZZ\n")
+    assert [p.case for p in load(repo).store.purge_log.purges] == ["EKC-2023-ZZZZZ", A, D]

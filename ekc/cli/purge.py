@@ -25,7 +25,12 @@ def purge_command(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before rewriting history (needed without a terminal)."),
     push: str | None = typer.Option(None, "--push", metavar="REMOTE", help="Force-push the rewritten branches and tags to REMOTE, with lease."),
 ) -> None:
-    """Delete the personal.yaml of every expired case from the files and from all of git history, and prove it."""
+    """Delete the personal.yaml of every expired case from the files and from all of git history, and prove it.
+
+    Names, e-mail addresses and phone numbers of the purged files are redacted from commit
+    and tag messages; purge-log.yaml records the cases. If a purge is interrupted, running
+    `ekc purge` again rolls it back or finishes it.
+    """
     from rich.console import Console
 
     from ekc import history
@@ -59,6 +64,8 @@ def purge_command(
     loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
     history._trace("load the data repository")
     plan = history.plan_purge(root, loaded.store, app.today)
+    if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
+        raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
     if loaded.has_errors:
         typer.echo("ekc: warning: some files have errors; a case whose case.yaml cannot be read is not considered (ekc validate)", err=True)
     if plan.empty:
