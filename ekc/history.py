@@ -280,6 +280,36 @@ class Outcome:
     pushed: list[str] = field(default_factory=list)
     push_remote: str | None = None
     recovered: str | None = None  # "rolled back" | "completed" when an interrupted purge was found
+    publish: list[str] = field(default_factory=list)  # without --push: the git push that publishes it
+
+
+def publish_command(root: Path, before: dict[str, str]) -> list[str]:
+    """The force-push with lease a user runs later, when the purge did not push.
+
+    The lease must name the values from before the purge: the remote-tracking refs were
+    rewritten too, so git's default lease would refuse.
+    """
+    remotes = git_text(root, "remote").splitlines()
+    if not remotes:
+        return []
+    remote = "origin" if "origin" in remotes else remotes[0]
+    now = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
+    tracking = f"refs/remotes/{remote}/"
+    leases, updates = [], []
+    for name, old in sorted(before.items()):
+        if name.startswith(tracking) and not name.endswith("/HEAD"):
+            target = "refs/heads/" + name[len(tracking):]
+            local = now.get(target) or now.get(name)
+        elif name.startswith("refs/tags/"):
+            target, local = name, now.get(name)
+        else:
+            continue
+        if local and local != old:
+            leases.append(f"--force-with-lease={target}:{old}")
+            updates.append(f"{target}:{target}" if target in now else f"{name}:{target}")
+    if not updates:
+        return []
+    return ["git", "push", "--atomic", *leases, remote, *updates]
 
 
 def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_remote: str | None) -> Outcome:
@@ -552,6 +582,8 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     outcome = Outcome(targets=state["cases"], proof=state["proof"], push_remote=(state.get("push") or {}).get("remote"))
     if state.get("push"):
         outcome.pushed = _push(root, state)
+    else:
+        outcome.publish = publish_command(root, state["refs"])
     journal.remove(root)
     return outcome
 

@@ -117,3 +117,17 @@ def test_someone_pushing_during_the_purge_loses_nothing_the_lease_refuses(clone,
     assert git(remote_of(clone), "log", "-1", "--format=%s", "main").strip() == "theirs"
     assert remote_refs(remote_of(clone))["refs/heads/feature"] == feature_before  # atomic: nothing half pushed
     assert not (clone / ".git" / "ekc" / "purge-journal.json").exists()
+
+
+def test_without_push_it_prints_the_push_that_publishes_it_and_that_push_works(clone):
+    remote = remote_of(clone)
+    result = purge(clone)
+    assert result.exit_code == 0, result.stderr
+    line = next(line.strip() for line in result.stdout.splitlines() if line.strip().startswith("git push --atomic"))
+    assert "--force-with-lease=refs/heads/main:" in line and "--force-with-lease=refs/heads/side" not in line
+    subprocess.run(line.split(), cwd=clone, check=True, capture_output=True)
+    local, after = pr.refs(clone), remote_refs(remote)
+    assert after["refs/heads/main"] == local["refs/heads/main"]
+    assert after["refs/heads/feature"] == local["refs/remotes/origin/feature"]
+    assert after["refs/tags/v1"] == local["refs/tags/v1"]
+    assert git(remote, "log", "--all", "--format=%H", "--", *PURGED) == ""

@@ -11,7 +11,8 @@ from ekc.cli.context import app_context
 OTHER_CLONES = """\
 Every other clone still holds the purged data. In each one, either delete it and clone again,
 or (only if it has no work of its own to keep):
-  git fetch {remote} && git reset --hard {remote}/<branch> &&
+  git fetch --prune --force --tags {remote}
+  git reset --hard {remote}/<branch>    (each local branch; delete the ones the remote lacks)
   git reflog expire --expire=now --all && git gc --prune=now
 Never push from an old clone without doing that first: it would upload the purged files again
 (a pre-receive hook running `ekc hook pre-receive`, or CI running `ekc validate --history`,
@@ -41,7 +42,7 @@ def purge_command(
     app = app_context(ctx)
     root = app.root
     tty = sys.stdout.isatty()
-    out = Console(no_color=not use_colour(), highlight=False, width=None if tty else 200)
+    out = Console(no_color=not use_colour(), highlight=False, markup=False, width=None if tty else 200)
 
     state = history.pending(root)
     if state is not None:
@@ -134,4 +135,7 @@ def _render_outcome(out, outcome) -> None:
     out.print("  reflogs expired, unreachable objects pruned; purge-log.yaml committed")
     if outcome.pushed:
         out.print(f"Pushed to {outcome.push_remote} (with lease): " + ", ".join(outcome.pushed))
+    elif outcome.publish:
+        out.print("Nothing was pushed. To publish the purge (the lease names the values from before it):")
+        out.print("  " + " ".join(outcome.publish), soft_wrap=True)
     out.print(OTHER_CLONES.format(remote=outcome.push_remote or "origin"))
