@@ -38,7 +38,7 @@ TRACE_ENV = "EKC_PURGE_TRACE"  # bench: print the seconds each step took to stde
 _clock = [0.0]
 
 
-def _trace(step: str) -> None:
+def trace(step: str) -> None:
     if os.environ.get(TRACE_ENV):
         import time
 
@@ -81,10 +81,10 @@ class Plan:
 
 
 def plan_purge(root: Path, store, today: date) -> Plan:
-    _trace("start")
+    trace("start")
     expired = {e.case_id: e for e in purge_plan.expired_cases(store, today)}
     personal = scan.personal_history(root)
-    _trace("plan: personal.yaml history")
+    trace("plan: personal.yaml history")
     groups: dict[str, set[str]] = {}
     for path in personal.blobs:
         case_id = purge_plan.case_id_of(path)
@@ -100,9 +100,9 @@ def plan_purge(root: Path, store, today: date) -> Plan:
     blobs = {b for p in paths for b in personal.blobs[p]}
     shared = {b: p for p, held in sorted(personal.blobs.items()) if p not in paths for b in held if b in blobs}
     patterns = purge_plan.redaction_patterns(_identifying_strings(root, blobs))
-    _trace("plan: identifying strings")
+    trace("plan: identifying strings")
     graph = scan.commit_graph(root)
-    _trace("plan: commit graph")
+    trace("plan: commit graph")
     if not targets:
         return Plan([], set(), set(), [], set(), [], [], None, len(graph.order), 0, 0)
 
@@ -122,7 +122,7 @@ def plan_purge(root: Path, store, today: date) -> Plan:
             break
         tainted = _descendants(graph, tainted | more)
 
-    _trace("plan: messages and taint")
+    trace("plan: messages and taint")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     annotated = [r.object for r in all_refs if r.type == "tag"]
     tag_text = scan.tag_messages(root, annotated)
@@ -334,14 +334,14 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     _backup_reflogs(root, gdir)
     journal.write(root, state)
     _checkpoint("prepared")
-    _trace("backup of refs, reflogs, object list")
+    trace("backup of refs, reflogs, object list")
     try:
         _rewrite(root, plan)
-        _trace("git-filter-repo")
+        trace("git-filter-repo")
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
             (root / path).unlink(missing_ok=True)
         state["proof"].update(_check_rewrite(root, plan, backup))
-        _trace("check: trees and messages")
+        trace("check: trees and messages")
     except BaseException:
         _roll_back(root, state)
         raise
@@ -358,7 +358,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     state["phase"] = "committed"
     journal.write(root, state)
     _checkpoint("committed")
-    _trace("purge-log commit")
+    trace("purge-log commit")
     return _finish(root, state)
 
 
@@ -566,19 +566,19 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         phase = state["phase"] = "expired"
         journal.write(root, state)
         _checkpoint("expired")
-        _trace("reflog expire")
+        trace("reflog expire")
     if phase == "expired":
         git(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "-c", "gc.pruneExpire=now",
             "gc", "--prune=now", "--quiet")
         phase = state["phase"] = "collected"
         journal.write(root, state)
         _checkpoint("collected")
-        _trace("gc")
+        trace("gc")
     if phase == "collected":
         state["proof"].update(_prove_gone(root, set(state["blobs"]), set(state["paths"]), state.get("shared", {})))
         phase = state["phase"] = "verified"
         journal.write(root, state)
-        _trace("proof: blobs absent")
+        trace("proof: blobs absent")
     outcome = Outcome(targets=state["cases"], proof=state["proof"], push_remote=(state.get("push") or {}).get("remote"))
     if state.get("push"):
         outcome.pushed = _push(root, state)

@@ -46,7 +46,9 @@ def purge_command(
 
     state = history.pending(root)
     if state is not None:
-        action = "roll it back" if state.get("phase") in ("prepared", "rewritten") or state.get("corrupt") else "finish it"
+        from ekc.store.purge_journal import ROLL_BACK_PHASES
+
+        action = "roll it back" if state.get("phase") in ROLL_BACK_PHASES or state.get("corrupt") else "finish it"
         if dry_run:
             raise Refused(f"an earlier purge was interrupted (at {state.get('phase')}); run `ekc purge` to {action}")
         typer.echo(f"An earlier purge was interrupted (at {state.get('phase')}); going on to {action}.", err=True)
@@ -59,11 +61,11 @@ def purge_command(
 
     if not history.is_git_repository(root):
         raise Refused(f"{root} is not a git repository: there is no history to purge")
-    history._trace("start")
+    history.trace("start")
     push_updates = [] if dry_run else history.preflight(root, push)
-    history._trace("preflight")
+    history.trace("preflight")
     loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
-    history._trace("load the data repository")
+    history.trace("load the data repository")
     plan = history.plan_purge(root, loaded.store, app.today)
     if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
         raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
