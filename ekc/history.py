@@ -568,6 +568,8 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         _checkpoint("expired")
         trace("reflog expire")
     if phase == "expired":
+        # gc, not a bare repack: it also rewrites the commit-graph and multi-pack index,
+        # which would otherwise still list the old commits (and fail `git fsck`).
         git(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "-c", "gc.pruneExpire=now",
             "gc", "--prune=now", "--quiet")
         phase = state["phase"] = "collected"

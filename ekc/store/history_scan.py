@@ -15,7 +15,6 @@ from pathlib import Path
 from ekc.store.gitcmd import git
 
 ZERO = "0" * 40
-PERSONAL_GLOB = ":(glob)**/personal.yaml"
 
 
 def _unquote(path: str) -> str:
@@ -41,9 +40,11 @@ def personal_history(root: Path) -> PersonalHistory:
     Reflogs too: a blob only an old reflog entry still reaches is in the object database,
     so it belongs in the proof that it is gone.
     """
+    # No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
+    # commit, five times slower on a long history than printing all changes and filtering here.
     out = git(
         root, "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw",
-        "--no-abbrev", "--format=%x01%H", "--", PERSONAL_GLOB,
+        "--no-abbrev", "--format=%x01%H",
     ).decode("utf-8", "surrogateescape")
     found = PersonalHistory()
     commit = ""
@@ -51,11 +52,13 @@ def personal_history(root: Path) -> PersonalHistory:
         if line.startswith("\x01"):
             commit = line[1:]
             continue
-        if not line.startswith(":"):
+        if not line.startswith(":") or "personal.yaml" not in line:
             continue
         meta, *paths = line.split("\t")
         _, _, old, new, status = meta.split(" ")
         paths = [_unquote(p) for p in paths]
+        if not any(p == "personal.yaml" or p.endswith("/personal.yaml") for p in paths):
+            continue
         if status.startswith(("R", "C")):
             source, target = paths
             if status.startswith("R"):
