@@ -80,10 +80,16 @@ class Plan:
         return not self.targets
 
 
-def plan_purge(root: Path, store, today: date) -> Plan:
+def start_reads(root: Path) -> scan.HistoryReads:
+    """Start the whole-history reads; the CLI loads the data meanwhile."""
+    return scan.start_reads(root)
+
+
+def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None = None) -> Plan:
     trace("start")
+    reads = reads or scan.start_reads(root)
     expired = {e.case_id: e for e in purge_plan.expired_cases(store, today)}
-    personal = scan.personal_history(root)
+    personal = scan.personal_history(root, reads.personal.result())
     trace("plan: personal.yaml history")
     groups: dict[str, set[str]] = {}
     for path in personal.blobs:
@@ -101,14 +107,15 @@ def plan_purge(root: Path, store, today: date) -> Plan:
     shared = {b: p for p, held in sorted(personal.blobs.items()) if p not in paths for b in held if b in blobs}
     patterns = purge_plan.redaction_patterns(_identifying_strings(root, blobs))
     trace("plan: identifying strings")
-    graph = scan.commit_graph(root)
+    graph = scan.commit_graph(root, reads.graph.result())
     trace("plan: commit graph")
     if not targets:
+        reads.messages.result()
         return Plan([], set(), set(), [], set(), [], [], None, len(graph.order), 0, 0)
 
     compiled = purge_plan.compiled(patterns)
     anything = compiled[0] if compiled else None
-    messages = scan.commit_messages(root)
+    messages = scan.commit_messages(root, raw=reads.messages.result())
     named = {sha for sha, message in messages.items() if anything is not None and anything.search(message)}
     seeds = {c for p in paths for c in personal.introduced_in[p] if c in graph.parents} | named
     tainted = _descendants(graph, seeds)
@@ -368,7 +375,7 @@ def _object_files(gdir: Path) -> list[str]:
     found = []
     for folder, _, files in os.walk(objects):
         relative = Path(folder).relative_to(objects).as_posix()
-        if relative == "pack" or (len(relative) == 2 and relative != "in"):
+        if relative == "pack" or len(relative) == 2:  # packs and loose objects (xx/...)
             found += [f"{relative}/{name}" for name in files]
     return sorted(found)
 

@@ -62,11 +62,12 @@ def purge_command(
     if not history.is_git_repository(root):
         raise Refused(f"{root} is not a git repository: there is no history to purge")
     history.trace("start")
+    reads = history.start_reads(root)  # read-only: git reads all of history while Python checks and loads
     push_updates = [] if dry_run else history.preflight(root, push)
     history.trace("preflight")
     loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
     history.trace("load the data repository")
-    plan = history.plan_purge(root, loaded.store, app.today)
+    plan = history.plan_purge(root, loaded.store, app.today, reads)
     if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
         raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
     if loaded.has_errors:

@@ -7,12 +7,60 @@ Each function is one `git` call whose output is parsed here; none changes anythi
 from __future__ import annotations
 
 import re
+import subprocess
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.gitcmd import git
+from ekc.store.gitcmd import GitFailed, git, git_env
+
+
+class Background:
+    """A read-only git command running while Python does other work (two cores, two jobs).
+
+    A thread drains its output as it comes, or git would stall on a full pipe.
+    """
+
+    def __init__(self, root: Path, *args: str):
+        self.args = args
+        self.process = subprocess.Popen(
+            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git_env(),
+        )
+        self.chunks: list[bytes] = []
+        self.errors = b""
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        self.chunks.append(self.process.stdout.read())
+        self.errors = self.process.stderr.read()
+
+    def result(self) -> bytes:
+        self.thread.join()
+        if self.process.wait() != 0:
+            lines = self.errors.decode("utf-8", "replace").strip().splitlines()
+            raise GitFailed(f"git {self.args[0] if self.args[0] != '-c' else self.args[2]} failed: {lines[-1] if lines else 'exit ' + str(self.process.returncode)}")
+        return b"".join(self.chunks)
+
+
+@dataclass
+class HistoryReads:
+    """The whole-history reads the plan needs, started together, before the data is loaded."""
+
+    personal: Background
+    graph: Background
+    messages: Background
+
+
+def start_reads(root: Path) -> HistoryReads:
+    return HistoryReads(
+        personal=Background(root, *PERSONAL_LOG),
+        graph=Background(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents"),
+        messages=Background(root, "log", "--all", "-z", "--format=%H%n%B"),
+    )
 
 ZERO = "0" * 40
 
@@ -34,18 +82,20 @@ class PersonalHistory:
     renames: set[tuple[str, str]] = field(default_factory=set)
 
 
-def personal_history(root: Path) -> PersonalHistory:
+# No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
+# commit, five times slower on a long history than printing all changes and filtering here.
+PERSONAL_LOG = (
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H",
+)
+
+
+def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
     """One `git log` over all refs and reflogs, every parent of a merge, renames detected.
 
     Reflogs too: a blob only an old reflog entry still reaches is in the object database,
     so it belongs in the proof that it is gone.
     """
-    # No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
-    # commit, five times slower on a long history than printing all changes and filtering here.
-    out = git(
-        root, "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw",
-        "--no-abbrev", "--format=%x01%H",
-    ).decode("utf-8", "surrogateescape")
+    out = (raw if raw is not None else git(root, *PERSONAL_LOG)).decode("utf-8", "surrogateescape")
     found = PersonalHistory()
     commit = ""
     for line in out.splitlines():
@@ -80,8 +130,8 @@ class CommitGraph:
     parents: dict[str, tuple[str, ...]]
 
 
-def commit_graph(root: Path) -> CommitGraph:
-    out = git(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents").decode()
+def commit_graph(root: Path, raw: bytes | None = None) -> CommitGraph:
+    out = (raw if raw is not None else git(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents")).decode()
     order, parents = [], {}
     for line in out.splitlines():
         ids = line.split()
@@ -90,12 +140,12 @@ def commit_graph(root: Path) -> CommitGraph:
     return CommitGraph(order, parents)
 
 
-def commit_messages(root: Path, revisions: list[str] | None = None) -> dict[str, bytes]:
+def commit_messages(root: Path, revisions: list[str] | None = None, raw: bytes | None = None) -> dict[str, bytes]:
     """The raw message of every commit reachable from all refs, or from `revisions`.
 
     NUL cannot occur in a commit message, so it separates them.
     """
-    out = git(root, "log", *(revisions or ["--all"]), "-z", "--format=%H%n%B")
+    out = raw if raw is not None else git(root, "log", *(revisions or ["--all"]), "-z", "--format=%H%n%B")
     messages = {}
     for record in out.split(b"\0"):
         if not record:
