@@ -57,6 +57,7 @@ class Target:
     closed: date
     due: date
     paths: tuple[str, ...]
+    commits: tuple[str, ...] = ()  # commits that added or changed one of its paths
 
 
 @dataclass
@@ -99,7 +100,10 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     _follow_renames(groups, personal.renames)
 
     targets = [
-        Target(case_id, expired[case_id].closed, expired[case_id].due, tuple(sorted(paths)))
+        Target(
+            case_id, expired[case_id].closed, expired[case_id].due, tuple(sorted(paths)),
+            tuple(sorted({c for p in paths for c in personal.introduced_in[p]})),
+        )
         for case_id, paths in sorted(groups.items())
     ]
     paths = {p for t in targets for p in t.paths}

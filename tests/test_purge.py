@@ -347,3 +347,11 @@ def test_an_existing_purge_log_keeps_its_entries_and_comments(repo):
     text = (repo / "purge-log.yaml").read_text()
     assert text.startswith("# what was purged\npurges:\n  - case: EKC-2023-ZZZZZ\n")
     assert [p.case for p in load(repo).store.purge_log.purges] == ["EKC-2023-ZZZZZ", A, D]
+
+
+def test_dry_run_names_the_commits_that_wrote_each_purged_file(repo):
+    writers = git(repo, "log", "--all", "--format=%h", "--abbrev=10", "--", *A_PATHS).split()
+    result = purge(repo, "--dry-run")
+    assert result.exit_code == 0
+    for commit in writers:
+        assert commit in result.stdout

@@ -98,8 +98,12 @@ def _render_plan(out, plan, dry_run: bool) -> None:
     for column in ("case", "closed", "purge due"):
         table.add_column(column, no_wrap=True)
     table.add_column("paths in history", overflow="fold")
+    table.add_column("commits that wrote them", overflow="fold")
     for target in plan.targets:
-        table.add_row(target.case_id, target.closed.isoformat(), target.due.isoformat(), "\n".join(target.paths))
+        table.add_row(
+            target.case_id, target.closed.isoformat(), target.due.isoformat(), "\n".join(target.paths),
+            " ".join(c[:10] for c in target.commits),
+        )
     out.print(table)
     out.print(
         f"{len(plan.blobs)} file version(s) (blobs) to remove; {len(plan.tainted)} of {plan.commits_total} commits "
