@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,30 +19,38 @@ from ekc.store.gitcmd import GitFailed, git, git_env
 class Background:
     """A read-only git command running while Python does other work (two cores, two jobs).
 
-    A thread drains its output as it comes, or git would stall on a full pipe.
+    Its output goes to an unnamed temporary file inside the git directory (unlinked at
+    once, gone on close; messages hold names), not to a pipe: a thread draining a pipe
+    waits for the interpreter lock at every chunk while the main thread is busy, and git
+    stalls behind it.
     """
 
     def __init__(self, root: Path, *args: str):
+        import tempfile
+
+        from ekc.store.gitcmd import git_dir
+
         self.args = args
+        self.output = tempfile.TemporaryFile(dir=git_dir(root))
+        self.errors = tempfile.TemporaryFile(dir=git_dir(root))
         self.process = subprocess.Popen(
             ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=git_env(),
+            stdout=self.output, stderr=self.errors, env=git_env(),
         )
-        self.chunks: list[bytes] = []
-        self.errors = b""
-        self.thread = threading.Thread(target=self._drain, daemon=True)
-        self.thread.start()
-
-    def _drain(self) -> None:
-        self.chunks.append(self.process.stdout.read())
-        self.errors = self.process.stderr.read()
 
     def result(self) -> bytes:
-        self.thread.join()
-        if self.process.wait() != 0:
-            lines = self.errors.decode("utf-8", "replace").strip().splitlines()
-            raise GitFailed(f"git {self.args[0] if self.args[0] != '-c' else self.args[2]} failed: {lines[-1] if lines else 'exit ' + str(self.process.returncode)}")
-        return b"".join(self.chunks)
+        code = self.process.wait()
+        try:
+            if code != 0:
+                self.errors.seek(0)
+                lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+                name = self.args[2] if self.args[0] == "-c" else self.args[0]
+                raise GitFailed(f"git {name} failed: {lines[-1] if lines else 'exit ' + str(code)}")
+            self.output.seek(0)
+            return self.output.read()
+        finally:
+            self.output.close()
+            self.errors.close()
 
 
 @dataclass
