@@ -16,6 +16,7 @@ from ekc.cli.hook import hook_app
 from ekc.cli.init import init_command
 from ekc.cli.schema import schema_command
 from ekc.cli.budget import budget_app
+from ekc.cli.purge import purge_command
 from ekc.cli.validate import validate_command
 
 class _ErrorBoundary(TyperGroup):
@@ -76,6 +77,7 @@ app.command("init")(init_command)
 app.add_typer(case_app, name="case")
 app.command("match")(match_command)
 app.add_typer(budget_app, name="budget")
+app.command("purge")(purge_command)
 
 
 def main() -> None:

@@ -1,0 +1,253 @@
+"""Reading what the purge needs from git history, read-only, a few whole-history passes.
+
+Each function is one `git` call whose output is parsed here; none changes anything, so
+`ekc purge --dry-run` and a refused start leave the repository exactly as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ekc.store.gitcmd import GitFailed, git, git_env
+
+
+class Background:
+    """A read-only git command running while Python does other work (two cores, two jobs).
+
+    Its output goes to an unnamed temporary file inside the git directory (unlinked at
+    once, gone on close; messages hold names), not to a pipe: a thread draining a pipe
+    waits for the interpreter lock at every chunk while the main thread is busy, and git
+    stalls behind it.
+    """
+
+    def __init__(self, root: Path, *args: str):
+        import tempfile
+
+        from ekc.store.gitcmd import git_dir
+
+        self.args = args
+        self.output = tempfile.TemporaryFile(dir=git_dir(root))
+        self.errors = tempfile.TemporaryFile(dir=git_dir(root))
+        self.process = subprocess.Popen(
+            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL,
+            stdout=self.output, stderr=self.errors, env=git_env(),
+        )
+
+    def result(self) -> bytes:
+        code = self.process.wait()
+        try:
+            if code != 0:
+                self.errors.seek(0)
+                lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+                name = self.args[2] if self.args[0] == "-c" else self.args[0]
+                raise GitFailed(f"git {name} failed: {lines[-1] if lines else 'exit ' + str(code)}")
+            self.output.seek(0)
+            return self.output.read()
+        finally:
+            self.output.close()
+            self.errors.close()
+
+
+@dataclass
+class HistoryReads:
+    """The whole-history reads the plan needs, started together, before the data is loaded."""
+
+    personal: Background
+    graph: Background
+    messages: Background
+
+
+def start_reads(root: Path) -> HistoryReads:
+    return HistoryReads(
+        personal=Background(root, *PERSONAL_LOG),
+        graph=Background(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents"),
+        messages=Background(root, "log", "--all", "-z", "--format=%H%n%B"),
+    )
+
+ZERO = "0" * 40
+
+
+def _unquote(path: str) -> str:
+    """git's C-style quoting of unusual paths (core.quotePath is off, so only the rare ones)."""
+    if not (path.startswith('"') and path.endswith('"')):
+        return path
+    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
+    return raw.decode("utf-8", "surrogateescape")
+
+
+@dataclass
+class PersonalHistory:
+    """Every personal.yaml path that ever existed, its blobs, where it appeared, how it moved."""
+
+    blobs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    introduced_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    renames: set[tuple[str, str]] = field(default_factory=set)
+
+
+# No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
+# commit, five times slower on a long history than printing all changes and filtering here.
+PERSONAL_LOG = (
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H",
+)
+
+
+def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
+    """One `git log` over all refs and reflogs, every parent of a merge, renames detected.
+
+    Reflogs too: a blob only an old reflog entry still reaches is in the object database,
+    so it belongs in the proof that it is gone.
+    """
+    out = (raw if raw is not None else git(root, *PERSONAL_LOG)).decode("utf-8", "surrogateescape")
+    found = PersonalHistory()
+    commit = ""
+    for line in out.splitlines():
+        if line.startswith("\x01"):
+            commit = line[1:]
+            continue
+        if not line.startswith(":") or "personal.yaml" not in line:
+            continue
+        meta, *paths = line.split("\t")
+        _, _, old, new, status = meta.split(" ")
+        paths = [_unquote(p) for p in paths]
+        if not any(p == "personal.yaml" or p.endswith("/personal.yaml") for p in paths):
+            continue
+        if status.startswith(("R", "C")):
+            source, target = paths
+            if status.startswith("R"):
+                found.renames.add((source, target))
+        else:
+            source = target = paths[0]
+        if old != ZERO:
+            found.blobs[source].add(old)
+        if new != ZERO:
+            found.blobs[target].add(new)
+            if status[0] in "ACRMT":
+                found.introduced_in[target].add(commit)
+    return found
+
+
+@dataclass(frozen=True)
+class CommitGraph:
+    order: list[str]  # parents before children
+    parents: dict[str, tuple[str, ...]]
+
+
+def commit_graph(root: Path, raw: bytes | None = None) -> CommitGraph:
+    out = (raw if raw is not None else git(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents")).decode()
+    order, parents = [], {}
+    for line in out.splitlines():
+        ids = line.split()
+        order.append(ids[0])
+        parents[ids[0]] = tuple(ids[1:])
+    return CommitGraph(order, parents)
+
+
+def commit_messages(root: Path, revisions: list[str] | None = None, raw: bytes | None = None) -> dict[str, bytes]:
+    """The raw message of every commit reachable from all refs, or from `revisions`.
+
+    NUL cannot occur in a commit message, so it separates them.
+    """
+    out = raw if raw is not None else git(root, "log", *(revisions or ["--all"]), "-z", "--format=%H%n%B")
+    messages = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        sha, _, body = record.partition(b"\n")
+        messages[sha.decode()] = body
+    return messages
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    object: str
+    type: str  # commit | tag | tree | blob
+    peeled: str  # the commit a tag points to, else the object itself
+    symbolic: bool
+
+
+def refs(root: Path) -> list[Ref]:
+    out = git(root, "for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(symref)")
+    found = []
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        name, obj, kind, peeled, symref = line.split("\0")
+        found.append(Ref(name, obj, kind, peeled or obj, bool(symref)))
+    return found
+
+
+def tag_messages(root: Path, tags: Iterable[str]) -> dict[str, bytes]:
+    """The message of each annotated tag object, read in one `cat-file --batch`."""
+    ids = list(dict.fromkeys(tags))
+    if not ids:
+        return {}
+    out = git(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode())
+    messages, position = {}, 0
+    for sha in ids:
+        header_end = out.index(b"\n", position)
+        size = int(out[position:header_end].split()[2])
+        body = out[header_end + 1 : header_end + 1 + size]
+        position = header_end + 1 + size + 1
+        messages[sha] = body.partition(b"\n\n")[2]
+    return messages
+
+
+def blob_contents(root: Path, ids: Iterable[str]) -> dict[str, bytes]:
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    out = git(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode())
+    contents, position = {}, 0
+    for sha in ids:
+        header_end = out.index(b"\n", position)
+        header = out[position:header_end].split()
+        if len(header) < 3 or header[1] == b"missing":
+            position = header_end + 1
+            continue
+        size = int(header[2])
+        contents[sha] = out[header_end + 1 : header_end + 1 + size]
+        position = header_end + 1 + size + 1
+    return contents
+
+
+def missing_objects(root: Path, ids: Iterable[str]) -> set[str]:
+    """Which of these objects the object database does not hold, reachable or not.
+
+    `cat-file --batch-check` answers from loose objects and every pack, so an unreachable
+    object that gc failed to prune counts as present: exactly what the proof must catch.
+    """
+    ids = sorted(set(ids))
+    if not ids:
+        return set()
+    out = git(root, "cat-file", "--batch-check", input=("\n".join(ids) + "\n").encode()).decode()
+    return {line.split()[0] for line in out.splitlines() if line.endswith(" missing")}
+
+
+def reachable_paths_of(root: Path, blob_ids: set[str]) -> dict[str, str]:
+    """For each of these blobs, one path a reachable commit keeps it under."""
+    if not blob_ids:
+        return {}
+    out = git(root, "-c", "core.quotePath=false", "rev-list", "--all", "--objects").decode("utf-8", "surrogateescape")
+    found = {}
+    for line in out.splitlines():
+        sha, _, path = line.partition(" ")
+        if sha in blob_ids and sha not in found:
+            found[sha] = path
+    return found
+
+
+def tree_changes(root: Path, old: str, new: str) -> list[tuple[str, str]]:
+    """(status, path) of every file that differs between two commits' trees."""
+    out = git(root, "-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--name-status", old, new)
+    changes = []
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        status, _, path = line.partition("\t")
+        changes.append((status, _unquote(path)))
+    return changes
+
+
+HEX_TOKEN = re.compile(rb"(\b[0-9a-f]{7,40}\b)")  # git-filter-repo's own pattern for commit ids in messages
