@@ -568,10 +568,12 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         for name in RESIDUE_FILES:
             (gdir / name).unlink(missing_ok=True)
         _remove_crash_reports(gdir)
-        # the verdict cache pickles every personal.yaml it ever judged: it would outlive the purge
-        from ekc.store.cache import cache_file
+        # the caches hold no personal value by construction (ekc/store/loader.py, _may_cache);
+        # dropped all the same, so that no verdict about a purged file outlives it
+        from ekc.store.cache import CACHE_FILES, cache_dir
 
-        cache_file(root).unlink(missing_ok=True)
+        for name in CACHE_FILES:
+            (cache_dir(root) / name).unlink(missing_ok=True)
         git(root, "worktree", "prune")
         git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
         phase = state["phase"] = "expired"

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import ekc
 
+CACHE_FILES = ("verdicts.pickle", "models.pickle")
 _VERDICT_MODULES = ("model", "rules", "store/yamlio.py", "store/fastyaml.py", "store/verdicts.py", "languages.py", "findings.py", "dates.py", "retention.py")
 
 
