@@ -29,6 +29,7 @@ from typing import Any
 
 from ekc import purge_plan
 from ekc.errors import Refused
+from ekc.store import gitcmd
 from ekc.store import history_scan as scan
 from ekc.store import purge_journal as journal
 from ekc.store.gitcmd import git, git_dir, git_env, git_ok, git_text, is_git_repository
@@ -645,10 +646,7 @@ def _push(root: Path, state: dict[str, Any]) -> list[str]:
     if not names:
         return []
     def run(*extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            ["git", "-C", str(root), "push", "--porcelain", *extra, *args, remote, *names],
-            stdin=subprocess.DEVNULL, capture_output=True, env=git_env(),
-        )
+        return gitcmd.run(root, "push", "--porcelain", *extra, *args, remote, *names)
 
     # atomic where the server can: a refused lease on one branch must not leave the others pushed
     result = run("--atomic")

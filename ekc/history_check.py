@@ -152,6 +152,6 @@ def check_history(root: Path, rev_range: str) -> list[Finding]:
                 purged.setdefault(path, day)
         findings = check_commits(root, commits, purged, prefix)
     except gitrepo.GitFailed as exc:
-        raise UsageProblem(f"--history {rev_range}: git failed: {exc}") from None
+        raise UsageProblem(f"--history {rev_range}: {exc}") from None
     findings.sort(key=lambda f: f.sort_key())
     return findings

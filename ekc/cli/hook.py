@@ -34,7 +34,7 @@ def pre_receive_command(ctx: typer.Context) -> None:
     try:
         refusals = check_push(repo, updates, today)
     except gitrepo.GitFailed as exc:
-        raise UsageProblem(f"hook pre-receive: git failed: {exc}") from None
+        raise UsageProblem(f"hook pre-receive: {exc}") from None
     if not refusals:
         return
     for refusal in refusals:

@@ -1,7 +1,8 @@
 """The git operations commands that change files share: detect, stage exactly, commit safely.
 
-Plain `git` through subprocess: it is what the user has configured (hooks, identity,
-signing), and a commit made here is the same as one made by hand. Every commit message
+Plain `git` as a child process (started by ekc.store.gitcmd): it is what the user has
+configured (hooks, identity, signing), and a commit made here is the same as one made by
+hand. Every commit message
 passes `message_problem` first, because messages survive a purge of personal.yaml only
 through a history rewrite: what never goes in needs no redacting.
 """
@@ -10,35 +11,34 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
 from ekc.errors import Refused
+from ekc.store import gitcmd
+from ekc.store.gitcmd import GitFailed
+
+__all__ = ["GitFailed", "commit_paths", "common_dir", "head_message", "is_inside_repo", "message_problem", "work_tree"]
 
 
-class GitFailed(Refused):
-    """git refused (a hook, a missing identity, a locked index): exit 1 with git's words."""
+def _run(root: Path, *args: str) -> str:
+    """git's stdout as text; git started in `root` itself, as these commands always did.
 
-
-def _run(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LC_ALL": "C"}
-    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env)
-    if check and result.returncode != 0:
-        said = " ".join((result.stderr or result.stdout).split())[:500]
-        raise GitFailed(f"git {args[0]} failed: {said}")
-    return result
+    stdout counts as git's words on failure: `git commit` reports "nothing to commit" there.
+    """
+    result = gitcmd.run(root, *args, in_folder=True)
+    if result.returncode != 0:
+        raise gitcmd.failure(args, result.returncode, result.stderr, result.stdout)
+    return result.stdout.decode("utf-8", "replace")
 
 
 def work_tree(root: Path) -> Path | None:
     """The top of the git work tree holding `root`, or None outside git (or without git)."""
     try:
-        result = _run(root, "rev-parse", "--show-toplevel", check=False)
-    except (FileNotFoundError, NotADirectoryError):
+        top = _run(root, "rev-parse", "--show-toplevel").strip()
+    except GitFailed:  # not a repository, no such folder, or no git at all
         return None
-    if result.returncode != 0 or not result.stdout.strip():
-        return None
-    return Path(result.stdout.strip())
+    return Path(top) if top else None
 
 
 def is_inside_repo(root: Path) -> bool:
@@ -103,10 +103,13 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str, forbidden: Ite
         _run(root, "commit", "--quiet", "--only", "-m", message, "--", *relative)
     except GitFailed:
         # leave the index as it was for these paths; the caller puts the files back
-        _run(root, "reset", "--quiet", "--", *relative, check=False)
+        try:
+            _run(root, "reset", "--quiet", "--", *relative)
+        except GitFailed:
+            pass  # the commit's failure is the one to report
         raise
-    return _run(root, "rev-parse", "HEAD").stdout.strip()
+    return _run(root, "rev-parse", "HEAD").strip()
 
 
 def head_message(root: Path) -> str:
-    return _run(root, "log", "-1", "--format=%B").stdout.strip()
+    return _run(root, "log", "-1", "--format=%B").strip()

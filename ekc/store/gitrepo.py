@@ -10,31 +10,37 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import tarfile
 from pathlib import Path
+
+from ekc.store import gitcmd
 
 ZERO = re.compile(r"^0{40}$|^0{64}$")
 
 
-class GitFailed(Exception):
-    """git itself failed (not a git repository, an object missing): the caller words it."""
+class GitFailed(gitcmd.GitFailed):
+    """git failed while history was being read (not a repository, a bad revision, an object
+    missing).
+
+    Its own class, under the common one, so that the history check and the pre-receive hook
+    catch exactly these and word them as a usage problem (exit 2: the range or folder given
+    was wrong), without also catching a refusal of some other git command.
+    """
 
 
 def git(cwd: Path | str, *args: str, stdin: bytes | None = None) -> bytes:
+    """git's stdout; paths in it unquoted (`core.quotePath=false`), as the parsers here expect.
+
+    Started in `cwd` itself rather than with `-C`, as it always was: inside a pre-receive
+    hook, git's variables for the push (GIT_DIR, the quarantine) may be relative to it.
+    """
+    full = ("-c", "core.quotePath=false", *args)
     try:
-        done = subprocess.run(
-            ["git", "-c", "core.quotePath=false", *args],
-            cwd=cwd,
-            input=stdin,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise GitFailed("the git program is not installed") from exc
+        done = gitcmd.run(cwd, *full, input=stdin, in_folder=True)
+    except gitcmd.GitFailed as exc:
+        raise GitFailed(exc.message) from exc
     if done.returncode != 0:
-        raise GitFailed(done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed")
+        raise GitFailed(gitcmd.failure(full, done.returncode, done.stderr).message)
     return done.stdout
 
 

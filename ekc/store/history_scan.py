@@ -7,13 +7,12 @@ Each function is one `git` call whose output is parsed here; none changes anythi
 from __future__ import annotations
 
 import re
-import subprocess
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.gitcmd import GitFailed, git, git_env
+from ekc.store.gitcmd import failure, git, start
 
 
 class Background:
@@ -33,19 +32,14 @@ class Background:
         self.args = args
         self.output = tempfile.TemporaryFile(dir=git_dir(root))
         self.errors = tempfile.TemporaryFile(dir=git_dir(root))
-        self.process = subprocess.Popen(
-            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL,
-            stdout=self.output, stderr=self.errors, env=git_env(),
-        )
+        self.process = start(root, *args, stdout=self.output, stderr=self.errors)
 
     def result(self) -> bytes:
         code = self.process.wait()
         try:
             if code != 0:
                 self.errors.seek(0)
-                lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
-                name = self.args[2] if self.args[0] == "-c" else self.args[0]
-                raise GitFailed(f"git {name} failed: {lines[-1] if lines else 'exit ' + str(code)}")
+                raise failure(self.args, code, self.errors.read())
             self.output.seek(0)
             return self.output.read()
         finally:

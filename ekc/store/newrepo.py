@@ -6,14 +6,13 @@ so that `git log` reads like a year of real work.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ekc.errors import Refused, UsageProblem
+from ekc.store import gitcmd
 from ekc.store.yamlio import atomic_write
 
 FALLBACK_IDENTITY = ("ekc init", "ekc@example.invalid")
@@ -47,7 +46,7 @@ def create_repository(directory: Path, commits: Iterable[PlannedCommit]) -> int:
             atomic_write(target, text)
             if path.endswith(".sh"):
                 target.chmod(0o755)
-        env = dict(os.environ)
+        env = {}
         if commit.day is not None:
             # a working day's hour, later for later commits on one day
             stamp = f"{commit.day.isoformat()}T{9 + number % 8:02d}:{(number * 7) % 60:02d}:00+01:00"
@@ -61,7 +60,7 @@ def create_repository(directory: Path, commits: Iterable[PlannedCommit]) -> int:
 def _identity_options(directory: Path) -> list[str]:
     """The person's own git identity when they have one; otherwise a neutral one."""
     for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-        if subprocess.run(["git", "var", variable], cwd=directory, capture_output=True).returncode != 0:
+        if gitcmd.run(directory, "var", variable, in_folder=True).returncode != 0:
             name, email = FALLBACK_IDENTITY
             return ["-c", f"user.name={name}", "-c", f"user.email={email}"]
     return []
@@ -69,8 +68,9 @@ def _identity_options(directory: Path) -> list[str]:
 
 def _git(directory: Path, *args: str, env: dict[str, str] | None = None) -> None:
     try:
-        done = subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
+        done = gitcmd.run(directory, *args, env=env, in_folder=True)
+    except gitcmd.GitFailed:  # the folder was just made, so it is git that is missing
         raise Refused("ekc init needs git; install it first") from None
     if done.returncode != 0:
-        raise Refused(f"git {args[0] if args[0] != '-c' else 'commit'} failed in {directory}: {done.stderr.strip()}")
+        failed = gitcmd.failure(args, done.returncode, done.stderr)
+        raise gitcmd.GitFailed(f"{failed.message} (in {directory})")
