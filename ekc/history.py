@@ -568,6 +568,8 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         shutil.rmtree(journal.reflog_backup(root), ignore_errors=True)
         for name in RESIDUE_FILES:
             (gdir / name).unlink(missing_ok=True)
+        # git rerere keeps the text of resolved conflicts, personal.yaml lines included
+        shutil.rmtree(gdir / "rr-cache", ignore_errors=True)
         _remove_crash_reports(gdir)
         # the caches hold no personal value by construction (ekc/store/loader.py, _may_cache);
         # dropped all the same, so that no verdict about a purged file outlives it

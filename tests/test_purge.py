@@ -59,6 +59,9 @@ def test_purge_removes_every_version_and_redacts_every_message(repo):
     assert skeleton in blobs  # A's first version was the empty skeleton B still has
     kept_before = {ref: pr.tree_listing(repo, ref) for ref in ("main", "feature", "side", "v1", "registered-a")}
     side_before = pr.refs(repo)["refs/heads/side"]
+    rerere = repo / ".git" / "rr-cache" / "0123abcd"
+    rerere.mkdir(parents=True)
+    (rerere / "preimage").write_text("main_persons:\n<<<<<<<\n  - {name: a resolved conflict's text}\n")
 
     result = purge(repo, "--yes")
 
@@ -103,6 +106,7 @@ def test_purge_removes_every_version_and_redacts_every_message(repo):
     assert not (repo / ".git" / "ekc" / "purge-journal.json").exists()
     assert not (repo / ".git" / "ekc" / "purge-work").exists()
     assert not (repo / ".git" / "filter-repo").exists()
+    assert not (repo / ".git" / "rr-cache").exists()  # rerere's record of resolved conflicts
     assert git(repo, "reflog", "--all") == ""
 
 
