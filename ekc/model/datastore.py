@@ -43,9 +43,6 @@ class DataStore:
     def open_cases(self) -> list[CaseFile]:
         return [c for c in self.cases.values() if not c.case.is_closed]
 
-    def open_cases_of(self, coordinator_id: str) -> list[CaseFile]:
-        return [c for c in self.open_cases() if c.case.coordinator == coordinator_id]
-
     @cached_property
     def open_case_counts(self) -> Counter:
         """Open cases per coordinator id, counted once: matching asks for every coordinator."""
