@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ekc.case_ids import SALTS, SEQUENCES, make_id  # noqa: E402
+from ekc.core.ids import SALTS, SEQUENCES, make_id  # noqa: E402
 from ekc.casework import NewCase, new_case  # noqa: E402
 from ekc.store.id_state import existing_ids, next_id  # noqa: E402
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How often two clones hand out the same case id: the scheme of ekc/case_ids.py against
+"""How often two clones hand out the same case id: the scheme of ekc/core/ids.py against
 plain random 25-bit ids (the baseline), exact odds and a Monte Carlo check of them.
 
     python3 bench/id_collisions.py [--trials 2000000] [--seed 1]
@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ekc.case_ids import BITS, SALTS, SEQUENCES  # noqa: E402
+from ekc.core.ids import BITS, SALTS, SEQUENCES  # noqa: E402
 
 SCENARIOS = [(2, 500), (2, 2000), (20, 50), (50, 100)]  # (clones, ids each, in one year)
 

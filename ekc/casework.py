@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ekc.errors import Refused, UsageProblem
+from ekc.core.errors import Refused, UsageProblem
 from ekc.model.vocabulary import EK2_VARIANTS, with_dutch
 
 # DATA-FORMAT.md's order of case.yaml keys: new keys go where a person would look for them.
@@ -80,7 +80,7 @@ def case_path(root: Path, case_id: str) -> Path:
 
 def find_case(loaded, case_id: str):
     """The case's loaded file, or a refusal that says why it cannot be used."""
-    from ekc.case_ids import is_case_id, normalise
+    from ekc.core.ids import is_case_id, normalise
 
     wanted = normalise(case_id)
     if not is_case_id(wanted):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ekc import purge_plan
-from ekc.errors import Refused
+from ekc.core.errors import Refused
 from ekc.store import gitcmd
 from ekc.store import history_scan as scan
 from ekc.store import purge_journal as journal

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ekc.errors import UsageProblem
-from ekc.findings import Finding, error
+from ekc.core.errors import UsageProblem
+from ekc.core.findings import Finding, error
 from ekc.rules.personal_data import check_no_personal_data
 from ekc.store import gitrepo
 from ekc.store.yamlio import locate_all, parse

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from ekc.eligibility import hard_rule_failures, standing_failures
-from ekc.errors import Refused
+from ekc.core.errors import Refused
 from ekc.languages import language_name
 from ekc.model.case import Case
 from ekc.model.coordinators import Coordinator

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ekc.errors import UsageProblem
-from ekc.findings import Finding, error
+from ekc.core.errors import UsageProblem
+from ekc.core.findings import Finding, error
 from ekc.history_check import check_commits, purged_paths_at
 from ekc.store import gitrepo
 

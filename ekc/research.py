@@ -33,7 +33,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, get_args
 
-from ekc.dates import add_months
+from ekc.core.dates import add_months
 from ekc.model.case import Case, Meeting
 from ekc.model.vocabulary import (
     GoodDecision, Outcome, ProfessionalHelp, Province, Reason, Referrer, ReferrerOrg, StopReason,

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from ekc.dates import add_months
+from ekc.core.dates import add_months
 from ekc.model.case import Case
 
 

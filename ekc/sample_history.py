@@ -140,7 +140,7 @@ def sample_history(today: date, seed: int = 2024) -> list[SampleCommit]:
 
 
 def _purge_day(closed: date) -> date:
-    from ekc.dates import add_months
+    from ekc.core.dates import add_months
 
     return add_months(closed, 3) + timedelta(days=7)
 

@@ -11,7 +11,7 @@ import json
 from importlib import resources
 
 import ekc
-from ekc.errors import UsageProblem
+from ekc.core.errors import UsageProblem
 from ekc.schema import FILES, schema_file_name
 
 SCHEMA_FOLDER = "schemas"

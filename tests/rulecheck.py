@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ekc.findings import Finding
+from ekc.core.findings import Finding
 from tests.storebuilder import StoreBuilder, case_folder, closed_case, personal_doc, registered_case
 
 # On this day the valid store has no findings at all: the closed case's purge falls due on

@@ -1,4 +1,4 @@
-"""Case ids: well-formed, never reused in a clone, disjoint between clones (ekc/case_ids.py)."""
+"""Case ids: well-formed, never reused in a clone, disjoint between clones (ekc/core/ids.py)."""
 
 import json
 import random
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ekc.case_ids import SALTS, SEQUENCES, is_case_id, make_id, normalise, split_id
+from ekc.core.ids import SALTS, SEQUENCES, is_case_id, make_id, normalise, split_id
 from ekc.casework import NewCase, new_case
 from ekc.store.id_state import next_id
 from ekc.store.loader import load

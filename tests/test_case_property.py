@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from ekc.casework import advance, assign
-from ekc.errors import EkcError
+from ekc.core.errors import EkcError
 from ekc.model.vocabulary import PHASES
 from ekc.validation import validate
 from tests.storebuilder import StoreBuilder, coordinator, registered_case

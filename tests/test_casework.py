@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ekc import casework
-from ekc.case_ids import SALTS, SEQUENCES, make_id
+from ekc.core.ids import SALTS, SEQUENCES, make_id
 from ekc.model.vocabulary import PHASES, with_dutch
 from ekc.casework import AssignResult, NewCase, advance, assign, new_case
-from ekc.errors import Refused
+from ekc.core.errors import Refused
 from ekc.store import git as ekc_git
 from ekc.store.git import GitFailed, message_problem
 from tests.case_repos import changed_paths, git, init_repo, messages, snapshot

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from ekc.pre_receive import parse_updates
-from ekc.errors import UsageProblem
+from ekc.core.errors import UsageProblem
 from tests.gitrepos import commit_all, ekc_env, git, out
 from tests.storebuilder import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
 

@@ -122,7 +122,7 @@ def test_preparation_bucket_agrees_with_the_month_bounds(registered, days):
     """Buckets are monotone in the meeting date and split exactly at +2 and +3 calendar months."""
     from datetime import timedelta
 
-    from ekc.dates import add_months
+    from ekc.core.dates import add_months
 
     meeting = registered + timedelta(days=days)
     bucket = research.preparation_bucket(_case(registered, meeting))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from ekc.dates import add_months
+from ekc.core.dates import add_months
 from ekc.model.case import Case
 from ekc.model.coordinators import CoordinatorsFile
 from ekc.model.municipalities import MunicipalitiesFile

@@ -378,7 +378,7 @@ def test_locate_without_a_document():
 
 
 def test_locate_all_gives_every_finding_a_position():
-    from ekc.findings import error
+    from ekc.core.findings import error
 
     findings = [error("f.yaml", "x", "m", ("history", 1, "date")), error("f.yaml", "x", "m").located(7, 3)]
     located = yamlio.locate_all(DOC, findings)

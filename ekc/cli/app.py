@@ -26,7 +26,7 @@ class _ErrorBoundary(TyperGroup):
     """
 
     def invoke(self, ctx):
-        from ekc.errors import EkcError
+        from ekc.core.errors import EkcError
 
         try:
             return super().invoke(ctx)
@@ -52,7 +52,7 @@ app = typer.Typer(
 def _parse_today(value: str | None) -> date:
     if value is None:
         return date.today()
-    from ekc.dates import parse_date
+    from ekc.core.dates import parse_date
 
     try:
         return parse_date(value)

@@ -21,7 +21,7 @@ PROJECTION = "starts (or euros) so far / days of the period elapsed up to today 
 
 
 def _check_code(code: str) -> str:
-    from ekc.errors import UsageProblem
+    from ekc.core.errors import UsageProblem
 
     if not _CODE.match(code):
         raise UsageProblem(f"{code!r} is not a municipality code (GM and four digits, e.g. GM0439)")
@@ -41,7 +41,7 @@ def check_command(
     contract are listed apart. Counted as of --today; the projection is the pace so far
     (used / days elapsed) times the days of the period."""
     from ekc.budget import check_budget
-    from ekc.errors import Refused, UsageProblem
+    from ekc.core.errors import Refused, UsageProblem
     from ekc.store.anonymous import ANONYMOUS_KINDS
     from ekc.store.loader import load
 
@@ -286,7 +286,7 @@ def invoice_command(
     contract. Read from case.yaml and municipalities.yaml only: never a name or any other
     personal data. Services no contract covers are not invoiced and are named on stderr."""
     from ekc.budget import invoice, parse_period
-    from ekc.errors import Refused, UsageProblem
+    from ekc.core.errors import Refused, UsageProblem
     from ekc.store.anonymous import load_anonymous
 
     app = app_context(ctx)

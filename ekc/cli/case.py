@@ -51,8 +51,8 @@ def _value(option) -> str | None:
 def _date(text: str | None) -> date | None:
     if text is None:
         return None
-    from ekc.dates import parse_date
-    from ekc.errors import UsageProblem
+    from ekc.core.dates import parse_date
+    from ekc.core.errors import UsageProblem
 
     try:
         return parse_date(text)
@@ -147,7 +147,7 @@ def _missing(answers: dict, name: str) -> bool:
 
 def _complete(answers: dict) -> None:
     """Ask for what is missing at a terminal; without one, name all of it at once (exit 2)."""
-    from ekc.errors import UsageProblem
+    from ekc.core.errors import UsageProblem
 
     if not interactive():
         missing = [option for name, option, _, _ in _QUESTIONS if _missing(answers, name)]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from ekc.errors import UsageProblem
+from ekc.core.errors import UsageProblem
 
 
 @dataclass(frozen=True)

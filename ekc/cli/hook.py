@@ -20,7 +20,7 @@ def pre_receive_command(ctx: typer.Context) -> None:
     """Run by git on the server: read '<old> <new> <ref>' lines on stdin; refuse (exit 1) a
     push whose commits fail validation or bring back a path from purge-log.yaml."""
     from ekc.cli import render
-    from ekc.errors import UsageProblem
+    from ekc.core.errors import UsageProblem
     from ekc.pre_receive import check_push, parse_updates
     from ekc.store import gitrepo
 
@@ -62,7 +62,7 @@ def install_command(
     force: bool = typer.Option(False, "--force", help="Replace a pre-receive hook that is already there."),
 ) -> None:
     """Write hooks/pre-receive into a server repository, calling this ekc's Python."""
-    from ekc.errors import Refused, UsageProblem
+    from ekc.core.errors import Refused, UsageProblem
     from ekc.store import gitrepo
 
     try:

@@ -28,7 +28,7 @@ def match_command(
     home region, load, experience for cases with conditions) add up to a score; the
     weights are `match_weights` in ekc.yaml. Ties go to the lower coordinator id.
     """
-    from ekc.errors import UsageProblem
+    from ekc.core.errors import UsageProblem
 
     if open_cases == (case_id is not None):
         raise UsageProblem("name one case ID, or use --open for all open cases without a coordinator")
@@ -58,7 +58,7 @@ def _looks_like_case_id(text: str) -> bool:
 def _load_store(root):
     import sys
 
-    from ekc.errors import Refused
+    from ekc.core.errors import Refused
     from ekc.store.loader import load
 
     loaded = load(root)
@@ -74,7 +74,7 @@ def _load_store(root):
 
 def _match_one(root, store, case_id, today, top, as_json, assign, assign_to) -> None:
     from ekc import matching
-    from ekc.errors import Refused
+    from ekc.core.errors import Refused
 
     if case_id not in store.cases and (root / "cases" / case_id[4:8] / case_id / "case.yaml").is_file():
         raise Refused(f"case.yaml of {case_id} has errors; run `ekc validate` to see them")
@@ -94,7 +94,7 @@ def _match_one(root, store, case_id, today, top, as_json, assign, assign_to) -> 
 
 def _assigner():
     """`ekc case assign`'s own function, so both write, commit and refuse the same way."""
-    from ekc.errors import Refused
+    from ekc.core.errors import Refused
 
     try:
         from ekc.casework import assign
@@ -219,7 +219,7 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
     proposal = matching.propose_open(store, today)
     assigned: list[str] = []
     if assign:
-        from ekc.errors import Refused
+        from ekc.core.errors import Refused
 
         _assigner()  # refuse before the first case if assigning is not possible at all
         for pairing in proposal.pairings:

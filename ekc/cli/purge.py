@@ -36,7 +36,7 @@ def purge_command(
 
     from ekc import history
     from ekc.cli.render import use_colour
-    from ekc.errors import Refused, UsageProblem
+    from ekc.core.errors import Refused, UsageProblem
     from ekc.store.loader import load
 
     app = app_context(ctx)

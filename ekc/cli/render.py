@@ -7,7 +7,7 @@ import os
 import sys
 import unicodedata
 
-from ekc.findings import Finding, Report
+from ekc.core.findings import Finding, Report
 
 
 def printable(value: str, keep: str = "") -> str:

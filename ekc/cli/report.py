@@ -29,7 +29,7 @@ def report_command(
     are the same before and after a purge. Markdown and HTML hide breakdown cells under 5.
     """
     if as_json and output_format is not ReportFormat.text:
-        from ekc.errors import UsageProblem
+        from ekc.core.errors import UsageProblem
 
         raise UsageProblem("--json and --format cannot be combined; choose one")
     from ekc import report_render, research
@@ -39,7 +39,7 @@ def report_command(
     loaded = load(app.root)
     invalid = _invalid(loaded.findings, year)
     if invalid and not skip_invalid:
-        from ekc.errors import Refused
+        from ekc.core.errors import Refused
 
         first = invalid[0]
         raise Refused(

@@ -51,7 +51,7 @@ def validate_command(
 def _only(report, root, files: list[str]):
     from pathlib import Path
 
-    from ekc.findings import Report
+    from ekc.core.findings import Report
 
     wanted = set()
     for name in files:

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from ekc.dates import add_months
-from ekc.findings import Finding, warning
+from ekc.core.dates import add_months
+from ekc.core.findings import Finding, warning
 from ekc.model.datastore import DataStore
 from ekc.retention import purge_due_on
 from ekc.rules.registry_rules import COORDINATORS

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from ekc.findings import Finding, error
+from ekc.core.findings import Finding, error
 from ekc.model.case import Case
 from ekc.model.vocabulary import OUTCOMES_WITH_MEETING, phase_index, with_dutch
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from ekc.findings import Finding, error, warning
+from ekc.core.findings import Finding, error, warning
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.vocabulary import EK2_VARIANTS
 from ekc.rules.registry_rules import COORDINATORS, MUNICIPALITIES

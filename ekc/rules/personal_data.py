@@ -7,7 +7,7 @@ is still an e-mail address in a file that survives every purge.
 import re
 from typing import Any
 
-from ekc.findings import Finding, Loc, error
+from ekc.core.findings import Finding, Loc, error
 
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an e-mail address", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),

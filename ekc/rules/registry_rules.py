@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from ekc.findings import Finding, error
+from ekc.core.findings import Finding, error
 from ekc.model.coordinators import CoordinatorsFile
 from ekc.model.municipalities import MunicipalitiesFile
 

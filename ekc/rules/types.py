@@ -2,7 +2,7 @@
 
 from pydantic import ValidationError
 
-from ekc.findings import Finding, error
+from ekc.core.findings import Finding, error
 
 
 def _describe(err: dict) -> tuple[str, str]:

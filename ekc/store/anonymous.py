@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.findings import Finding
+from ekc.core.findings import Finding
 from ekc.model.case import CaseSummary
 from ekc.model.datastore import DataStore
 from ekc.store.loader import load

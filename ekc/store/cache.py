@@ -22,7 +22,7 @@ from pathlib import Path
 import ekc
 
 CACHE_FILES = ("verdicts.pickle", "models.pickle")
-_VERDICT_MODULES = ("model", "rules", "store/yamlio.py", "store/fastyaml.py", "store/verdicts.py", "languages.py", "findings.py", "dates.py", "retention.py")
+_VERDICT_MODULES = ("model", "rules", "store/yamlio.py", "store/fastyaml.py", "store/verdicts.py", "languages.py", "core", "retention.py")
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from ekc.errors import Refused
+from ekc.core.errors import Refused
 from ekc.store import gitcmd
 from ekc.store.gitcmd import GitFailed
 

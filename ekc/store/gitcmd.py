@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 from typing import IO
 
-from ekc.errors import Refused
+from ekc.core.errors import Refused
 
 # a long hook's output would drown the line the CLI prints; its end says why
 _MOST = 500

@@ -1,6 +1,6 @@
 """Handing out case ids: this clone's salt and sequences, kept in `.git/ekc/case-ids.json`.
 
-The scheme and its odds are in ekc/case_ids.py. Here: the state lives inside the git
+The scheme and its odds are in ekc/core/ids.py. Here: the state lives inside the git
 folder because git never copies it, so each clone (and each copy of a working folder,
 recognised by the git folder's path changing) gets its own salt; a file lock makes two
 `ekc case new` at once on one machine take turns. Outside git there are no clones to
@@ -15,7 +15,7 @@ import random
 from contextlib import contextmanager
 from pathlib import Path
 
-from ekc.case_ids import SALTS, SEQUENCES, make_id, split_id
+from ekc.core.ids import SALTS, SEQUENCES, make_id, split_id
 
 STATE_NAME = "case-ids.json"
 
@@ -97,7 +97,7 @@ def _seen_foreign(state: dict, in_use: dict[int, set[tuple[int, int]]]) -> bool:
 
 
 def next_id(root: Path, year: int, rng: random.Random | None = None) -> str:
-    """A new case id for `year`, unused in this clone and (see ekc/case_ids.py) in any other."""
+    """A new case id for `year`, unused in this clone and (see ekc/core/ids.py) in any other."""
     from ekc.store.git import common_dir
 
     rng = rng or _salt_source()

@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.findings import Finding, error
+from ekc.core.findings import Finding, error
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings

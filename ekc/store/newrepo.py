@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ekc.errors import Refused, UsageProblem
+from ekc.core.errors import Refused, UsageProblem
 from ekc.store import gitcmd
 from ekc.store.yamlio import atomic_write
 

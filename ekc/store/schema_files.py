@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ekc.errors import UsageProblem
+from ekc.core.errors import UsageProblem
 from ekc.schema import all_schemas, schema_file_name
 from ekc.store.yamlio import atomic_write
 

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
-from ekc.findings import Finding, error
+from ekc.core.findings import Finding, error
 from ekc.model.case import Case
 from ekc.model.coordinators import CoordinatorsFile
 from ekc.model.municipalities import MunicipalitiesFile

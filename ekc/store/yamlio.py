@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ekc.findings import Finding, Loc, error
+from ekc.core.findings import Finding, Loc, error
 from ekc.store import fastyaml
 
 _SAFE = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed (pyproject declares it)
