@@ -98,7 +98,7 @@ def find_case(loaded, case_id: str):
 
 def _checked_case_text(root: Path, path: Path, data: Any) -> str:
     """The new file's text, refused if it would break a rule of DATA-FORMAT.md."""
-    from ekc.store.verdicts import judge
+    from ekc.validate.verdicts import judge
     from ekc.store.yamlio import dump_roundtrip
 
     text = dump_roundtrip(data)
@@ -235,7 +235,7 @@ def _registry(root: Path):
     """Only what registering needs (municipalities, settings): not every case in the store."""
     from ekc.model.datastore import DataStore
     from ekc.model.settings import Settings
-    from ekc.store.verdicts import judge
+    from ekc.validate.verdicts import judge
 
     models = {}
     for name, kind in (("municipalities.yaml", "municipalities"), ("ekc.yaml", "settings")):

@@ -15,7 +15,7 @@ from typing import Any
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.rules.personal_data import check_no_personal_data
+from ekc.validate.rules.personal_data import check_no_personal_data
 from ekc.store import gitrepo
 from ekc.store.yamlio import locate_all, parse
 

@@ -82,7 +82,7 @@ def check_push(repo: Path, updates: list[RefUpdate], today: date) -> list[Refusa
 
 def validate_commit(repo: Path, commit: str, today: date) -> list[Finding]:
     """The errors `ekc validate` would report on a checkout of `commit` (warnings pass)."""
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     with tempfile.TemporaryDirectory(prefix="ekc-pre-receive-") as folder:
         tree = Path(folder)

@@ -27,7 +27,7 @@ def schema_file_name(kind: str) -> str:
 
 
 def schema_of(kind: str) -> dict[str, Any]:
-    from ekc.store.verdicts import MODELS
+    from ekc.validate.verdicts import MODELS
 
     schema = _with_dutch_names(MODELS[kind].model_json_schema(by_alias=True))
     file_name = FILES[kind][0]

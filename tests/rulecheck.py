@@ -31,7 +31,7 @@ def valid_store(root: Path, closed: dict | None = None, open_case: dict | None =
 
 
 def findings_of(root: Path, today: date = TODAY) -> list[Finding]:
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     return validate(root, today, use_cache=False).findings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import ekc
 from ekc.budget import check_budget
 from ekc.store.loader import load
-from ekc.validation import validate
+from ekc.validate.pipeline import validate
 
 BENCH = Path(ekc.__file__).resolve().parents[1] / "bench" / "budget_bench.py"
 

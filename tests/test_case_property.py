@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 from ekc.casework import advance, assign
 from ekc.core.errors import EkcError
 from ekc.model.vocabulary import PHASES
-from ekc.validation import validate
+from ekc.validate.pipeline import validate
 from tests.storebuilder import StoreBuilder, coordinator, registered_case
 
 START = date(2024, 9, 2)

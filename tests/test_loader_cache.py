@@ -35,7 +35,7 @@ def test_a_warm_run_serves_every_verdict_from_the_cache(tmp_path):
 
 
 def test_the_cache_gives_the_same_report_as_no_cache(tmp_path):
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     root = broken_store(tmp_path)
     validate(root, TODAY)  # fills the cache
@@ -208,7 +208,7 @@ def test_a_cache_written_by_validate_still_gives_full_models(tmp_path):
     """`ekc validate` caches summaries only; a command needing models must not get summaries."""
     from ekc.model.case import Case
     from ekc.model.personal import Personal
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     root = valid_store(tmp_path).write()
     validate(root, TODAY)
@@ -219,7 +219,7 @@ def test_a_cache_written_by_validate_still_gives_full_models(tmp_path):
 
 
 def test_summaries_and_models_give_the_same_cross_file_findings(tmp_path):
-    from ekc.validation import cross_file_findings
+    from ekc.validate.pipeline import cross_file_findings
 
     builder = valid_store(tmp_path, open_case=registered_case(municipality="GM9999", coordinator="C-0099"))
     builder.cases[0][1]["exclude_coordinators"] = ["C-0007"]

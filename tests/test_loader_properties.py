@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from ekc.model.vocabulary import OUTCOMES_WITH_MEETING, PHASES, VARIANTS
-from ekc.store.verdicts import judge
+from ekc.validate.verdicts import judge
 from tests.storebuilder import StoreBuilder, closed_case, dump, personal_doc, registered_case
 
 KINDS = {
@@ -186,7 +186,7 @@ def coordinators_doc(agreements: list[int]) -> dict:
     st.integers(0, 120),
 )
 def test_typed_but_arbitrary_cases_never_break_validation(cases, today, agreements, retention):
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     with tempfile.TemporaryDirectory() as tmp:
         builder = StoreBuilder(Path(tmp) / "data")

@@ -454,6 +454,6 @@ def test_personal_data_is_found_even_when_the_model_passes(tmp_path):
 
 @pytest.mark.parametrize("value", ["2024-02-03", "EKC-2024-K7Q2M", "GM0439", "C-0042", "54000", "parent_child_conflict"])
 def test_ordinary_case_values_do_not_look_personal(value):
-    from ekc.rules.personal_data import looks_personal
+    from ekc.validate.rules.personal_data import looks_personal
 
     assert looks_personal(value) is None

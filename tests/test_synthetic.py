@@ -220,7 +220,7 @@ def test_coordinators_are_never_overloaded_and_know_their_languages(loaded):
 
 
 def test_case_files_hold_no_personal_data(written):
-    from ekc.rules.personal_data import check_no_personal_data
+    from ekc.validate.rules.personal_data import check_no_personal_data
 
     for path in written.glob("cases/*/*/case.yaml"):
         assert check_no_personal_data(path.name, _YAML.load(path.read_text("utf-8"))) == []
@@ -242,7 +242,7 @@ def test_personal_files_are_kept_for_open_and_recent_cases_and_logged_when_purge
 
 
 def test_ekc_validate_finds_no_errors_only_purges_due(written):
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     report = validate(written, TODAY, use_cache=False)
     assert report.errors == []
@@ -266,7 +266,7 @@ def test_shapes_follow_the_research_figures():
 
 
 def test_a_small_recent_store_is_valid_too(tmp_path):
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     generate_store(tmp_path, cases=40, coordinators=8, municipalities=4, seed=5, today=TODAY, first_year=2025)
     report = validate(tmp_path, TODAY, use_cache=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ekc.store import yamlio
-from ekc.store.verdicts import judge
+from ekc.validate.verdicts import judge
 from ekc.store.yamlio import compose, locate, parse
 from tests.storebuilder import coordinator, dump, registered_case
 

@@ -24,7 +24,7 @@ def validate_command(
 ) -> None:
     """Check every file against DATA-FORMAT.md and the rules between files."""
     from ekc.cli import render
-    from ekc.validation import validate
+    from ekc.validate.pipeline import validate
 
     app = app_context(ctx)
     root = app.root

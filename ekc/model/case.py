@@ -1,7 +1,7 @@
 """`cases/<YYYY>/<case-id>/case.yaml`: process and research data, never personal data.
 
 Only field types and closed vocabularies live here; the rules that relate fields to one
-another (phase order, outcome iff closed, ...) are functions in ekc/rules/case_rules.py,
+another (phase order, outcome iff closed, ...) are functions in ekc/validate/rules/case_rules.py,
 so that one file can report all of its problems at once, each at its own line.
 """
 

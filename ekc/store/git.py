@@ -75,7 +75,7 @@ def message_problem(message: str, forbidden: Iterable[str] = ()) -> str | None:
     `forbidden` holds the personal values a message must not repeat (names, e-mail
     addresses, phone numbers of the case and of the coordinators).
     """
-    from ekc.rules.personal_data import looks_personal
+    from ekc.validate.rules.personal_data import looks_personal
 
     label = looks_personal(message)
     if label:

@@ -13,7 +13,7 @@ from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
 from ekc.store.files import data_files
-from ekc.store.verdicts import Verdict, judge, judge_many
+from ekc.validate.verdicts import Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
 
 # The cache is rewritten only when more than 1/REWRITE_FRACTION of the files were judged
@@ -175,7 +175,7 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict]) -> Loaded:
         cases=cases,
         purge_log=models.get("purge-log.yaml") or PurgeLog(),
     )
-    from ekc.rules.cross_rules import check_unique_case_ids
+    from ekc.validate.rules.cross_rules import check_unique_case_ids
 
     findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
     return Loaded(root, store, findings, set(verdicts), files_checked=len(files))

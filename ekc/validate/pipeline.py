@@ -4,8 +4,8 @@ from datetime import date
 from pathlib import Path
 
 from ekc.core.findings import Report
-from ekc.rules.attention import check_attention
-from ekc.rules.cross_rules import check_orphan_personal, check_purge_log, check_references
+from ekc.validate.rules.attention import check_attention
+from ekc.validate.rules.cross_rules import check_orphan_personal, check_purge_log, check_references
 from ekc.store.loader import Loaded, load, locate_files
 
 

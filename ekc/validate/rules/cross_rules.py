@@ -5,7 +5,7 @@ from datetime import date
 from ekc.core.findings import Finding, error, warning
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.vocabulary import EK2_VARIANTS
-from ekc.rules.registry_rules import COORDINATORS, MUNICIPALITIES
+from ekc.validate.rules.registry_rules import COORDINATORS, MUNICIPALITIES
 
 
 def check_references(store: DataStore, unreadable: frozenset[str] | set[str] = frozenset()) -> list[Finding]:

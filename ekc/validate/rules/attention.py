@@ -6,7 +6,7 @@ from ekc.core.dates import add_months
 from ekc.core.findings import Finding, warning
 from ekc.model.datastore import DataStore
 from ekc.retention import purge_due_on
-from ekc.rules.registry_rules import COORDINATORS
+from ekc.validate.rules.registry_rules import COORDINATORS
 
 STALE_AFTER_MONTHS = 6
 

@@ -15,11 +15,11 @@ from ekc.model.municipalities import MunicipalitiesFile
 from ekc.model.personal import Personal
 from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
-from ekc.rules.case_rules import check_case
-from ekc.rules.cross_rules import check_case_placement
-from ekc.rules.personal_data import check_no_personal_data
-from ekc.rules.registry_rules import check_coordinators, check_municipalities
-from ekc.rules.types import findings_from
+from ekc.validate.rules.case_rules import check_case
+from ekc.validate.rules.cross_rules import check_case_placement
+from ekc.validate.rules.personal_data import check_no_personal_data
+from ekc.validate.rules.registry_rules import check_coordinators, check_municipalities
+from ekc.validate.rules.types import findings_from
 from ekc.store.yamlio import locate_all, parse
 
 MODELS: dict[str, type[BaseModel]] = {
