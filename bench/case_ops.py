@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ekc.core.ids import SALTS, SEQUENCES, make_id  # noqa: E402
-from ekc.casework import NewCase, new_case  # noqa: E402
-from ekc.store.id_state import existing_ids, next_id  # noqa: E402
+from ekc.cases.workflow import NewCase, new_case  # noqa: E402
+from ekc.cases.id_state import existing_ids, next_id  # noqa: E402
 
 MUNICIPALITIES = """\
 regions:

@@ -201,7 +201,9 @@ def main() -> None:
             generate(root, args.coordinators, args.open_cases, args.seed, today)
             print(f"generated {args.coordinators} coordinators, {args.open_cases} waiting cases in {time.perf_counter() - start:.1f} s")
 
-        from ekc import eligibility, matching
+        from ekc import matching
+
+        from ekc.cases import eligibility
         from ekc.store.loader import load
 
         load_wall, load_cpu, loaded = best_of(1, lambda: load(root))

@@ -1,7 +1,7 @@
 """Which coordinator for which family, and why: the ranking behind `ekc match`.
 
 Two layers, kept apart on purpose:
-- hard rules (ekc/eligibility.py, shared with `case assign`): failing one makes a
+- hard rules (ekc/cases/eligibility.py, shared with `case assign`): failing one makes a
   coordinator ineligible, and no score can lift an ineligible coordinator above an
   eligible one;
 - preferences and sound defaults, each earning points by a weight from `ekc.yaml`
@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from ekc.eligibility import hard_rule_failures, standing_failures
+from ekc.cases.eligibility import hard_rule_failures, standing_failures
 from ekc.core.errors import Refused
 from ekc.languages import language_name
 from ekc.model.case import Case

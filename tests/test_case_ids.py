@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ekc.core.ids import SALTS, SEQUENCES, is_case_id, make_id, normalise, split_id
-from ekc.casework import NewCase, new_case
-from ekc.store.id_state import next_id
+from ekc.cases.workflow import NewCase, new_case
+from ekc.cases.id_state import next_id
 from ekc.store.loader import load
 from tests.case_repos import git, init_repo, origin_with_clones
 from tests.storebuilder import StoreBuilder

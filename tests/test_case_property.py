@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from ekc.casework import advance, assign
+from ekc.cases.workflow import advance, assign
 from ekc.core.errors import EkcError
 from ekc.model.vocabulary import PHASES
 from ekc.validate.pipeline import validate

@@ -1,10 +1,10 @@
-"""The rules of moving a case through its phases (ekc/lifecycle.py), without files changing."""
+"""The rules of moving a case through its phases (ekc/cases/lifecycle.py), without files changing."""
 
 from datetime import date
 
 import pytest
 
-from ekc.lifecycle import Refusal, appointment_overdue, Transition, check_advance, default_target, flags, order_refusal
+from ekc.cases.lifecycle import Refusal, appointment_overdue, Transition, check_advance, default_target, flags, order_refusal
 from ekc.store.loader import load
 from tests.storebuilder import StoreBuilder, closed_case, registered_case
 

@@ -208,7 +208,7 @@ def test_open_with_nothing_waiting(store):
     assert "no open case is waiting for a coordinator" in result.stdout
 
 
-# --- --assign: the wiring to ekc.casework.assign -------------------------------------
+# --- --assign: the wiring to ekc.cases.workflow.assign -------------------------------------
 
 
 @pytest.fixture
@@ -221,7 +221,7 @@ def fake_casework(monkeypatch):
             raise Refused(refuse[case_id])
         calls.append((case_id, coordinator_id, today.isoformat(), force_reason, commit))
 
-    monkeypatch.setitem(__import__("sys").modules, "ekc.casework", types.SimpleNamespace(assign=assign))
+    monkeypatch.setitem(__import__("sys").modules, "ekc.cases.workflow", types.SimpleNamespace(assign=assign))
     return types.SimpleNamespace(calls=calls, refuse=refuse)
 
 
@@ -286,13 +286,13 @@ def test_open_assign_stops_at_a_refusal_and_says_how_far_it_got(repo, fake_casew
 
 
 def test_assign_without_casework_is_refused_not_a_traceback(repo, monkeypatch):
-    monkeypatch.setitem(__import__("sys").modules, "ekc.casework", None)
+    monkeypatch.setitem(__import__("sys").modules, "ekc.cases.workflow", None)
     result = ekc(repo.write(), "match", CASE_ID, "--assign")
     assert result.exit_code == 1
     assert "assigning needs `ekc case assign`" in result.stderr
 
 
-# --- --assign for real, through ekc.casework ------------------------------------------
+# --- --assign for real, through ekc.cases.workflow ------------------------------------------
 
 
 def git_repo(root):
@@ -319,7 +319,7 @@ def test_assign_to_an_ineligible_coordinator_for_real_is_refused(repo):
 
 
 def test_open_assign_without_casework_is_refused_before_anything(repo, monkeypatch):
-    monkeypatch.setitem(__import__("sys").modules, "ekc.casework", None)
+    monkeypatch.setitem(__import__("sys").modules, "ekc.cases.workflow", None)
     result = ekc(repo.write(), "match", "--open", "--assign")
     assert result.exit_code == 1
-    assert result.stderr == "ekc: assigning needs `ekc case assign` (ekc.casework), which this installation lacks\n"
+    assert result.stderr == "ekc: assigning needs `ekc case assign` (ekc.cases.workflow), which this installation lacks\n"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from ekc import matching
-from ekc.eligibility import case_failures, hard_rule_failures, standing_failures
+from ekc.cases.eligibility import case_failures, hard_rule_failures, standing_failures
 from ekc.core.errors import Refused
 from tests.matchpool import (
     CASE_ID, TODAY, conference_of, declined_case_of, make_store, open_case_of, plain_coordinator, waiting,

@@ -102,7 +102,7 @@ def test_an_ineligible_coordinator_never_outranks_an_eligible_one_and_file_order
 @settings(max_examples=100, deadline=None)
 @given(pools())
 def test_rank_agrees_with_the_shared_hard_rules(pool):
-    from ekc.eligibility import hard_rule_failures
+    from ekc.cases.eligibility import hard_rule_failures
 
     store = make_store(*pool)
     case_file = store.cases["EKC-2024-AAAA0"]

@@ -1,4 +1,4 @@
-"""`ekc case new | list | show | advance | assign`: parse, call ekc/casework.py, render."""
+"""`ekc case new | list | show | advance | assign`: parse, call ekc/cases/workflow.py, render."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def new_command(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Register a request (aanmelding): case.yaml, a personal.yaml skeleton, one commit; prints the new id."""
-    from ekc.casework import NewCase, new_case
+    from ekc.cases.workflow import NewCase, new_case
 
     app = app_context(ctx)
     root = app.root
@@ -184,7 +184,7 @@ def _choose(question: str, choices) -> str:
 # -- list ------------------------------------------------------------------------------------
 
 def case_row(case_file, store, today: date) -> dict:
-    from ekc.lifecycle import days_in_phase, flags
+    from ekc.cases.lifecycle import days_in_phase, flags
 
     case = case_file.case
     return {
@@ -212,8 +212,8 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="One JSON document: {today, cases: [...], unreadable: [...]}."),
 ) -> None:
     """The morning view: one row a case, with days in phase and what needs doing (flags)."""
-    from ekc.casework import load_store
-    from ekc.lifecycle import FLAG_HELP
+    from ekc.cases.workflow import load_store
+    from ekc.cases.lifecycle import FLAG_HELP
 
     app = app_context(ctx)
     loaded = load_store(app.root)
@@ -269,7 +269,7 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="One JSON document; personal data only with --personal."),
 ) -> None:
     """One case with its history; personal data only when asked for."""
-    from ekc.casework import find_case, load_store
+    from ekc.cases.workflow import find_case, load_store
 
     app = app_context(ctx)
     loaded = load_store(app.root)
@@ -358,7 +358,7 @@ def advance_command(
     A meeting is recorded by adding a `meetings` entry to case.yaml by hand (date, venue,
     attendees, plan, ...); leaving meeting_aftercare or follow_up needs one.
     """
-    from ekc.casework import advance
+    from ekc.cases.workflow import advance
 
     app = app_context(ctx)
     result = advance(
@@ -383,7 +383,7 @@ def assign_command(
     no_commit: bool = NO_COMMIT,
 ) -> None:
     """Make a coordinator responsible for a case, after checking they may take it."""
-    from ekc.casework import assign
+    from ekc.cases.workflow import assign
 
     app = app_context(ctx)
     result = assign(app.root, case_id, coordinator, app.today, force_reason=force, commit=not no_commit)

@@ -1,4 +1,4 @@
-"""`ekc match`: parse, call ekc/matching.py, render; assigning goes through ekc.casework."""
+"""`ekc match`: parse, call ekc/matching.py, render; assigning goes through ekc.cases.workflow."""
 
 from __future__ import annotations
 
@@ -97,11 +97,11 @@ def _assigner():
     from ekc.core.errors import Refused
 
     try:
-        from ekc.casework import assign
+        from ekc.cases.workflow import assign
     except ImportError as exc:
-        if exc.name not in ("ekc.casework", "ekc"):
+        if exc.name not in ("ekc.cases.workflow", "ekc"):
             raise
-        raise Refused("assigning needs `ekc case assign` (ekc.casework), which this installation lacks") from None
+        raise Refused("assigning needs `ekc case assign` (ekc.cases.workflow), which this installation lacks") from None
     return assign
 
 

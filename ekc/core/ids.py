@@ -13,7 +13,7 @@ theirs. What remains is two fresh clones drawing the same salt (1 in 8,192 per p
 then handing out overlapping sequences before either sees the other's ids: sequences start
 at a random offset, so for 500 ids each that is about another 1 in 4, and a clone that sees
 an id with its salt that it did not hand out draws a new salt at once (see
-ekc/store/id_state.py). A clone that exhausts a year's 4,096 ids draws a new salt too.
+ekc/cases/id_state.py). A clone that exhausts a year's 4,096 ids draws a new salt too.
 
 (salt, sequence) goes through a fixed bijection of the 25 bits before encoding, so ids
 look random: they reveal neither the order of registration nor which clone made them, and

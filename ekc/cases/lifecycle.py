@@ -1,7 +1,7 @@
 """The rules of moving a case through its phases (DOMAIN.md), as plain functions.
 
 Everything here answers "may this happen, and if not, what should the person do instead?"
-without touching a file: the shell (ekc/casework.py) reads, asks these functions, writes.
+without touching a file: the shell (ekc/cases/workflow.py) reads, asks these functions, writes.
 Each refusal is a `Refusal` whose message names the rule, so a regiomanager reading
 `ekc: ...` knows both why and what to do next.
 """

@@ -1,4 +1,4 @@
-"""Changing cases on disk: register, advance, assign. The shell around ekc/lifecycle.py.
+"""Changing cases on disk: register, advance, assign. The shell around ekc/cases/lifecycle.py.
 
 Each operation reads the repository, asks the pure rules, and only then touches files:
 a refusal leaves every byte as it was. A change is written atomically with the
@@ -269,7 +269,7 @@ def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, c
     """Register a case: case.yaml in phase registered, a personal.yaml skeleton, one commit."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from ekc.store.id_state import next_id
+    from ekc.cases.id_state import next_id
 
     on = on or today
     if on > today:
@@ -315,7 +315,7 @@ def advance(
     unfunded: bool = False,
     commit: bool = True,
 ) -> AdvanceResult:
-    from ekc.lifecycle import Refusal, appointment_overdue, check_advance
+    from ekc.cases.lifecycle import Refusal, appointment_overdue, check_advance
     from ekc.store.yamlio import load_roundtrip
 
     loaded = load_store(root)
@@ -359,13 +359,13 @@ def assign(
     force_reason: str | None = None,
     commit: bool = True,
 ) -> AssignResult:
-    """Set the case's coordinator after the hard rules of ekc/eligibility.py.
+    """Set the case's coordinator after the hard rules of ekc/cases/eligibility.py.
 
     `force_reason` lets a regiomanager overrule those rules knowingly; it goes into the
     commit message, so it is checked for personal data first. EK-2 for restorative and
     group cases is not overridable: it is a rule of the data, `ekc validate` would fail.
     """
-    from ekc.eligibility import hard_rule_failures
+    from ekc.cases.eligibility import hard_rule_failures
     from ekc.store.yamlio import load_roundtrip
 
     if force_reason is not None and not force_reason.strip():

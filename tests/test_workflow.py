@@ -1,4 +1,4 @@
-"""ekc/casework.py: a person's comments survive, a crash leaves no half file, git failures undo."""
+"""ekc/cases/workflow.py: a person's comments survive, a crash leaves no half file, git failures undo."""
 
 import os
 import stat
@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ekc import casework
+from ekc.cases import workflow as casework
 from ekc.core.ids import SALTS, SEQUENCES, make_id
 from ekc.model.vocabulary import PHASES, with_dutch
-from ekc.casework import AssignResult, NewCase, advance, assign, new_case
+from ekc.cases.workflow import AssignResult, NewCase, advance, assign, new_case
 from ekc.core.errors import Refused
 from ekc.store import git as ekc_git
 from ekc.store.git import GitFailed, message_problem
