@@ -201,7 +201,7 @@ def main() -> None:
             generate(root, args.coordinators, args.open_cases, args.seed, today)
             print(f"generated {args.coordinators} coordinators, {args.open_cases} waiting cases in {time.perf_counter() - start:.1f} s")
 
-        from ekc import matching
+        from ekc.match import ranking as matching
 
         from ekc.cases import eligibility
         from ekc.store.loader import load

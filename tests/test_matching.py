@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ekc import matching
+from ekc.match import ranking as matching
 from ekc.cases.eligibility import case_failures, hard_rule_failures, standing_failures
 from ekc.core.errors import Refused
 from tests.matchpool import (
@@ -467,7 +467,7 @@ def test_docs_list_every_weight_with_its_default():
 
     from ekc.model.settings import MatchWeights
 
-    text = (Path(matching.__file__).resolve().parents[1] / "docs" / "match.md").read_text()
+    text = (Path(__file__).resolve().parents[1] / "docs" / "match.md").read_text()
     rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in text.splitlines() if line.startswith("| `")}
     for name, info in MatchWeights.model_fields.items():
         assert rows.get(f"`{name}`") == f"{info.default}", name
@@ -481,7 +481,7 @@ def test_the_sample_ekc_yaml_states_the_default_weights():
     from ekc.model.settings import MatchWeights, Settings
     from ekc.store.yamlio import load_roundtrip
 
-    sample = Path(matching.__file__).resolve().parents[1] / "ekc.yaml"
+    sample = Path(__file__).resolve().parents[1] / "ekc.yaml"
     if not sample.is_file():
         pytest.skip("no sample data at the project root")
     data = load_roundtrip(sample)

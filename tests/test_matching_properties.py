@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ekc import matching
+from ekc.match import ranking as matching
 from tests.matchpool import TODAY, conference_of, make_store, open_case_of, plain_coordinator, waiting
 
 LANGUAGES = ["nl", "ar", "tr", "en", "ti"]

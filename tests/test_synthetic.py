@@ -208,7 +208,7 @@ def test_cases_stay_valid_at_every_step_of_their_history(written, loaded):
 
 
 def test_coordinators_are_never_overloaded_and_know_their_languages(loaded):
-    from ekc.languages import language_name
+    from ekc.match.languages import language_name
 
     _, coordinators, _, cases = loaded
     open_load = Counter(case.coordinator for case, _ in cases.values() if not case.is_closed and case.coordinator)

@@ -1,4 +1,4 @@
-"""`ekc match`: parse, call ekc/matching.py, render; assigning goes through ekc.cases.workflow."""
+"""`ekc match`: parse, call ekc/match/ranking.py, render; assigning goes through ekc.cases.workflow."""
 
 from __future__ import annotations
 
@@ -73,7 +73,7 @@ def _load_store(root):
 
 
 def _match_one(root, store, case_id, today, top, as_json, assign, assign_to) -> None:
-    from ekc import matching
+    from ekc.match import ranking as matching
     from ekc.core.errors import Refused
 
     if case_id not in store.cases and (root / "cases" / case_id[4:8] / case_id / "case.yaml").is_file():
@@ -214,7 +214,7 @@ def _console():
 def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
     import json
 
-    from ekc import matching
+    from ekc.match import ranking as matching
 
     proposal = matching.propose_open(store, today)
     assigned: list[str] = []

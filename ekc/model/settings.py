@@ -11,7 +11,7 @@ class MatchWeights(DataModel):
     A coordinator's score is the sum of the points earned; a preference that is missed or
     not stated earns nothing, so scores of one case compare like with like. Set any of
     them in `ekc.yaml` under `match_weights:`; the rules that earn them are in
-    ekc/matching.py. Hard rules (ekc/cases/eligibility.py) are never outweighed: an ineligible
+    ekc/match/ranking.py. Hard rules (ekc/cases/eligibility.py) are never outweighed: an ineligible
     coordinator ranks below every eligible one whatever the weights.
     """
 

@@ -49,7 +49,7 @@ def check_municipalities(doc: MunicipalitiesFile, path: str = MUNICIPALITIES) ->
 
 
 def check_coordinators(doc: CoordinatorsFile, path: str = COORDINATORS) -> list[Finding]:
-    from ekc.languages import language_name
+    from ekc.match.languages import language_name
 
     found = []
     seen: set[str] = set()

@@ -22,7 +22,7 @@ from typing import Literal, NamedTuple
 
 from ekc.cases.eligibility import hard_rule_failures, standing_failures
 from ekc.core.errors import Refused
-from ekc.languages import language_name
+from ekc.match.languages import language_name
 from ekc.model.case import Case
 from ekc.model.coordinators import Coordinator
 from ekc.model.datastore import CaseFile, DataStore
