@@ -276,7 +276,7 @@ def main() -> None:
     results.append(("invoice", "`ekc budget invoice --municipality GM0001 --period 2025-03`",
                     median_of(args.runs, lambda: timed(ekc + ["budget", "invoice", "--municipality", "GM0001", "--period", "2025-03"], env))))
 
-    from ekc.budget import check_budget
+    from ekc.budget.check import check_budget
     from ekc.store.loader import load
 
     from ekc.store.anonymous import ANONYMOUS_KINDS

@@ -1,4 +1,4 @@
-"""ekc/budget.py: starts and euros against each contract, the projection, the statuses.
+"""ekc/budget/check.py: starts and euros against each contract, the projection, the statuses.
 
 Every expected figure below is worked out by hand in the comment beside it.
 """
@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from ekc.budget import (
+from ekc.budget.check import (
     NO_CONTRACT, UNKNOWN_MUNICIPALITY, VARIANT_NOT_COVERED, check_budget, elapsed_days, funding, invoice,
     parse_period, period_days, project, status_of,
 )

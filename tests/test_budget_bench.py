@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import ekc
-from ekc.budget import check_budget
+from ekc.budget.check import check_budget
 from ekc.store.loader import load
 from ekc.validate.pipeline import validate
 

@@ -1,4 +1,4 @@
-"""`ekc budget check` and `ekc budget invoice`: parse, call ekc/budget.py, render."""
+"""`ekc budget check` and `ekc budget invoice`: parse, call ekc/budget/check.py, render."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def check_command(
     with a quarter of the period gone), over_budget (exit 1). Starts without a covering
     contract are listed apart. Counted as of --today; the projection is the pace so far
     (used / days elapsed) times the days of the period."""
-    from ekc.budget import check_budget
+    from ekc.budget.check import check_budget
     from ekc.core.errors import Refused, UsageProblem
     from ekc.store.anonymous import ANONYMOUS_KINDS
     from ekc.store.loader import load
@@ -94,7 +94,7 @@ def _unfunded_json(gap) -> dict:
 
 
 def _check_json(result) -> dict:
-    from ekc.budget import STATUSES
+    from ekc.budget.check import STATUSES
 
     contracts = [
         {
@@ -285,7 +285,7 @@ def invoice_command(
     """The invoice lines of a month: case id, phase, date entered, tariff, contract; totals per
     contract. Read from case.yaml and municipalities.yaml only: never a name or any other
     personal data. Services no contract covers are not invoiced and are named on stderr."""
-    from ekc.budget import invoice, parse_period
+    from ekc.budget.check import invoice, parse_period
     from ekc.core.errors import Refused, UsageProblem
     from ekc.store.anonymous import load_anonymous
 

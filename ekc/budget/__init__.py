@@ -1,0 +1,1 @@
+"""Owns money: which contract funds a start or a phase and what is spent (`funding`, the only owner of that rule), the budget check per contract (`check`), and the invoice lines of a month (`invoice`)."""
