@@ -5,7 +5,7 @@
 Writes N closed cases (each with a meeting and satisfaction forms) and their
 personal.yaml into a temporary folder, then times, best of 3 in one process:
   load      ekc.store.loader.load without the verdict cache (the baseline: every command pays it)
-  compute   ekc.research.compute over the loaded cases
+  compute   ekc.report.figures.compute over the loaded cases
   json/markdown/html   the writers
 and, as subprocesses (cold start, cache warm after the first run): `ekc report --year 2024 --json`
 against `ekc validate`.
@@ -111,7 +111,8 @@ def timed(fn, repeat: int = 3) -> tuple[list[float], object]:
 
 
 def main(sizes: list[int]) -> None:
-    from ekc import report_render, research
+    from ekc.report import render as report_render
+    from ekc.report import figures as research
     from ekc.store.loader import load
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ekc import report_render, research
-from ekc.report_render import CSP
+from ekc.report import render as report_render
+
+from ekc.report import figures as research
+from ekc.report.render import CSP
 from ekc.store.loader import load
 from tests import report_store
 from tests.browser import Chromium, chromium_binary

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ekc import report_render, research
-from ekc.report_render import COMPLEMENT, HIDDEN, masked_cells, mean_text, percent
-from ekc.research import Breakdown, Count, Figure, Mean, Minimum, Report, Share
+from ekc.report import render as report_render
+
+from ekc.report import figures as research
+from ekc.report.render import COMPLEMENT, HIDDEN, masked_cells, mean_text, percent
+from ekc.report.figures import Breakdown, Count, Figure, Mean, Minimum, Report, Share
 
 
 def cells(*counts: int, exclusive: bool = True) -> Breakdown:
@@ -143,7 +145,7 @@ def test_the_docs_list_every_figure_as_the_code_defines_it():
     docs = Path(__file__).resolve().parents[1] / "docs" / "report.md"
     text = docs.read_text(encoding="utf-8")
     head, _, listed = text.partition("## The figures\n\n")
-    # After changing a definition: replace the list with `ekc.report_render.definitions_markdown()`.
+    # After changing a definition: replace the list with `ekc.report.render.definitions_markdown()`.
     assert listed == report_render.definitions_markdown()
 
 

@@ -32,7 +32,8 @@ def report_command(
         from ekc.core.errors import UsageProblem
 
         raise UsageProblem("--json and --format cannot be combined; choose one")
-    from ekc import report_render, research
+    from ekc.report import render as report_render
+    from ekc.report import figures as research
     from ekc.store.loader import load
 
     app = app_context(ctx)
@@ -88,8 +89,8 @@ def _print_tables(report) -> None:
     from rich.table import Table
 
     from ekc.cli.render import use_colour
-    from ekc.report_render import basis_text, label, left_out_text, percent, sections, value_text
-    from ekc.research import Breakdown
+    from ekc.report.render import basis_text, label, left_out_text, percent, sections, value_text
+    from ekc.report.figures import Breakdown
 
     console = Console(no_color=not use_colour(sys.stdout), highlight=False, soft_wrap=False)
     closed = report["closed_cases"].value

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ekc import research
+from ekc.report import figures as research
 from ekc.model.case import Case
-from ekc.research import FIGURES, Breakdown, Count, Mean, Minimum, Share
+from ekc.report.figures import FIGURES, Breakdown, Count, Mean, Minimum, Share
 from ekc.store.loader import load
 from tests import report_store
 

@@ -24,7 +24,7 @@ import html as html_lib
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from ekc.research import SECTIONS, Breakdown, Count, Figure, Mean, Minimum, Report, Result, Share
+from ekc.report.figures import SECTIONS, Breakdown, Count, Figure, Mean, Minimum, Report, Result, Share
 
 SMALL = 5
 HIDDEN = "<5"
@@ -257,7 +257,7 @@ def markdown(report: Report) -> str:
 
 def definitions_markdown(figures=None) -> str:
     """One line a figure: its title, JSON key, unit and definition (docs/report.md holds this too)."""
-    from ekc.research import FIGURES
+    from ekc.report.figures import FIGURES
 
     return "".join(
         f"- **{_md(figure.title)}** (`{figure.key}`, {figure.unit}): {figure.definition}\n"
