@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ekc.history_check import check_history  # noqa: E402
+from ekc.guard.history_check import check_history  # noqa: E402
 from ekc.validate.rules.personal_data import check_no_personal_data  # noqa: E402
 from ekc.store.yamlio import parse  # noqa: E402
 

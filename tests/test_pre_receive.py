@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from ekc.pre_receive import parse_updates
+from ekc.guard.pre_receive import parse_updates
 from ekc.core.errors import UsageProblem
 from tests.gitrepos import commit_all, ekc_env, git, out
 from tests.storebuilder import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case

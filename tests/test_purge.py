@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ekc import history
+from ekc.purge import rewrite as history
 from ekc.cli.app import app
 from ekc.store.loader import load
 from tests import purge_repo as pr
@@ -238,7 +238,7 @@ def test_rewrite_from_the_first_changed_commit_equals_a_full_rewrite(repo, tmp_p
     work = tmp_path / "work"
     work.mkdir()
     (work / "paths.txt").write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)))
-    from ekc import purge_plan
+    from ekc.purge import plan as purge_plan
 
     (work / "messages.txt").write_bytes(purge_plan.replace_message_file(plan.patterns))
     command = history.filter_repo_command(work / "paths.txt", work / "messages.txt", None)
@@ -275,7 +275,7 @@ def test_a_recent_file_rewrites_only_the_recent_commits(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     (work / "paths.txt").write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)))
-    from ekc import purge_plan
+    from ekc.purge import plan as purge_plan
 
     (work / "messages.txt").write_bytes(purge_plan.replace_message_file(plan.patterns))
     subprocess.run(history.filter_repo_command(work / "paths.txt", work / "messages.txt", None), cwd=full, check=True, stdin=subprocess.DEVNULL, capture_output=True)
@@ -307,7 +307,7 @@ def test_a_message_citing_a_rewritten_commit_is_rewritten_too_and_still_equals_a
     work = tmp_path / "work"
     work.mkdir()
     (work / "paths.txt").write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)))
-    from ekc import purge_plan
+    from ekc.purge import plan as purge_plan
 
     (work / "messages.txt").write_bytes(purge_plan.replace_message_file(plan.patterns))
     subprocess.run(history.filter_repo_command(work / "paths.txt", work / "messages.txt", None), cwd=full, check=True, stdin=subprocess.DEVNULL, capture_output=True)

@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ekc import purge_plan
+from ekc.purge import plan as purge_plan
 from ekc.model.case import Case
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.settings import Settings

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ekc import history
+from ekc.purge import rewrite as history
 from ekc.cli.app import app
 from tests import purge_repo as pr
 from tests.purge_repo import TODAY, git

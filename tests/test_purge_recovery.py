@@ -120,7 +120,7 @@ def test_a_failing_rewrite_rolls_back_at_once(repo, monkeypatch):
     """git-filter-repo exits non-zero (here: an option it does not know): nothing changes."""
     from typer.testing import CliRunner
 
-    from ekc import history
+    from ekc.purge import rewrite as history
     from ekc.cli.app import app
 
     original = history.filter_repo_command
@@ -136,7 +136,7 @@ def test_a_rewrite_that_would_change_a_kept_file_is_rolled_back(repo, monkeypatc
     """The check before the point of no return: only the purged paths may differ."""
     from typer.testing import CliRunner
 
-    from ekc import history
+    from ekc.purge import rewrite as history
     from ekc.cli.app import app
 
     original = history.filter_repo_command

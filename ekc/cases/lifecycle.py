@@ -15,7 +15,7 @@ from ekc.model.case import Case
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.municipalities import Contract
 from ekc.model.vocabulary import EK2_VARIANTS, OPEN_PHASES, OUTCOMES_WITH_MEETING, PHASES, phase_index, with_dutch
-from ekc.retention import is_expired
+from ekc.purge.retention import is_expired
 
 MEETING_PHASES = ("meeting_aftercare", "follow_up")
 

@@ -21,7 +21,7 @@ def pre_receive_command(ctx: typer.Context) -> None:
     push whose commits fail validation or bring back a path from purge-log.yaml."""
     from ekc.cli import render
     from ekc.core.errors import UsageProblem
-    from ekc.pre_receive import check_push, parse_updates
+    from ekc.guard.pre_receive import check_push, parse_updates
     from ekc.store import gitrepo
 
     today = app_context(ctx).today

@@ -1,4 +1,4 @@
-"""`ekc purge`: parse, call ekc.history, render. It never prints a person's name."""
+"""`ekc purge`: parse, call ekc.purge.rewrite, render. It never prints a person's name."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def purge_command(
     """
     from rich.console import Console
 
-    from ekc import history
+    from ekc.purge import rewrite as history
     from ekc.cli.render import use_colour
     from ekc.core.errors import Refused, UsageProblem
     from ekc.store.loader import load
@@ -46,7 +46,7 @@ def purge_command(
 
     state = history.pending(root)
     if state is not None:
-        from ekc.store.purge_journal import ROLL_BACK_PHASES
+        from ekc.purge.journal import ROLL_BACK_PHASES
 
         action = "roll it back" if state.get("phase") in ROLL_BACK_PHASES or state.get("corrupt") else "finish it"
         if dry_run:

@@ -30,7 +30,7 @@ def validate_command(
     root = app.root
     report = validate(root, app.today)
     if history:
-        from ekc.history_check import check_history
+        from ekc.guard.history_check import check_history
 
         report.findings.extend(check_history(root, history))
     if files:

@@ -5,7 +5,7 @@ from datetime import date
 from ekc.core.dates import add_months
 from ekc.core.findings import Finding, warning
 from ekc.model.datastore import DataStore
-from ekc.retention import purge_due_on
+from ekc.purge.retention import purge_due_on
 from ekc.validate.rules.registry_rules import COORDINATORS
 
 STALE_AFTER_MONTHS = 6

@@ -27,11 +27,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ekc import purge_plan
+from ekc.purge import plan as purge_plan
 from ekc.core.errors import Refused
 from ekc.store import gitcmd
-from ekc.store import history_scan as scan
-from ekc.store import purge_journal as journal
+from ekc.purge import scan as scan
+from ekc.purge import journal as journal
 from ekc.store.gitcmd import git, git_dir, git_env, git_ok, git_text, is_git_repository
 
 KILL_ENV = "EKC_PURGE_KILL_AT"  # tests: die (SIGKILL) at a named point, see _checkpoint

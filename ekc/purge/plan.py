@@ -1,6 +1,6 @@
 """Which cases' personal data must go today, and which strings must leave the commit messages.
 
-Pure: no git, no files. The shell (ekc/history.py) reads history and hands the personal
+Pure: no git, no files. The shell (ekc/purge/rewrite.py) reads history and hands the personal
 documents it found to these functions.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from ekc.model.base import CROCKFORD
 from ekc.model.datastore import DataStore
-from ekc.retention import purge_due_on
+from ekc.purge.retention import purge_due_on
 
 REDACTED = "[redacted]"
 CASE_ID = re.compile(rf"^EKC-\d{{4}}-[{CROCKFORD}]{{5}}$")

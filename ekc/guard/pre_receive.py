@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.history_check import check_commits, purged_paths_at
+from ekc.guard.history_check import check_commits, purged_paths_at
 from ekc.store import gitrepo
 
 CHECKED_REFS = ("refs/heads/", "refs/tags/")
