@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from ekc.purge.retention import is_expired
-from ekc.sample_history import CASES, sample_history
+from ekc.init.sample_history import CASES, sample_history
 from ekc.store.loader import load
 from tests.gitrepos import out
 

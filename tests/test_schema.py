@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from ekc.schema import FILES, all_schemas, schema_file_name
+from ekc.init.schema import FILES, all_schemas, schema_file_name
 from ekc.store.files import data_files
 from ekc.store.yamlio import parse
 from tests.storebuilder import closed_case, coordinator, municipalities_doc, personal_doc

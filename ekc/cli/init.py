@@ -19,8 +19,8 @@ def init_command(
 ) -> None:
     """Create a data repository: empty but valid data files, a README, the pre-commit hook,
     CI workflows for GitHub and GitLab, JSON Schemas for editors, and a first commit."""
-    from ekc.store.newrepo import PlannedCommit, check_target, create_repository
-    from ekc.scaffold import scaffold_files
+    from ekc.init.newrepo import PlannedCommit, check_target, create_repository
+    from ekc.init.scaffold import scaffold_files
 
     today = app_context(ctx).today
     check_target(directory)
@@ -35,9 +35,9 @@ def init_command(
 
 
 def _sample_commits(today, files: dict[str, str]):
-    from ekc.sample_history import sample_history
-    from ekc.scaffold import ROOT_DATA_FILES, schema_header
-    from ekc.store.newrepo import PlannedCommit
+    from ekc.init.sample_history import sample_history
+    from ekc.init.scaffold import ROOT_DATA_FILES, schema_header
+    from ekc.init.newrepo import PlannedCommit
     from ekc.store.yamlwrite import document_text
 
     history = sample_history(today)

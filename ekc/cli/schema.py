@@ -14,8 +14,8 @@ def schema_command(
     purge-log.yaml, case.yaml, personal.yaml), made from the models `ekc validate` uses."""
     import json
 
-    from ekc.schema import all_schemas
-    from ekc.store.schema_files import write_schemas
+    from ekc.init.schema import all_schemas
+    from ekc.init.schema_files import write_schemas
 
     if out is None:
         typer.echo(json.dumps(all_schemas(), indent=2, ensure_ascii=False))

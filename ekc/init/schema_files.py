@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ekc.core.errors import UsageProblem
-from ekc.schema import all_schemas, schema_file_name
+from ekc.init.schema import all_schemas, schema_file_name
 from ekc.store.yamlio import atomic_write
 
 

@@ -12,7 +12,7 @@ from importlib import resources
 
 import ekc
 from ekc.core.errors import UsageProblem
-from ekc.schema import FILES, schema_file_name
+from ekc.init.schema import FILES, schema_file_name
 
 SCHEMA_FOLDER = "schemas"
 ROOT_DATA_FILES = {"ekc.yaml": "settings", "municipalities.yaml": "municipalities", "coordinators.yaml": "coordinators", "purge-log.yaml": "purge_log"}
@@ -23,7 +23,7 @@ def default_install() -> str:
 
 
 def template(name: str) -> str:
-    return resources.files("ekc").joinpath(f"templates/init/{name}").read_text(encoding="utf-8")
+    return resources.files("ekc.init").joinpath(f"templates/{name}").read_text(encoding="utf-8")
 
 
 def schema_header(path: str) -> str:
@@ -45,7 +45,7 @@ def _checked(option: str, value: str) -> str:
 
 
 def scaffold_files(install: str | None = None, hooks_repo: str | None = None, hooks_rev: str | None = None) -> dict[str, str]:
-    from ekc.store.schema_files import schema_texts
+    from ekc.init.schema_files import schema_texts
 
     if hooks_rev and not hooks_repo:
         raise UsageProblem("--hooks-rev needs --hooks-repo")
