@@ -2,7 +2,7 @@
 
     python3 bench/budget_bench.py [--cases 15000] [--runs 5] [--out bench/out/budget-store]
 
-Generates a seeded, valid, fictional store (ekc/synthetic.py was not there when this was
+Generates a seeded, valid, fictional store (bench/synthetic.py was not there when this was
 written; the generator below writes YAML text directly, which is fast), then times, in
 one run on this machine:
 

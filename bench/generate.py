@@ -3,7 +3,7 @@
 
     python3 bench/generate.py OUT_DIR --cases 15000 --coordinators 2000 --municipalities 150 --seed 1
 
-The same arguments (and --today) give byte-identical files. See ekc/synthetic.py for what
+The same arguments (and --today) give byte-identical files. See bench/synthetic.py for what
 is generated and why.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout, installed or not
 
-from ekc.synthetic import generate, write_store  # noqa: E402
+from bench.synthetic import generate, write_store  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

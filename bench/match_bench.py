@@ -183,7 +183,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="write the repository here and keep it")
     parser.add_argument("--synthetic", type=int, metavar="CASES",
-                        help="use the shared generator ekc/synthetic.py with this many cases instead "
+                        help="use the shared generator bench/synthetic.py with this many cases instead "
                              "(its waiting cases are whatever open cases it leaves without a coordinator)")
     args = parser.parse_args()
     today = date(2025, 3, 3)
@@ -193,10 +193,10 @@ def main() -> None:
         root.mkdir(parents=True, exist_ok=False)
         start = time.perf_counter()
         if args.synthetic:
-            from ekc.synthetic import generate_store
+            from bench.synthetic import generate_store
 
             generate_store(root, args.synthetic, args.coordinators, 340, args.seed, today)
-            print(f"generated with ekc/synthetic.py: {args.synthetic} cases, {args.coordinators} coordinators in {time.perf_counter() - start:.1f} s")
+            print(f"generated with bench/synthetic.py: {args.synthetic} cases, {args.coordinators} coordinators in {time.perf_counter() - start:.1f} s")
         else:
             generate(root, args.coordinators, args.open_cases, args.seed, today)
             print(f"generated {args.coordinators} coordinators, {args.open_cases} waiting cases in {time.perf_counter() - start:.1f} s")
@@ -212,7 +212,7 @@ def main() -> None:
         print(f"load (cold cache): {timing(load_wall, load_cpu)}; {len(store.cases)} cases "
               f"({len(store.open_cases())} open, {len(waiting)} waiting for a coordinator), {len(store.coordinators)} coordinators")
         if not waiting:
-            # ekc/synthetic.py gives every open case its coordinator: re-match one instead.
+            # bench/synthetic.py gives every open case its coordinator: re-match one instead.
             open_ids = sorted(c.case.id for c in store.open_cases())
             if not open_ids:
                 raise SystemExit("no open case to match")

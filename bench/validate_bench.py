@@ -67,7 +67,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.out.exists():
         shutil.rmtree(args.out)
-    from ekc.synthetic import generate_store
+    from bench.synthetic import generate_store
 
     generate_store(args.out, cases=args.cases, coordinators=2000, municipalities=150, seed=1, today=TODAY,
                    personal_within_days=None if args.personal_within_days < 0 else args.personal_within_days)

@@ -19,7 +19,7 @@ from ekc.model.municipalities import MunicipalitiesFile
 from ekc.model.personal import Personal
 from ekc.model.purge_log import PurgeLog
 from ekc.model.vocabulary import EK2_VARIANTS, PHASES
-from ekc.synthetic import case_as_of, dump_yaml, generate, generate_store
+from bench.synthetic import case_as_of, dump_yaml, generate, generate_store
 
 TODAY = date(2026, 11, 27)
 REPO = Path(__file__).resolve().parent.parent

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic store generator they share; not part of the installed product."""
