@@ -192,7 +192,7 @@ def test_held_paths_agrees_with_asking_every_commit(tmp_path, seed):
     answer equals a direct look into every commit's tree."""
     import random
 
-    from ekc.store import gitrepo
+    from ekc.guard import plumbing
 
     rng = random.Random(seed)
     root = init_repo(tmp_path / "dag")
@@ -216,14 +216,14 @@ def test_held_paths_agrees_with_asking_every_commit(tmp_path, seed):
     asked = ["a/personal.yaml", "b/personal.yaml", "c/d/personal.yaml", "never/there.yaml"]
     for _ in range(8):
         tip, base = rng.sample(commits, 2)
-        in_range = gitrepo.rev_list(root, tip, f"^{base}") if rng.random() < 0.7 else gitrepo.rev_list(root, tip)
+        in_range = plumbing.rev_list(root, tip, f"^{base}") if rng.random() < 0.7 else plumbing.rev_list(root, tip)
         expected = {}
-        present = gitrepo.existing_paths(root, [(c, p) for c in in_range for p in asked])
+        present = plumbing.existing_paths(root, [(c, p) for c in in_range for p in asked])
         for path in asked:
             holders = [c for c in in_range if (c, path) in present]
             if holders:
                 expected[path] = holders
-        assert gitrepo.held_paths(root, in_range, asked) == expected
+        assert plumbing.held_paths(root, in_range, asked) == expected
 
 
 def test_history_findings_as_github_annotations(repo):

@@ -72,7 +72,7 @@ def test_identifying_strings_cover_persons_network_referrer_and_top_level_contac
     }
     assert purge_plan.identifying_strings(doc) == {
         "Sanne de Vries", "+31 6 98765432", "s.devries@example.org", "Joop de Vries", "+31 6 11111111",
-        "joop@example.org", "A. Jansen", "a.jansen@example.org",
+        "joop@example.org", "A. Jansen", "a.jansen@example.org", "Kerkstraat 1",
     }
     assert purge_plan.identifying_strings(["not", "a", "mapping"]) == set()
     assert purge_plan.identifying_strings({"main_persons": "oops", "referrer_contact": None}) == set()

@@ -15,7 +15,8 @@ from ekc.model.vocabulary import PHASES, with_dutch
 from ekc.cases.workflow import AssignResult, NewCase, advance, assign, new_case
 from ekc.core.errors import Refused
 from ekc.store import git as ekc_git
-from ekc.store.git import GitFailed, message_problem
+from ekc.core.identifying import PersonalStrings, message_problem
+from ekc.store.git import GitFailed
 from tests.case_repos import changed_paths, git, init_repo, messages, snapshot
 from tests.storebuilder import coordinator, registered_case
 
@@ -185,20 +186,52 @@ def test_a_change_that_would_make_the_file_invalid_is_refused(repo):
 
 # -- git helpers ---------------------------------------------------------------------------
 
+def _family() -> PersonalStrings:
+    found = PersonalStrings()
+    found.add_name("Sanne de Vries")
+    found.add_value("s.devries@example.org")
+    return found
+
+
 @pytest.mark.parametrize(
-    ("message", "problem"),
+    ("message", "reason", "problem"),
     [
-        ("case EKC-2024-AB12C: informative_talk on 2007-05-06, from registered", None),
-        ("case EKC-2024-AB12C: closed on 2009-12-31, from follow_up, outcome plan", None),
-        ("Reason: call 06 12345678", "phone number"),
-        ("Reason: 1441 AB", "postcode"),
-        ("Reason: bsn 123456782", "BSN"),
-        ("Reason: de Vries family", "personal data"),
+        ("case EKC-2024-AB12C: informative_talk on 2007-05-06, from registered", None, None),
+        ("case EKC-2024-AB12C: closed on 2009-12-31, from follow_up, outcome plan", None, None),
+        ("case X: coordinator C-0001 assigned\n\nReason: call 06 12345678", "call 06 12345678", "phone number"),
+        ("case X: coordinator C-0001 assigned\n\nReason: 1441 AB", "1441 AB", "postcode"),
+        ("case X: coordinator C-0001 assigned\n\nReason: bsn 123456782", "bsn 123456782", "BSN"),
+        ("case X: coordinator C-0001 assigned\n\nReason: de Vries family", "de Vries family", "personal data"),
+        ("case X: coordinator C-0001 assigned\n\nReason: Sanne asked", "Sanne asked", "personal data"),
+        ("case X: coordinator C-0001 assigned\n\nReason: mail s.devries@example.org", "mail s.devries@example.org", "e-mail"),
     ],
 )
-def test_message_problem(message, problem):
-    found = message_problem(message, ["Sanne de Vries", "Vries", "Sanne"])
+def test_message_problem(message, reason, problem):
+    found = message_problem(message, _family(), (reason,) if reason else ())
     assert (found is None) if problem is None else (problem in found)
+
+
+def test_a_coordinator_named_like_a_template_word_blocks_nobody():
+    """Issue 11: one pool member called "Plan" or "Case" used to block every `case assign`."""
+    pool = PersonalStrings()
+    for name in ("Case Plan", "Coordinator Assigned", "Closed Outcome"):
+        pool.add_name(name)
+    message = (
+        "case EKC-2024-AB12C: coordinator C-0004 assigned in meeting_aftercare (bijeenkomst en nazorg), "
+        "replacing C-0002, outcome plan, closed"
+    )
+    assert message_problem(message, pool) is None
+    # the full name still counts, wherever it stands
+    assert message_problem(message + "\n\nReason: Case Plan asked", pool, ("Case Plan asked",)) is not None
+
+
+def test_assign_works_with_a_pool_member_named_after_the_template(repo):
+    """End to end: `case assign` commits although someone in the pool is called Coordinator Plan."""
+    pool = (repo / "coordinators.yaml").read_text().replace("name: ", "name: Coordinator Plan ", 1)
+    (repo / "coordinators.yaml").write_text(pool)
+    git(repo, "commit", "-qam", "pool")
+    result = assign(repo, "EKC-2024-AB12C", "C-0042", DAY)
+    assert result.commit is not None
 
 
 def test_inside_repo_and_common_dir(tmp_path, store):
@@ -241,12 +274,16 @@ def test_case_path_is_under_the_year_of_the_id():
     st.integers(0, 20), st.integers(1, 20),
 )
 def test_the_messages_ekc_writes_never_look_like_personal_data(salt, sequence, day, phase, outcome, taken, places):
-    """Else a plain `case advance` would be refused for a message made of ids and dates alone."""
+    """Else a plain `case advance` would be refused for a message made of ids and dates alone,
+    whatever the pool's members are called (here: after every word of every message)."""
     case_id = make_id(day.year, salt, sequence)
+    pool = PersonalStrings()
     for message in (
         f"case {case_id}: {with_dutch(phase)} on {day}, from registered, start funded by contract PUR-{day.year}",
         f"case {case_id}: closed (afgesloten) on {day}, from follow_up, outcome {with_dutch(outcome)}, stop reason other",
         f"case {case_id}: coordinator C-{sequence:04d} assigned in {with_dutch(phase)}, replacing C-{salt % 10000:04d}\n\n"
         f"Forced past: full: {taken} of {places} places taken; unavailable on {day}; no agreement for {day.year}\nReason: urgent",
     ):
-        assert message_problem(message) is None, message
+        for word in message.split():
+            pool.add_name(word.strip(",:;()").capitalize() + " Zwaneveld")
+        assert message_problem(message, pool) is None, message

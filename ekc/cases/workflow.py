@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ekc.core.errors import Refused, UsageProblem
+from ekc.core.identifying import PersonalStrings, message_problem, of_coordinators, of_personal
 from ekc.model.vocabulary import EK2_VARIANTS, with_dutch
 
 # DATA-FORMAT.md's order of case.yaml keys: new keys go where a person would look for them.
@@ -110,21 +111,23 @@ def _checked_case_text(root: Path, path: Path, data: Any) -> str:
     return text
 
 
-def _write_and_commit(root: Path, writes: dict[Path, str], message: str, commit: bool, forbidden=()) -> str | None:
+def _write_and_commit(
+    root: Path, writes: dict[Path, str], message: str, commit: bool, personal=None, free_text: tuple[str, ...] = ()
+) -> str | None:
     """Write every file atomically, then commit exactly them; on a failed commit, undo the writes."""
     from ekc.store import git
     from ekc.store.yamlio import atomic_write
 
     committing = commit and git.is_inside_repo(root)
     if committing:
-        problem = git.message_problem(message, forbidden)
+        problem = message_problem(message, personal, free_text)
         if problem:
             raise Refused(f"refusing to commit: the commit message would survive every purge, and {problem}")
     before = {path: path.read_bytes() if path.exists() else None for path in writes}
     try:
         for path, text in writes.items():
             atomic_write(path, text)
-        return git.commit_paths(root, list(writes), message, forbidden) if committing else None
+        return git.commit_paths(root, list(writes), message) if committing else None
     except BaseException:
         _restore(before)
         raise
@@ -176,34 +179,11 @@ def _append_history(history, phase: str, on: date) -> None:
     history.append(entry)
 
 
-def personal_values(case_file, store) -> list[str]:
+def personal_values(case_file, store) -> PersonalStrings:
     """What a commit message must never repeat: this case's personal data, coordinators' names."""
-    values: list[str] = []
-
-    def names(text: str | None) -> None:
-        if not text:
-            return
-        values.append(text)
-        # parts of a name, but not tussenvoegsels (de, van, der): those are ordinary words
-        values.extend(part for part in re.split(r"[\s,]+", text) if len(part) >= 3 and part[:1].isupper())
-
-    personal = case_file.personal if case_file is not None else None
-    if personal is not None:
-        for person in personal.main_persons:
-            names(person.name)
-        for member in personal.network:
-            names(member.name)
-            values.extend(v for v in (member.phone, member.email) if v)
-        if personal.referrer_contact:
-            names(personal.referrer_contact.name)
-            values.extend(v for v in (personal.referrer_contact.email, personal.referrer_contact.phone) if v)
-        values.extend(v for v in (personal.address, personal.phone, personal.email) if v)
-        if personal.preferences and personal.preferences.culture:
-            values.append(personal.preferences.culture)
-    for coordinator in store.coordinators.values():
-        names(coordinator.name)
-        values.extend(v for v in (coordinator.email, coordinator.phone) if v)
-    return values
+    found = of_personal(case_file.personal if case_file is not None else None)
+    found.update(of_coordinators(store.coordinators.values()))
+    return found
 
 
 # -- case new -----------------------------------------------------------------------------
@@ -406,6 +386,7 @@ def assign(
         message += f", replacing {previous}"
     if force_reason is not None:
         message += "\n\n" + (f"Forced past: {'; '.join(failures)}\n" if failures else "") + f"Reason: {' '.join(force_reason.split())}"
-    sha = _write_and_commit(root, {path: text}, message, commit, personal_values(case_file, store))
+    typed = (" ".join(force_reason.split()),) if force_reason is not None else ()
+    sha = _write_and_commit(root, {path: text}, message, commit, personal_values(case_file, store), typed)
     return AssignResult(case.id, (path,), message, sha, coordinator=coordinator_id, previous=previous,
                         forced_past=tuple(failures) if force_reason is not None else ())

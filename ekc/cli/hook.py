@@ -22,18 +22,18 @@ def pre_receive_command(ctx: typer.Context) -> None:
     from ekc.cli import render
     from ekc.core.errors import UsageProblem
     from ekc.guard.pre_receive import check_push, parse_updates
-    from ekc.store import gitrepo
+    from ekc.guard import plumbing
 
     today = app_context(ctx).today
     repo = Path.cwd()
     try:
-        gitrepo.git(repo, "rev-parse", "--git-dir")
-    except gitrepo.GitFailed:
+        plumbing.git(repo, "rev-parse", "--git-dir")
+    except plumbing.GitFailed:
         raise UsageProblem("hook pre-receive runs inside a git repository, as git's pre-receive hook") from None
     updates = parse_updates(sys.stdin.read())
     try:
         refusals = check_push(repo, updates, today)
-    except gitrepo.GitFailed as exc:
+    except plumbing.GitFailed as exc:
         raise UsageProblem(f"hook pre-receive: {exc}") from None
     if not refusals:
         return
@@ -63,11 +63,11 @@ def install_command(
 ) -> None:
     """Write hooks/pre-receive into a server repository, calling this ekc's Python."""
     from ekc.core.errors import Refused, UsageProblem
-    from ekc.store import gitrepo
+    from ekc.guard import plumbing
 
     try:
-        git_dir = Path(gitrepo.git(repository, "rev-parse", "--absolute-git-dir").decode().strip())
-    except (gitrepo.GitFailed, OSError):
+        git_dir = Path(plumbing.git(repository, "rev-parse", "--absolute-git-dir").decode().strip())
+    except (plumbing.GitFailed, OSError):
         raise UsageProblem(f"{repository} is not a git repository") from None
     hook = git_dir / "hooks" / "pre-receive"
     if (git_dir / "hooks" / "pre-receive.d").is_dir():

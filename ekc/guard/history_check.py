@@ -16,7 +16,7 @@ from typing import Any
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
 from ekc.validate.rules.personal_data import check_no_personal_data
-from ekc.store import gitrepo
+from ekc.guard import plumbing
 from ekc.store.yamlio import locate_all, parse
 
 PURGE_LOG = "purge-log.yaml"
@@ -49,7 +49,7 @@ def purged_paths_in(raw: bytes | None) -> dict[str, str]:
 def purged_paths_at(cwd: Path | str, commit: str, prefix: str = "") -> dict[str, str]:
     """The purge log as it stands in `commit`."""
     spec = f"{commit}:{prefix}{PURGE_LOG}"
-    blob = gitrepo.read_blobs(cwd, [spec]).get(spec)
+    blob = plumbing.read_blobs(cwd, [spec]).get(spec)
     return purged_paths_in(blob[1] if blob else None)
 
 
@@ -71,14 +71,14 @@ def commits_in(cwd: Path | str, rev_range: str) -> tuple[list[str], list[str]]:
     tip = _commit(cwd, after, rev_range)
     if before is None:
         return [tip], [tip]
-    if gitrepo.is_zero(before):
-        return [tip], gitrepo.rev_list(cwd, tip)
+    if plumbing.is_zero(before):
+        return [tip], plumbing.rev_list(cwd, tip)
     base = _commit(cwd, before, rev_range)
-    return [tip, base], gitrepo.rev_list(cwd, tip, f"^{base}")
+    return [tip, base], plumbing.rev_list(cwd, tip, f"^{base}")
 
 
 def _commit(cwd: Path | str, rev: str, rev_range: str) -> str:
-    found = gitrepo.resolve_commit(cwd, rev)
+    found = plumbing.resolve_commit(cwd, rev)
     if found is None:
         raise UsageProblem(f"--history {rev_range}: {rev!r} is not a commit in this repository (is the clone shallow, or the commit not fetched?)")
     return found
@@ -93,7 +93,7 @@ def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], p
 def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
     """One finding a purged path: at the oldest commit in the range that holds it (the
     one that brought it in), with how many others hold it too."""
-    holders = gitrepo.held_paths(cwd, commits, [prefix + path for path in sorted(purged)])
+    holders = plumbing.held_paths(cwd, commits, [prefix + path for path in sorted(purged)])
     found = []
     for tree_path, holding in holders.items():
         path = tree_path[len(prefix):]
@@ -108,14 +108,14 @@ def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
 
 
 def _personal_in_cases(cwd, commits, prefix) -> list[Finding]:
-    changed = gitrepo.changed_paths(cwd, commits)
+    changed = plumbing.changed_paths(cwd, commits)
     specs = []
     for commit in reversed(commits):  # oldest first: a blob is reported at the commit that brought it
         for tree_path in sorted(changed.get(commit, ())):
             path = tree_path[len(prefix):] if tree_path.startswith(prefix) else None
             if path and path.startswith("cases/") and path.endswith("/case.yaml"):
                 specs.append((commit, path, f"{commit}:{tree_path}"))
-    blobs = gitrepo.read_blobs(cwd, [spec for _, _, spec in specs])
+    blobs = plumbing.read_blobs(cwd, [spec for _, _, spec in specs])
     seen: set[str] = set()
     found: list[Finding] = []
     for commit, path, spec in specs:
@@ -138,7 +138,7 @@ def check_history(root: Path, rev_range: str) -> list[Finding]:
     """`ekc validate --history`: the range's commits, against the purge logs of the working
     tree and of both ends of the range together (any of them may be the newest: after a
     forced push from a stale clone, only A still knows the purge)."""
-    top = gitrepo.work_tree_root(root)
+    top = plumbing.work_tree_root(root)
     if top is None:
         raise UsageProblem(f"--history needs a git repository, and {root} is not inside one")
     relative = Path(root).resolve().relative_to(top).as_posix()
@@ -151,7 +151,7 @@ def check_history(root: Path, rev_range: str) -> list[Finding]:
             for path, day in purged_paths_at(root, end, prefix).items():
                 purged.setdefault(path, day)
         findings = check_commits(root, commits, purged, prefix)
-    except gitrepo.GitFailed as exc:
+    except plumbing.GitFailed as exc:
         raise UsageProblem(f"--history {rev_range}: {exc}") from None
     findings.sort(key=lambda f: f.sort_key())
     return findings

@@ -20,7 +20,7 @@ from pathlib import Path
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
 from ekc.guard.history_check import check_commits, purged_paths_at
-from ekc.store import gitrepo
+from ekc.guard import plumbing
 
 CHECKED_REFS = ("refs/heads/", "refs/tags/")
 
@@ -52,24 +52,24 @@ def parse_updates(text: str) -> list[RefUpdate]:
 
 def check_push(repo: Path, updates: list[RefUpdate], today: date) -> list[Refusal]:
     """The updates to refuse, each with its reasons; an empty list lets the push through."""
-    live = [u for u in updates if not gitrepo.is_zero(u.new)]
+    live = [u for u in updates if not plumbing.is_zero(u.new)]
     purged: dict[str, str] = {}
-    tips = set(gitrepo.ref_tips(repo))
-    tips.update(u.old for u in updates if not gitrepo.is_zero(u.old))
+    tips = set(plumbing.ref_tips(repo))
+    tips.update(u.old for u in updates if not plumbing.is_zero(u.old))
     tips.update(u.new for u in live)
     for tip in sorted(tips):
-        commit = gitrepo.resolve_commit(repo, tip)
+        commit = plumbing.resolve_commit(repo, tip)
         if commit:
             for path, day in purged_paths_at(repo, commit).items():
                 purged.setdefault(path, day)
     refusals = []
     validated: dict[str, list[Finding]] = {}
     for update in live:
-        tip = gitrepo.resolve_commit(repo, update.new)
+        tip = plumbing.resolve_commit(repo, update.new)
         if tip is None:
             continue  # a tag of a tree or blob: no data repository to check
         # Commits some ref already holds were checked when they came in.
-        commits = gitrepo.rev_list(repo, tip, "--not", "--all")
+        commits = plumbing.rev_list(repo, tip, "--not", "--all")
         findings = check_commits(repo, commits, purged)
         if commits and update.ref.startswith(CHECKED_REFS):
             if tip not in validated:
@@ -86,7 +86,7 @@ def validate_commit(repo: Path, commit: str, today: date) -> list[Finding]:
 
     with tempfile.TemporaryDirectory(prefix="ekc-pre-receive-") as folder:
         tree = Path(folder)
-        gitrepo.export_tree(repo, commit, tree)
+        plumbing.export_tree(repo, commit, tree)
         if not (tree / "municipalities.yaml").is_file():
             return [error("municipalities.yaml", "missing", "the pushed tree has no municipalities.yaml at its root, so it is not a data repository").located(1, 1)]
         report = validate(tree, today, use_cache=False)

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from ekc.core.errors import Refused, UsageProblem
-from ekc.store import gitcmd
+from ekc.store import git as git_layer
 from ekc.store.yamlio import atomic_write
 
 FALLBACK_IDENTITY = ("ekc init", "ekc@example.invalid")
@@ -60,7 +60,7 @@ def create_repository(directory: Path, commits: Iterable[PlannedCommit]) -> int:
 def _identity_options(directory: Path) -> list[str]:
     """The person's own git identity when they have one; otherwise a neutral one."""
     for variable in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
-        if gitcmd.run(directory, "var", variable, in_folder=True).returncode != 0:
+        if git_layer.run(directory, "var", variable).returncode != 0:
             name, email = FALLBACK_IDENTITY
             return ["-c", f"user.name={name}", "-c", f"user.email={email}"]
     return []
@@ -68,9 +68,9 @@ def _identity_options(directory: Path) -> list[str]:
 
 def _git(directory: Path, *args: str, env: dict[str, str] | None = None) -> None:
     try:
-        done = gitcmd.run(directory, *args, env=env, in_folder=True)
-    except gitcmd.GitFailed:  # the folder was just made, so it is git that is missing
+        done = git_layer.run(directory, *args, env=env)
+    except git_layer.GitFailed:  # the folder was just made, so it is git that is missing
         raise Refused("ekc init needs git; install it first") from None
     if done.returncode != 0:
-        failed = gitcmd.failure(args, done.returncode, done.stderr)
-        raise gitcmd.GitFailed(f"{failed.message} (in {directory})")
+        failed = git_layer.failure(args, done.returncode, done.stderr)
+        raise git_layer.GitFailed(f"{failed.message} (in {directory})")

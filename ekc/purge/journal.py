@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ekc.store.gitcmd import git_dir
+from ekc.store.git import git_dir
 from ekc.store.yamlio import atomic_write
 
 # Before the purge commit the old history is intact: an interrupted purge rolls back.

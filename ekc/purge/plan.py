@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ekc.core.identifying import of_personal_document
 from ekc.model.base import CROCKFORD
 from ekc.model.datastore import DataStore
 from ekc.purge.retention import purge_due_on
@@ -55,30 +56,9 @@ def case_id_of(path: str) -> str | None:
 
 
 def identifying_strings(document: Any) -> set[str]:
-    """Names, e-mail addresses and phone numbers in one personal.yaml document.
-
-    Lenient on purpose: an old version in history may not pass today's validation, and its
-    names must be redacted all the same.
-    """
-    found: set[str] = set()
-    if not isinstance(document, dict):
-        return found
-
-    def take(mapping: Any, keys: tuple[str, ...]) -> None:
-        if isinstance(mapping, dict):
-            for key in keys:
-                value = mapping.get(key)
-                if isinstance(value, (str, int)) and str(value).strip():
-                    found.add(str(value).strip())
-
-    take(document, ("phone", "email"))
-    for key in ("main_persons", "network"):
-        members = document.get(key)
-        if isinstance(members, list):
-            for member in members:
-                take(member, ("name", "email", "phone"))
-    take(document.get("referrer_contact"), ("name", "email", "phone"))
-    return found
+    """Names, e-mail addresses, phone numbers and the address in one personal.yaml document
+    (gathered by `ekc.core.identifying`, the one owner of that rule)."""
+    return of_personal_document(document).values
 
 
 _EMAIL_IN_TEXT = re.compile(r"[^@\s:'\"\[\]{},]+@[^@\s'\"\[\]{},]+\.[A-Za-z]{2,}")

@@ -29,10 +29,10 @@ from typing import Any
 
 from ekc.purge import plan as purge_plan
 from ekc.core.errors import Refused
-from ekc.store import gitcmd
+from ekc.store import git as git_layer
 from ekc.purge import scan as scan
 from ekc.purge import journal as journal
-from ekc.store.gitcmd import git, git_dir, git_env, git_ok, git_text, is_git_repository
+from ekc.store.git import git, git_dir, git_env, git_ok, git_text, is_git_repository
 
 KILL_ENV = "EKC_PURGE_KILL_AT"  # tests: die (SIGKILL) at a named point, see _checkpoint
 TRACE_ENV = "EKC_PURGE_TRACE"  # bench: print the seconds each step took to stderr
@@ -648,7 +648,7 @@ def _push(root: Path, state: dict[str, Any]) -> list[str]:
     if not names:
         return []
     def run(*extra: str) -> subprocess.CompletedProcess:
-        return gitcmd.run(root, "push", "--porcelain", *extra, *args, remote, *names)
+        return git_layer.run(root, "push", "--porcelain", *extra, *args, remote, *names)
 
     # atomic where the server can: a refused lease on one branch must not leave the others pushed
     result = run("--atomic")

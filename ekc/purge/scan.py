@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.gitcmd import failure, git, start
+from ekc.store.git import failure, git, start
 
 
 class Background:
@@ -27,7 +27,7 @@ class Background:
     def __init__(self, root: Path, *args: str):
         import tempfile
 
-        from ekc.store.gitcmd import git_dir
+        from ekc.store.git import git_dir
 
         self.args = args
         self.output = tempfile.TemporaryFile(dir=git_dir(root))

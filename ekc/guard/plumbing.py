@@ -1,9 +1,9 @@
-"""Read-only git plumbing for checking history: commits in a range, paths in trees, blobs.
+"""Read-only history plumbing for the gate: commits in a range, paths in trees, blobs.
 
-Runs the `git` program rather than gitpython: a pre-receive hook must see exactly what
-git sees (quarantined objects of a push in progress reach a child `git` through the
-environment git sets for the hook), and one `cat-file --batch` answers thousands of
-questions in one process.
+Plain `git` through the one git layer rather than GitPython's object database: a
+pre-receive hook must see exactly what git sees (quarantined objects of a push in progress
+reach a child `git` through the environment git sets for the hook), and one `cat-file
+--batch` answers thousands of questions in one process.
 """
 
 from __future__ import annotations
@@ -13,35 +13,13 @@ import re
 import tarfile
 from pathlib import Path
 
-from ekc.store import gitcmd
+from ekc.store.git import GitFailed
+from ekc.store.git import read as git
+
+__all__ = ["GitFailed", "changed_paths", "existing_paths", "export_tree", "first_parents", "held_paths",
+           "is_zero", "read_blobs", "ref_tips", "resolve_commit", "rev_list", "work_tree_root"]
 
 ZERO = re.compile(r"^0{40}$|^0{64}$")
-
-
-class GitFailed(gitcmd.GitFailed):
-    """git failed while history was being read (not a repository, a bad revision, an object
-    missing).
-
-    Its own class, under the common one, so that the history check and the pre-receive hook
-    catch exactly these and word them as a usage problem (exit 2: the range or folder given
-    was wrong), without also catching a refusal of some other git command.
-    """
-
-
-def git(cwd: Path | str, *args: str, stdin: bytes | None = None) -> bytes:
-    """git's stdout; paths in it unquoted (`core.quotePath=false`), as the parsers here expect.
-
-    Started in `cwd` itself rather than with `-C`, as it always was: inside a pre-receive
-    hook, git's variables for the push (GIT_DIR, the quarantine) may be relative to it.
-    """
-    full = ("-c", "core.quotePath=false", *args)
-    try:
-        done = gitcmd.run(cwd, *full, input=stdin, in_folder=True)
-    except gitcmd.GitFailed as exc:
-        raise GitFailed(exc.message) from exc
-    if done.returncode != 0:
-        raise GitFailed(gitcmd.failure(full, done.returncode, done.stderr).message)
-    return done.stdout
 
 
 def is_zero(rev: str) -> bool:
