@@ -323,3 +323,13 @@ def test_open_assign_without_casework_is_refused_before_anything(repo, monkeypat
     result = ekc(repo.write(), "match", "--open", "--assign")
     assert result.exit_code == 1
     assert result.stderr == "ekc: assigning needs `ekc case assign` (ekc.cases.workflow), which this installation lacks\n"
+
+
+def test_a_lower_case_case_id_is_the_same_case_as_in_case_show(repo):
+    """Issue 11: `ekc match ekc-2025-n4vdb` exited 2 while `ekc case show` took it."""
+    root = repo.write()
+    typed = " " + CASE_ID.lower()
+    shown = runner.invoke(app, ["--data", str(root), "--today", "2024-09-02", "case", "show", typed, "--json"])
+    matched = ekc(root, "match", typed, "--json")
+    assert shown.exit_code == 0 and matched.exit_code == 0, (shown.output, matched.output)
+    assert json.loads(matched.stdout)["case"] == json.loads(shown.stdout)["id"] == CASE_ID

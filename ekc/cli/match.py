@@ -29,12 +29,15 @@ def match_command(
     weights are `match_weights` in ekc.yaml. Ties go to the lower coordinator id.
     """
     from ekc.core.errors import UsageProblem
+    from ekc.core.ids import is_case_id, normalise
 
     if open_cases == (case_id is not None):
         raise UsageProblem("name one case ID, or use --open for all open cases without a coordinator")
     if open_cases and assign_to:
         raise UsageProblem("--assign-to names one coordinator for one case; with --open use --assign")
-    if case_id is not None and not _looks_like_case_id(case_id):
+    if case_id is not None:
+        case_id = normalise(case_id)
+    if case_id is not None and not is_case_id(case_id):
         raise UsageProblem(f"{case_id!r} is not a case id (EKC-YYYY-XXXXX)")
     if assign_to is not None:
         assign_to = assign_to.strip().upper()  # `c-0042` is what a hurried hand types
@@ -45,14 +48,6 @@ def match_command(
         _match_open(root, store, today, as_json, assign)
     else:
         _match_one(root, store, case_id, today, top, as_json, assign or assign_to is not None, assign_to)
-
-
-def _looks_like_case_id(text: str) -> bool:
-    import re
-
-    from ekc.model.base import CROCKFORD
-
-    return re.fullmatch(rf"EKC-\d{{4}}-[{CROCKFORD}]{{5}}", text) is not None
 
 
 def _load_store(root):

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import re
 
-from ekc.model.base import CROCKFORD
-
 BITS = 25
 SALT_BITS = 13
 SEQUENCE_BITS = BITS - SALT_BITS
@@ -35,7 +33,10 @@ _MASK = (1 << BITS) - 1
 _MULTIPLIERS = (0x1B873D3, 0x12B2AE5)  # odd, so invertible modulo 2**25
 _SHIFTS = (13, 11)
 _OFFSET = 0x0A5C3F1
-_ID = re.compile(rf"^EKC-(\d{{4}})-([{CROCKFORD}]{{5}})$")
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# The one spelling of a case id; the model, the purge, `match` and `case` all use it.
+CASE_ID_PATTERN = rf"^EKC-(\d{{4}})-([{CROCKFORD}]{{5}})$"
+_ID = re.compile(CASE_ID_PATTERN)
 # Crockford's decoding is forgiving about letters people confuse.
 _TYPO = str.maketrans({"O": "0", "I": "1", "L": "1"})
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ekc.model.base import CROCKFORD
+from ekc.core.ids import CROCKFORD
 
 
 @dataclass(frozen=True)

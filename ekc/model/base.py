@@ -5,6 +5,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from ekc.core.ids import CASE_ID_PATTERN
+
 
 class DataModel(BaseModel):
     """Strict and closed: a typo in a key must not hide data, a quoted number is a mistake."""
@@ -14,8 +16,7 @@ class DataModel(BaseModel):
 
 MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^GM\d{4}$")]
 CoordinatorId = Annotated[str, StringConstraints(pattern=r"^C-\d{4}$")]
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-CaseId = Annotated[str, StringConstraints(pattern=rf"^EKC-\d{{4}}-[{CROCKFORD}]{{5}}$")]
+CaseId = Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Count = Annotated[int, Field(ge=0)]
 Grade = Annotated[int, Field(ge=1, le=10)]

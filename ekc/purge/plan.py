@@ -13,12 +13,11 @@ from datetime import date
 from typing import Any
 
 from ekc.core.identifying import of_personal_document
-from ekc.model.base import CROCKFORD
+from ekc.core.ids import is_case_id
 from ekc.model.datastore import DataStore
 from ekc.purge.retention import purge_due_on
 
 REDACTED = "[redacted]"
-CASE_ID = re.compile(rf"^EKC-\d{{4}}-[{CROCKFORD}]{{5}}$")
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def case_id_of(path: str) -> str | None:
     parts = path.split("/")
     if len(parts) < 2 or parts[-1] != "personal.yaml":
         return None
-    return parts[-2] if CASE_ID.match(parts[-2]) else None
+    return parts[-2] if is_case_id(parts[-2]) else None
 
 
 def identifying_strings(document: Any) -> set[str]:
