@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ekc import purge_plan  # noqa: E402
-from ekc.model.base import CROCKFORD  # noqa: E402
+from ekc.core.ids import CROCKFORD  # noqa: E402
 
 TODAY = date(2026, 11, 15)
 START = date(2016, 1, 1)

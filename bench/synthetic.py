@@ -35,7 +35,7 @@ from random import Random
 from typing import Any, Iterator, Sequence, get_args
 
 from ekc.core.dates import add_months
-from ekc.model.base import CROCKFORD
+from ekc.core.ids import CROCKFORD
 from ekc.model.settings import Settings
 from ekc.model.vocabulary import EK2_VARIANTS, ProfessionalHelp
 

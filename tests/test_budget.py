@@ -9,10 +9,9 @@ from datetime import date
 
 import pytest
 
-from ekc.budget.check import (
-    NO_CONTRACT, UNKNOWN_MUNICIPALITY, VARIANT_NOT_COVERED, check_budget, elapsed_days, funding, invoice,
-    parse_period, period_days, project, status_of,
-)
+from ekc.budget.check import check_budget, elapsed_days, period_days, project, status_of
+from ekc.budget.funding import NO_CONTRACT, UNKNOWN_MUNICIPALITY, VARIANT_NOT_COVERED, funding
+from ekc.budget.invoice import invoice, parse_period
 from ekc.model.case import Case
 from ekc.model.municipalities import Contract, Municipality
 

@@ -19,6 +19,7 @@ from ekc.model.municipalities import MunicipalitiesFile
 from ekc.model.personal import Personal
 from ekc.model.purge_log import PurgeLog
 from ekc.model.vocabulary import EK2_VARIANTS, PHASES
+from ekc.budget.funding import funding
 from bench.synthetic import case_as_of, dump_yaml, generate, generate_store
 
 TODAY = date(2026, 11, 27)
@@ -159,7 +160,7 @@ def _rule_breaks(case: Case, personal: Personal | None, municipalities: dict, co
     if municipality is None:
         wrong.append("unknown municipality")
     elif start is not None:
-        funded = any(c.funds(start, case.variant) for c in municipality.contracts)
+        funded = funding(municipality, start, case.variant)[0] is not None
         if funded == case.unfunded_start:
             wrong.append("unfunded_start does not say whether a contract funds the start")
     if case.coordinator is not None:

@@ -1,14 +1,6 @@
-"""What each municipality funds, against what was started: the budget check and invoices.
-
-Pure functions over the models, taking `today`; no file is read here. The counting rules
-(DATA-FORMAT.md): a *start* is a case entering `informative_talk`, and it counts against
-the contract of the case's municipality whose period holds that date and whose variants
-include the case's variant. A phase's tariff counts against the contract whose period
-holds the day the phase was entered; every `follow_up` entry counts again.
-
-One reading of our own: a contract that does not cover a case's variant pays for none of
-that case's services either, not only for its start. A municipality that did not agree to
-restorative conferences is not invoiced for one; such services are listed as unfunded.
+"""The budget check: per contract, starts and euros used against its budget, a projection
+to the period's end, and a status. Pure, taking `today`; what counts against which
+contract is decided in `ekc.budget.funding` alone.
 
 The check is "as of today": entries dated after `today` are not counted, so
 `--today 2024-06-30` shows the morning of that day and the projection is made from it.
@@ -19,54 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import get_args
 
-from ekc.model.case import Case, PhaseEntry
+from ekc.budget.funding import TARIFF_PHASES, funding, tariff
+from ekc.model.case import Case
 from ekc.model.municipalities import Contract, Municipality
-from ekc.model.vocabulary import TariffPhase
-
-TARIFF_PHASES: frozenset[str] = frozenset(get_args(TariffPhase))
 
 NEAR_LIMIT = 0.90  # projected or used at this share of the budget or more
 UNDER_USE = 0.75  # projected under this share ...
 UNDER_USE_AFTER = 0.25  # ... once this share of the period is gone
-
-# Why a start or a service has no contract to count against.
-NO_CONTRACT = "no_contract"  # no contract of the municipality holds the date
-VARIANT_NOT_COVERED = "variant_not_covered"  # one does, but not for the case's variant
-UNKNOWN_MUNICIPALITY = "unknown_municipality"  # the case names a municipality not in the file
-
 STATUSES = ("over_budget", "near_limit", "under_use", "ok")
-
-
-# ---------------------------------------------------------------------------------------
-# Which contract pays
-
-
-def funding(municipality: Municipality | None, day: date, variant: str) -> tuple[Contract | None, str | None]:
-    """The contract that pays for a service on `day`, or None with the reason why none does."""
-    if municipality is None:
-        return None, UNKNOWN_MUNICIPALITY
-    holding = None
-    for contract in municipality.contracts:
-        if contract.start <= day <= contract.end:
-            if variant in contract.variants:
-                return contract, None
-            holding = holding or contract
-    return None, VARIANT_NOT_COVERED if holding is not None else NO_CONTRACT
-
-
-def billable_entries(case: Case) -> Iterable[PhaseEntry]:
-    """The history entries that are a paid service: each phase entered, follow-ups repeated."""
-    return (entry for entry in case.history if entry.phase in TARIFF_PHASES)
-
-
-def tariff(contract: Contract, phase: str) -> float | None:
-    """The contract's price for a phase; None when the contract prices nothing or not this phase."""
-    if contract.tariffs_eur is None:
-        return None
-    return contract.tariffs_eur.get(phase)
-
 
 # ---------------------------------------------------------------------------------------
 # Time within a contract period and the projection
@@ -262,79 +215,3 @@ def _use(muni: Municipality, contract: Contract, starts: int, spent: float, toda
         projected_eur=projected_eur,
         status=status_of(starts, contract.conferences, projected_starts, spent_eur, contract.budget_eur, projected_eur, elapsed, total),
     )
-
-
-# ---------------------------------------------------------------------------------------
-# Invoices
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-    case: str
-    phase: str
-    date: date
-    tariff_eur: float | None  # None: the contract sets no price for this phase
-    contract: str
-
-
-@dataclass(frozen=True)
-class Invoice:
-    municipality: str
-    year: int
-    month: int
-    lines: list[InvoiceLine] = field(default_factory=list)
-    not_invoiced: list[Unfunded] = field(default_factory=list)
-
-    @property
-    def period(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def total_eur(self) -> float:
-        return sum(line.tariff_eur for line in self.lines if line.tariff_eur is not None)
-
-    def totals_by_contract(self) -> dict[str, float]:
-        totals: dict[str, float] = {}
-        for line in self.lines:
-            totals[line.contract] = totals.get(line.contract, 0.0) + (line.tariff_eur or 0.0)
-        return totals
-
-
-def invoice(municipality: Municipality, cases: Iterable[Case], year: int, month: int) -> Invoice:
-    """The services of one calendar month that the municipality's contracts pay for.
-
-    Built from the case's id, variant, municipality and phase history and the contracts:
-    nothing else of a case is read, so nothing else can end up on an invoice. A month can
-    hold two contracts when a period ends mid-month; each line names its contract.
-    """
-    lines: list[InvoiceLine] = []
-    not_invoiced: list[Unfunded] = []
-    for case in cases:
-        if case.municipality != municipality.code:
-            continue
-        for entry in billable_entries(case):
-            if (entry.date.year, entry.date.month) != (year, month):
-                continue
-            contract, reason = funding(municipality, entry.date, case.variant)
-            if contract is None:
-                holding = municipality.contract_on(entry.date)
-                not_invoiced.append(Unfunded(
-                    case.id, case.municipality, case.variant, entry.phase, entry.date, reason,
-                    holding.id if holding is not None else None, case.unfunded_start,
-                ))
-                continue
-            lines.append(InvoiceLine(case.id, entry.phase, entry.date, tariff(contract, entry.phase), contract.id))
-    lines.sort(key=lambda line: (line.date, line.case, line.phase))
-    not_invoiced.sort(key=lambda u: (u.date, u.case, u.phase))
-    return Invoice(municipality.code, year, month, lines, not_invoiced)
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    """`YYYY-MM` and nothing looser; raises ValueError with a message a person can act on."""
-    parts = text.split("-")
-    if len(text) != 7 or len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
-    year, month = int(parts[0]), int(parts[1])
-    if not 1 <= month <= 12 or year < 1:
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
-    return year, month

@@ -94,46 +94,23 @@ def meeting_in_phase(case: Case, until: date) -> bool:
     return any(since <= meeting.date <= until for meeting in case.meetings)
 
 
-def starts_of(store: DataStore, contract: Contract, municipality: str, excluding: str | None = None) -> int:
-    """Starts counted against `contract`: cases of the municipality it funded on their start date."""
-    count = 0
-    for case_file in store.cases.values():
-        case = case_file.case
-        if case.municipality != municipality or case.id == excluding or case.started_on is None:
-            continue
-        if contract.funds(case.started_on, case.variant):
-            count += 1
-    return count
+def funding_refusal(store: DataStore, case: Case, on: date, today: date) -> tuple[Refusal | None, Contract | None]:
+    """A start needs a contract of the case's municipality covering the date and variant, with
+    room left; what counts as used is `ekc.budget.funding`'s to say, as for `ekc budget check`."""
+    from ekc.budget.funding import contract_use, funding
 
-
-def spent_of(store: DataStore, contract: Contract, municipality: str) -> float:
-    """Tariffs of phases entered within the contract's period (DATA-FORMAT.md)."""
-    if not contract.tariffs_eur:
-        return 0.0
-    total = 0.0
-    for case_file in store.cases.values():
-        case = case_file.case
-        if case.municipality != municipality:
-            continue
-        for entry in case.history:
-            if entry.phase in contract.tariffs_eur and contract.covers(entry.date):
-                total += contract.tariffs_eur[entry.phase]
-    return total
-
-
-def funding_refusal(store: DataStore, case: Case, on: date) -> tuple[Refusal | None, Contract | None]:
-    """A start needs a contract of the case's municipality covering the date and variant, with room left."""
     municipality = store.municipalities.get(case.municipality)
     name = f"{case.municipality} ({municipality.name})" if municipality else case.municipality
     override = "use --unfunded to start anyway (recorded as unfunded_start: true)"
-    contract = store.contract_funding(case.municipality, on, case.variant)
+    contract, _ = funding(municipality, on, case.variant)
     if contract is None:
         return Refusal(
             "funding",
             f"no contract of {name} covers a {case.variant} start on {on}: "
             f"ask the municipality for one, or {override}",
         ), None
-    starts = starts_of(store, contract, case.municipality, excluding=case.id)
+    used = contract_use(municipality, contract, (f.case for f in store.cases.values()), max(on, today), excluding=case.id)
+    starts = used.starts
     if starts >= contract.conferences:
         return Refusal(
             "funding",
@@ -141,7 +118,7 @@ def funding_refusal(store: DataStore, case: Case, on: date) -> tuple[Refusal | N
             f"({starts} started): talk to the municipality, or {override}",
         ), contract
     if contract.budget_eur is not None and contract.tariffs_eur and "informative_talk" in contract.tariffs_eur:
-        spent = spent_of(store, contract, case.municipality)
+        spent = used.spent_eur
         tariff = contract.tariffs_eur["informative_talk"]
         if spent + tariff > contract.budget_eur:
             return Refusal(
@@ -208,7 +185,7 @@ def check_advance(
         return Refusal("outcome", f"an outcome or stop reason is only set when closing; use --to closed, not --to {target}")
     transition = Transition(case.id, case.phase, target, on, outcome, stop_reason)
     if target == "informative_talk":
-        refusal, contract = funding_refusal(store, case, on)
+        refusal, contract = funding_refusal(store, case, on, today)
         if refusal and not unfunded:
             return refusal
         return Transition(case.id, case.phase, target, on, unfunded_start=refusal is not None,

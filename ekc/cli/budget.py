@@ -285,7 +285,7 @@ def invoice_command(
     """The invoice lines of a month: case id, phase, date entered, tariff, contract; totals per
     contract. Read from case.yaml and municipalities.yaml only: never a name or any other
     personal data. Services no contract covers are not invoiced and are named on stderr."""
-    from ekc.budget.check import invoice, parse_period
+    from ekc.budget.invoice import invoice, parse_period
     from ekc.core.errors import Refused, UsageProblem
     from ekc.store.anonymous import load_anonymous
 

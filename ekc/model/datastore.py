@@ -47,10 +47,3 @@ class DataStore:
     def open_case_counts(self) -> Counter:
         """Open cases per coordinator id, counted once: matching asks for every coordinator."""
         return Counter(c.case.coordinator for c in self.cases.values() if not c.case.is_closed and c.case.coordinator)
-
-    def contract_funding(self, municipality_code: str, day: date, variant: str) -> Contract | None:
-        """The contract of the municipality that covers `day` and the variant, if any."""
-        municipality = self.municipalities.get(municipality_code)
-        if municipality is None:
-            return None
-        return next((c for c in municipality.contracts if c.funds(day, variant)), None)

@@ -25,9 +25,6 @@ class Contract(DataModel):
     def covers(self, day: date) -> bool:
         return self.start <= day <= self.end
 
-    def funds(self, day: date, variant: str) -> bool:
-        return self.covers(day) and variant in self.variants
-
 
 class Municipality(DataModel):
     code: MunicipalityCode

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from ekc.budget.funding import funding
 from ekc.core.findings import Finding, error, warning
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.vocabulary import EK2_VARIANTS
@@ -43,7 +44,7 @@ def check_case_references(
             found.append(error(path, "ek2", f"a {case.variant} case needs a coordinator trained in EK-2; {coordinator.id} is not", ("coordinator",)))
     started = case.started_on
     if started is not None and not case.unfunded_start and case.municipality in store.municipalities:
-        if store.contract_funding(case.municipality, started, case.variant) is None:
+        if funding(store.municipalities.get(case.municipality), started, case.variant)[0] is None:
             found.append(warning(
                 path, "unfunded",
                 f"the start on {started} is not covered by a contract of {case.municipality} for variant {case.variant} "
