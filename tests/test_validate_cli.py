@@ -146,7 +146,7 @@ def test_github_escapes_properties_and_messages(tmp_path):
 
 
 def test_github_line_escaping_directly():
-    from ekc.cli.render import github_line
+    from ekc.cli.output import github_line
     from ekc.core.findings import warning
 
     finding = warning("dir,x/a:b.yaml", "co:de", "50% done\r\nnext: line, more").located(3, 4)

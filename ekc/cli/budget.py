@@ -171,7 +171,7 @@ def _period(contract) -> str:
 def _console():
     from rich.console import Console
 
-    from ekc.cli.render import use_colour
+    from ekc.cli.output import use_colour
 
     colour = use_colour()
     # Piped or captured output is read whole (a mail, a log): no terminal width to squeeze into.

@@ -68,7 +68,7 @@ def interactive() -> bool:
 def _console():
     from rich.console import Console
 
-    from ekc.cli.render import use_colour
+    from ekc.cli.output import use_colour
 
     return Console(file=sys.stdout, no_color=not use_colour(), highlight=False, soft_wrap=True,
                    width=None if sys.stdout.isatty() else 200)

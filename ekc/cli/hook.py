@@ -19,7 +19,7 @@ hook_app = typer.Typer(
 def pre_receive_command(ctx: typer.Context) -> None:
     """Run by git on the server: read '<old> <new> <ref>' lines on stdin; refuse (exit 1) a
     push whose commits fail validation or bring back a path from purge-log.yaml."""
-    from ekc.cli import render
+    from ekc.cli import output as render
     from ekc.core.errors import UsageProblem
     from ekc.guard.pre_receive import check_push, parse_updates
     from ekc.guard import plumbing

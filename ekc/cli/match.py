@@ -200,7 +200,7 @@ def _reasons_cell(reasons) -> str:
 def _console():
     from rich.console import Console
 
-    from ekc.cli.render import use_colour
+    from ekc.cli.output import use_colour
 
     colour = use_colour()
     return Console(no_color=not colour, force_terminal=colour or None, highlight=False, soft_wrap=False)

@@ -35,7 +35,7 @@ def purge_command(
     from rich.console import Console
 
     from ekc.purge import rewrite as history
-    from ekc.cli.render import use_colour
+    from ekc.cli.output import use_colour
     from ekc.core.errors import Refused, UsageProblem
     from ekc.store.loader import load
 

@@ -88,7 +88,7 @@ def _print_tables(report) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ekc.cli.render import use_colour
+    from ekc.cli.output import use_colour
     from ekc.report.render import basis_text, label, left_out_text, percent, sections, value_text
     from ekc.report.figures import Breakdown
 

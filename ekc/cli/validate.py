@@ -23,7 +23,7 @@ def validate_command(
     files: list[str] | None = typer.Argument(None, help="Files named by a hook; the whole repository is still checked, so cross-file rules hold, but only findings in these files are shown.", show_default=False),
 ) -> None:
     """Check every file against DATA-FORMAT.md and the rules between files."""
-    from ekc.cli import render
+    from ekc.cli import output as render
     from ekc.validate.pipeline import validate
 
     app = app_context(ctx)
