@@ -2,8 +2,8 @@
 
     python3 bench/budget_bench.py [--cases 15000] [--runs 5] [--out bench/out/budget-store]
 
-Generates a seeded, valid, fictional store (bench/synthetic.py was not there when this was
-written; the generator below writes YAML text directly, which is fast), then times, in
+Generates a seeded, valid, fictional store (its own generator writes YAML text directly,
+which is fast), then times, in
 one run on this machine:
 
   baseline  `ekc --help` (interpreter + CLI start) and `ekc validate` (warm cache), the

@@ -264,7 +264,6 @@ def git(root: Path, *args: str) -> str:
 
 def test_figures_survive_the_real_purge(tmp_path):
     """End to end with `ekc purge` itself, once it exists: the same JSON before and after."""
-    pytest.importorskip("ekc.cli.purge", reason="ekc purge is not on this branch yet")
     root = report_store.build(tmp_path / "data", valid=True)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")

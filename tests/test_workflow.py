@@ -212,7 +212,7 @@ def test_message_problem(message, reason, problem):
 
 
 def test_a_coordinator_named_like_a_template_word_blocks_nobody():
-    """Issue 11: one pool member called "Plan" or "Case" used to block every `case assign`."""
+    """One pool member called "Plan" or "Case" must not block every `case assign` (issue 11)."""
     pool = PersonalStrings()
     for name in ("Case Plan", "Coordinator Assigned", "Closed Outcome"):
         pool.add_name(name)

@@ -164,7 +164,7 @@ def is_git_repository(root: Path) -> bool:
 
 
 def _run(root: Path, *args: str) -> str:
-    """git's stdout as text; git started in `root` itself, as these commands always did.
+    """git's stdout as text, git started in `root` itself.
 
     stdout counts as git's words on failure: `git commit` reports "nothing to commit" there.
     """
