@@ -218,7 +218,10 @@ def _registry(root: Path):
     from ekc.validate.verdicts import judge
 
     models = {}
-    for name, kind in (("municipalities.yaml", "municipalities"), ("ekc.yaml", "settings")):
+    from ekc.model.kinds import KINDS
+
+    for kind in ("municipalities", "settings"):
+        name = KINDS[kind].file_name
         path = root / name
         if not path.is_file():
             continue

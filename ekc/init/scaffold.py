@@ -13,9 +13,10 @@ from importlib import resources
 import ekc
 from ekc.core.errors import UsageProblem
 from ekc.init.schema import FILES, schema_file_name
+from ekc.model.kinds import ROOT_FILES
 
 SCHEMA_FOLDER = "schemas"
-ROOT_DATA_FILES = {"ekc.yaml": "settings", "municipalities.yaml": "municipalities", "coordinators.yaml": "coordinators", "purge-log.yaml": "purge_log"}
+ROOT_DATA_FILES = ROOT_FILES
 
 
 def default_install() -> str:

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ekc.model.kinds import KINDS
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # kind -> (file it describes, glob of the files an editor should check with it)
-FILES: dict[str, tuple[str, str]] = {
-    "settings": ("ekc.yaml", "ekc.yaml"),
-    "municipalities": ("municipalities.yaml", "municipalities.yaml"),
-    "coordinators": ("coordinators.yaml", "coordinators.yaml"),
-    "purge_log": ("purge-log.yaml", "purge-log.yaml"),
-    "case": ("case.yaml", "cases/*/*/case.yaml"),
-    "personal": ("personal.yaml", "cases/*/*/personal.yaml"),
-}
+FILES: dict[str, tuple[str, str]] = {kind: (k.file_name, k.glob) for kind, k in KINDS.items()}
 
 
 def schema_file_name(kind: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 import ekc
 
 CACHE_FILES = ("verdicts.pickle", "models.pickle")
-_VERDICT_MODULES = ("model", "core", "validate", "store/yamlio.py", "store/fastyaml.py", "match/languages.py", "purge/retention.py")
+_VERDICT_MODULES = ("model", "core", "validate", "store/yamlio.py", "store/fastyaml.py", "match/languages.py", "purge/retention.py", "budget/funding.py")
 
 
 @lru_cache(maxsize=1)

@@ -4,13 +4,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT_FILES = {
-    "ekc.yaml": "settings",
-    "municipalities.yaml": "municipalities",
-    "coordinators.yaml": "coordinators",
-    "purge-log.yaml": "purge_log",
-}
-CASE_FILES = {"case.yaml": "case", "personal.yaml": "personal"}
+from ekc.model.kinds import CASE_FILES, ROOT_FILES
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,30 +6,16 @@ never be stale: cross-file rules are not part of it and always run afresh.
 
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ekc.core.findings import Finding, error
-from ekc.model.case import Case
-from ekc.model.coordinators import CoordinatorsFile
-from ekc.model.municipalities import MunicipalitiesFile
-from ekc.model.personal import Personal
-from ekc.model.purge_log import PurgeLog
-from ekc.model.settings import Settings
+from ekc.model.kinds import MODELS
 from ekc.validate.rules.case_rules import check_case
 from ekc.validate.rules.cross_rules import check_case_placement
 from ekc.validate.rules.personal_data import check_no_personal_data
 from ekc.validate.rules.registry_rules import check_coordinators, check_municipalities
 from ekc.validate.rules.types import findings_from
 from ekc.store.yamlio import locate_all, parse
-
-MODELS: dict[str, type[BaseModel]] = {
-    "settings": Settings,
-    "municipalities": MunicipalitiesFile,
-    "coordinators": CoordinatorsFile,
-    "purge_log": PurgeLog,
-    "case": Case,
-    "personal": Personal,
-}
 
 
 class Verdict(NamedTuple):
