@@ -213,10 +213,10 @@ def key_values(text: str, option: str, keys: Sequence[str]) -> dict[str, str]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise InputProblem(f"{option}: {part.strip()!r} is not KEY=VALUE; keys: {', '.join(keys)}")
+            raise InputProblem(f"{part.strip()!r} is not KEY=VALUE; keys: {', '.join(keys)}")
         key, value = (p.strip() for p in part.split("=", 1))
         if key not in keys:
             hint = difflib.get_close_matches(key, keys, n=1)
-            raise InputProblem(f"{option}: {key!r} is not a key here" + (f"; did you mean {hint[0]}?" if hint else f"; keys: {', '.join(keys)}"))
+            raise InputProblem(f"{key!r} is not a key here" + (f"; did you mean {hint[0]}?" if hint else f"; keys: {', '.join(keys)}"))
         pairs[key] = value
     return pairs
