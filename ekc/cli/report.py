@@ -8,6 +8,7 @@ from enum import Enum
 import typer
 
 from ekc.cli.context import app_context
+from ekc.cli.output import print_table
 
 
 class ReportFormat(str, Enum):
@@ -110,4 +111,4 @@ def _print_tables(report) -> None:
                     table.add_row(f"  {label(figure.key, code)}", percent(result.share(code)), basis_text(figure, result.share(code)), "")
             else:
                 table.add_row(name, value_text(figure, result), basis_text(figure, result), left_out)
-        console.print(table)
+        print_table(table, drop=("left out",), wrap=("figure", "based on", "left out"), con=console)
