@@ -140,42 +140,93 @@ def _dutch_to_second_line(table) -> bool:
     return changed
 
 
+def _plain_lines(cell) -> list[str]:
+    from rich.text import Text
+
+    if isinstance(cell, Text):
+        return cell.plain.split("\n")
+    if isinstance(cell, str):
+        try:
+            return Text.from_markup(cell).plain.split("\n")
+        except Exception:  # not markup after all: measured as typed
+            return cell.split("\n")
+    return [""]
+
+
+def _column_sizes(column) -> tuple[int, int]:
+    """(natural width, longest word) of a column, header included."""
+    lines = [line for cell in [column.header, *_cells(column)] for line in _plain_lines(cell)]
+    natural = max((len(line) for line in lines), default=0)
+    word = max((len(w) for line in lines for w in line.split()), default=0)
+    return natural, word
+
+
 def fit_table(table, width: int | None, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = (), wide: bool = False,
               con=None) -> tuple[object, list[str]]:
     """The table made to fit `width` (None: no limit), and the titles of the columns left out.
 
-    Every column not named in `wrap` becomes no_wrap: a cell in it is printed whole or its
-    column is left out, never cut to `EKC-20…`.
+    Every column not named in `wrap` is printed whole (ids, codes, dates, amounts, statuses);
+    a `wrap` column breaks between words only, never inside one (`EKC-2026-7SSJM` stays
+    whole). When even that does not fit, columns go in the order of `drop`.
     """
     from rich.console import Console
 
     con = con or Console(width=100_000, no_color=True)
     for column in table.columns:
-        title = str(column.header)
-        if title in wrap:
-            column.no_wrap, column.overflow = False, "fold"
-        else:
-            column.no_wrap, column.overflow = True, "ellipsis"
+        column.no_wrap = str(column.header) not in wrap
+        column.overflow = "fold" if not column.no_wrap else "ellipsis"
     if width is None or wide:
         return table, []
     dropped: list[str] = []
     squeezed = False
     while True:
-        minimum, maximum = _widths(con, table)
+        _, maximum = _widths(con, table)
         if maximum <= width:
             return table, dropped
         if not squeezed:
             squeezed = True
             if _dutch_to_second_line(table):
                 continue
-        if minimum <= width and wrap:
-            return table, dropped
+        sizes = [_column_sizes(c) for c in table.columns]
+        extra = maximum - sum(natural for natural, _ in sizes)  # padding, borders
+        fixed = sum(natural for (natural, _), c in zip(sizes, table.columns) if c.no_wrap)
+        flexible = [(i, natural, word) for i, ((natural, word), c) in enumerate(zip(sizes, table.columns)) if not c.no_wrap]
+        room = width - extra - fixed
+        if flexible and room >= sum(word for _, _, word in flexible):
+            spare = room - sum(word for _, _, word in flexible)
+            wanted = sum(natural - word for _, natural, word in flexible) or 1
+            for i, natural, word in flexible:
+                table.columns[i].width = min(natural, word + spare * (natural - word) // wanted)
+            if _settle(con, table, width, sizes, flexible):
+                return table, dropped
         titles = [str(c.header) for c in table.columns]
         victim = next((t for t in drop if t in titles), None)
         if victim is None:
-            return table, dropped  # nothing more may go: better wide than cut
+            return table, dropped  # nothing more may go: better too wide than cut
         table.columns.pop(titles.index(victim))
+        for index, column in enumerate(table.columns):
+            column._index = index  # rich pads the first and last column by their index
         dropped.append(victim)
+
+
+def _settle(con, table, width: int, sizes, flexible) -> bool:
+    """Rich shares out padding its own way: shrink the wrapping columns until every whole
+    column gets its full width at `width`, or say it cannot be done (then a column goes)."""
+    options = con.options.update_width(width)
+    for _ in range(200):
+        given = table._calculate_column_widths(con, options)
+        short = sum(
+            max(0, table._measure_column(con, con.options.update_width(100_000), c).maximum - got)
+            for got, c in zip(given, table.columns) if c.no_wrap
+        )
+        if short == 0 and sum(given) <= width:
+            return True
+        shrinkable = [i for i, _, word in flexible if table.columns[i].width > word]
+        if not shrinkable:
+            return False
+        for i in shrinkable:
+            table.columns[i].width -= 1
+    return False
 
 
 def print_table(table, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = (), wide: bool = False, con=None,
