@@ -69,7 +69,7 @@ def _console():
 
 WIDE = typer.Option(False, "--wide", help="Show every column, even wider than the terminal.")
 # Left out first when a table is wider than the terminal; id, phase, days and dates never go.
-LIST_DROP = ("variant", "coordinator", "municipality")
+LIST_DROP = ("variant", "municipality", "coordinator")
 LIST_WRAP = ("flags",)
 
 
@@ -242,7 +242,7 @@ def list_command(
     """The morning view: one row a case, with days in phase and what needs doing (flags).
 
     At a narrow terminal the Dutch names move to a second line, then columns are left out in
-    this order: variant, coordinator, municipality (--wide shows them). With --today in the
+    this order: variant, municipality, coordinator (--wide shows them). With --today in the
     past, the cases as they stood that day.
     """
     from ekc.cases.workflow import load_store
