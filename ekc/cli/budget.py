@@ -170,13 +170,10 @@ def _period(contract) -> str:
 
 
 def _console():
-    from rich.console import Console
+    from ekc.cli.output import console
 
-    from ekc.cli.output import use_colour
-
-    colour = use_colour()
     # Piped or captured output is read whole (a mail, a log): no terminal width to squeeze into.
-    return Console(no_color=not colour, highlight=False, soft_wrap=False, width=None if colour else 200)
+    return console()
 
 
 def _group_gaps(gaps) -> dict:

@@ -199,12 +199,9 @@ def _reasons_cell(reasons) -> str:
 
 
 def _console():
-    from rich.console import Console
+    from ekc.cli.output import console
 
-    from ekc.cli.output import use_colour
-
-    colour = use_colour()
-    return Console(no_color=not colour, force_terminal=colour or None, highlight=False, soft_wrap=False)
+    return console()
 
 
 def _match_open(root, store, today, as_json: bool, assign: bool) -> None:

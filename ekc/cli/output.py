@@ -236,7 +236,7 @@ def print_table(table, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = (), w
     con = con or console()
     fitted, dropped = fit_table(table, target, drop, wrap, wide)
     _, natural = _widths(con, fitted)
-    con.width = target if target is not None else max(natural, 1)
+    con.width = target if target is not None and not wide else max(natural, 1)
     con.print(fitted)
     if dropped:
         legend(f"left out to fit {target} columns: {', '.join(dropped)}; --wide shows them", con)

@@ -93,7 +93,9 @@ def _print_tables(report) -> None:
     from ekc.report.render import basis_text, label, left_out_text, percent, sections, value_text
     from ekc.report.figures import Breakdown
 
-    console = Console(no_color=not use_colour(sys.stdout), highlight=False, soft_wrap=False)
+    from ekc.cli.output import console as _console
+
+    console = _console()
     closed = report["closed_cases"].value
     console.print(f"Research figures {report.year}: {closed} case{'s' * (closed != 1)} closed in {report.year}")
     for title, dutch, figures in sections(report):
