@@ -186,3 +186,12 @@ def test_dutch_input():
     assert dutch.municipality("gm439", {"GM0439": "Purmerend"}) == "GM0439"
     with pytest.raises(dutch.InputProblem, match="not a day of the calendar"):
         dutch.parse_date("31-02-2026")
+
+
+def test_a_wrong_language_is_named_in_plain_words(store):
+    from ekc.validate.verdicts import judge
+    from tests.storebuilder import dump
+
+    doc = {"coordinators": [coordinator(languages=["Arabisch", "nl"])]}
+    messages_ = [f.message for f in judge("coordinators", "coordinators.yaml", dump(doc).encode()).findings]
+    assert messages_ == ["languages: 'Arabisch' is not an ISO 639 code; did you mean ar (Arabic)?"]

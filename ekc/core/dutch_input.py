@@ -220,3 +220,34 @@ def key_values(text: str, option: str, keys: Sequence[str]) -> dict[str, str]:
             raise InputProblem(f"{key!r} is not a key here" + (f"; did you mean {hint[0]}?" if hint else f"; keys: {', '.join(keys)}"))
         pairs[key] = value
     return pairs
+
+
+# Languages as staff name them, Dutch names of the ones families ask for most.
+_DUTCH_LANGUAGES = {
+    "nederlands": "nl", "engels": "en", "arabisch": "ar", "turks": "tr", "pools": "pl", "frans": "fr", "duits": "de",
+    "spaans": "es", "portugees": "pt", "somalisch": "so", "tigrinya": "ti", "tigrinia": "ti", "berbers": "ber",
+    "tamazight": "zgh", "papiamento": "pap", "sranantongo": "srn", "sranan": "srn", "koerdisch": "ku", "perzisch": "fa",
+    "farsi": "fa", "dari": "prs", "pasjtoe": "ps", "oekraiens": "uk", "russisch": "ru", "roemeens": "ro",
+    "bulgaars": "bg", "chinees": "zh", "hindi": "hi", "urdu": "ur", "fries": "fy", "italiaans": "it", "grieks": "el",
+}
+
+
+def language_suggestion(text: str) -> str | None:
+    """`ar (Arabic)` for `Arabisch`, `Arabic` or `ara`: what a person most likely meant."""
+    from ekc.match.languages import language_name
+
+    folded = _fold(text)
+    code = _DUTCH_LANGUAGES.get(folded)
+    if code is None:
+        hint = difflib.get_close_matches(folded, list(_DUTCH_LANGUAGES), n=1, cutoff=0.8)
+        code = _DUTCH_LANGUAGES[hint[0]] if hint else None
+    if code is None:
+        try:
+            import pycountry
+
+            found = pycountry.languages.lookup(text.strip())
+            code = getattr(found, "alpha_2", None) or found.alpha_3
+        except LookupError:
+            return None
+    name = language_name(code)
+    return f"{code} ({name})" if name else None
