@@ -146,8 +146,7 @@ def test_leaving_a_meeting_phase_needs_its_meeting(store):
                     ("meeting_aftercare", "2024-10-01")])
     result = check(store, doc, to="follow_up", on=D("2024-11-01"))
     assert isinstance(result, Refusal) and result.rule == "meeting"
-    assert "add a meetings entry for the meeting held on or after 2024-10-01" in result.message
-    assert "cases/2024/EKC-2024-AB12C/case.yaml" in result.message
+    assert "record it with `ekc case meeting" in result.message
 
 
 def test_a_meeting_of_an_earlier_phase_does_not_count(store):

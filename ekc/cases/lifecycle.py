@@ -173,9 +173,9 @@ def check_advance(
     if case.phase in MEETING_PHASES and not meeting_in_phase(case, on):
         return Refusal(
             "meeting",
-            f"leaving {with_dutch(case.phase)} needs a record of its meeting: add a meetings entry for the meeting "
-            f"held on or after {case.phase_since} (and on or before {on}) to {case_file.path} "
-            f"(date, follow_up: {'true' if case.phase == 'follow_up' else 'false'}, venue, attendees, plan, ...), then advance again",
+            f"leaving {with_dutch(case.phase)} needs a record of its meeting, held on or after {case.phase_since} "
+            f"(and on or before {on}): record it with `ekc case meeting {case.id}"
+            f"{' --follow-up' if case.phase == 'follow_up' else ''}`, then advance again",
         )
     if target == "closed":
         refusal = _closing_refusal(case, outcome, stop_reason)
@@ -252,3 +252,26 @@ FLAG_HELP = {
     "purge-due": "closed, retention passed, personal.yaml still present: run ekc purge",
     "unfunded": "started without a covering contract",
 }
+
+
+def as_it_stood(case_file: CaseFile, today: date) -> CaseFile | None:
+    """The case as it was on `today`, for `--today` in the past: None when it was not yet
+    registered; otherwise without the phases, meetings and closure that came later, so no
+    phase has a negative number of days. A case file of today's data comes back as it is."""
+    from dataclasses import replace
+
+    case = case_file.case
+    if case.registered_on > today:
+        return None
+    if case.phase_since <= today and all(m.date <= today for m in case.meetings):
+        return case_file
+    history = [entry for entry in case.history if entry.date <= today]
+    closed = history[-1].phase == "closed"
+    earlier = case.model_copy(update={
+        "history": history,
+        "meetings": [m for m in case.meetings if m.date <= today],
+        "outcome": case.outcome if closed else None,
+        "stop_reason": case.stop_reason if closed else None,
+        "satisfaction": case.satisfaction if closed else None,
+    })
+    return replace(case_file, case=earlier)

@@ -233,6 +233,11 @@ def _registry(root: Path):
     return DataStore(settings=models.get("settings") or Settings(), municipalities={m.code: m for m in municipalities})
 
 
+def municipality_names(root: Path) -> dict[str, str]:
+    """Code -> name of every municipality, for the list a prompt shows and for names typed."""
+    return {code: m.name for code, m in _registry(root).municipalities.items()}
+
+
 def new_case_problems(store, fields: NewCase) -> list[str]:
     """What is wrong with the answers of `case new`, before anything is written."""
     problems = []

@@ -8,6 +8,7 @@ from enum import Enum
 import typer
 
 from ekc.cli.context import app_context
+from ekc.cli.output import print_table
 
 budget_app = typer.Typer(
     name="budget",
@@ -169,13 +170,10 @@ def _period(contract) -> str:
 
 
 def _console():
-    from rich.console import Console
+    from ekc.cli.output import console
 
-    from ekc.cli.output import use_colour
-
-    colour = use_colour()
     # Piped or captured output is read whole (a mail, a log): no terminal width to squeeze into.
-    return Console(no_color=not colour, highlight=False, soft_wrap=False, width=None if colour else 200)
+    return console()
 
 
 def _group_gaps(gaps) -> dict:
@@ -236,7 +234,7 @@ def _render_check(result, regions, municipalities) -> None:
             f"{_eur(sum(tracked) if tracked else None)} / {_eur(sum(budgets) if budgets else None)}",
             "",
         )
-        console.print(table)
+        print_table(table, drop=("Used ▒ projected", "Period", "Proj."), wrap=("Region / municipality",), con=console)
         console.print("Contracts: " + ", ".join(f"[{_STYLE[s]}]{counts[s]} {s}[/]" for s in _STYLE if counts[s]))
         console.print(
             f"Projected: {PROJECTION}. Spent: tariffs of the phases entered in the period "
@@ -260,7 +258,7 @@ def _render_check(result, regions, municipalities) -> None:
                 ", ".join(ids[:2]) + (f" +{len(ids) - 2} more" if len(ids) > 2 else ""),
                 str(sum(1 for g in group if g.acknowledged)),
             )
-        console.print(gaps)
+        print_table(gaps, drop=("From – to", "Let through"), wrap=("Municipality", "Why", "Cases"), con=console)
         console.print("Let through: starts marked unfunded_start: true (knowingly). All starts: --json, unfunded_starts.")
     if result.unfunded_services:
         console.print(f"{len(result.unfunded_services)} later service(s) in {result.year} have no covering contract either (see --json, unfunded_services).")

@@ -9,6 +9,7 @@ from enum import Enum
 
 import typer
 
+from ekc.cli import prompts
 from ekc.cli.context import app_context
 from ekc.model.vocabulary import (
     PHASES, VARIANTS, Outcome, ProfessionalHelp, Reason, Referrer, ReferrerOrg, StopReason, with_dutch,
@@ -49,29 +50,27 @@ def _value(option) -> str | None:
 
 
 def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    from ekc.core.dates import parse_date
-    from ekc.core.errors import UsageProblem
+    """`--date` as staff type it: 2026-11-30 or 30-11-2026."""
+    from ekc.core.dutch_input import parse_date
 
-    try:
-        return parse_date(text)
-    except ValueError:
-        raise UsageProblem(f"--date {text!r} is not a date in the form YYYY-MM-DD") from None
+    return prompts.option("--date", parse_date, text)
 
 
 def interactive() -> bool:
     """Prompt only when a person is at a terminal; a script gets an error instead."""
-    return sys.stdin.isatty()
+    return prompts.interactive()
 
 
 def _console():
-    from rich.console import Console
+    from ekc.cli.output import console
 
-    from ekc.cli.output import use_colour
+    return console()
 
-    return Console(file=sys.stdout, no_color=not use_colour(), highlight=False, soft_wrap=True,
-                   width=None if sys.stdout.isatty() else 200)
+
+WIDE = typer.Option(False, "--wide", help="Show every column, even wider than the terminal.")
+# Left out first when a table is wider than the terminal; id, phase, days and dates never go.
+LIST_DROP = ("variant", "municipality", "coordinator")
+LIST_WRAP = ("flags",)
 
 
 def _committed(result) -> str:
@@ -83,35 +82,44 @@ def _committed(result) -> str:
 @case_app.command("new")
 def new_command(
     ctx: typer.Context,
-    municipality: str | None = typer.Option(None, "--municipality", metavar="CODE", help="CBS code of the municipality, GM + 4 digits."),
-    variant: VariantChoice | None = typer.Option(None, "--variant", help=f"One of {_dutch_list(VARIANTS)}."),
-    referrer: ReferrerChoice | None = typer.Option(None, "--referrer", help="Who asked: professional, self or network."),
-    referrer_org: ReferrerOrgChoice | None = typer.Option(None, "--referrer-org", help="For a professional referrer: which kind of organisation."),
+    municipality: str | None = typer.Option(None, "--municipality", metavar="CODE|NAME", help="The municipality: CBS code (GM0439) or name (Purmerend)."),
+    variant: str | None = typer.Option(None, "--variant", metavar="V", help=f"Code or Dutch name: {_dutch_list(VARIANTS)}."),
+    referrer: str | None = typer.Option(None, "--referrer", metavar="R", help="Who asked: professional, self (zelf) or network (netwerk)."),
+    referrer_org: str | None = typer.Option(None, "--referrer-org", metavar="O", help="For a professional referrer: youth_protection (jeugdbescherming), youth_care (jeugdzorg), municipality (gemeente), mental_health (ggz), education (onderwijs), justice (justitie), other (anders)."),
     minors: bool | None = typer.Option(None, "--minors/--no-minors", help="Is a minor main person involved?"),
     conditions: bool | None = typer.Option(None, "--conditions/--no-conditions", help="Do professionals set conditions on the plan (drang/dwang)?"),
-    professional_help: HelpChoice | None = typer.Option(None, "--professional-help", help="How long professional help has been involved."),
-    reason: list[ReasonChoice] | None = typer.Option(None, "--reason", help="A reason for the request; repeat for more."),
-    on: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Day the request came in (default: today)."),
+    professional_help: str | None = typer.Option(None, "--professional-help", metavar="P", help="How long professional help has been involved: none, lt_1y, 1_5y, gt_5y, unknown."),
+    reason: list[str] | None = typer.Option(None, "--reason", metavar="R", help="A reason for the request (code or Dutch name); repeat for more."),
+    on: str | None = typer.Option(None, "--date", metavar="DATE", help="Day the request came in, 2026-11-30 or 30-11-2026 (default: today)."),
     no_commit: bool = NO_COMMIT,
 ) -> None:
-    """Register a request (aanmelding): case.yaml, a personal.yaml skeleton, one commit; prints the new id."""
-    from ekc.cases.workflow import NewCase, new_case
+    """Register a request (aanmelding): case.yaml, a personal.yaml skeleton, one commit; prints the new id.
+
+    In a terminal it asks for what is missing; without one, what is missing is an error (exit 2).
+    """
+    from ekc.cases.workflow import NewCase, municipality_names, new_case
+    from ekc.core import dutch_input as dutch
 
     app = app_context(ctx)
     root = app.root
+    known = municipality_names(root)
     answers = {
-        "municipality": municipality,
-        "variant": _value(variant),
-        "referrer": _value(referrer),
-        "referrer_org": _value(referrer_org),
+        "municipality": prompts.option("--municipality", lambda t: dutch.municipality(t, known), municipality),
+        "variant": prompts.option("--variant", lambda t: dutch.choice(t, "variant"), variant),
+        "referrer": prompts.option("--referrer", lambda t: dutch.choice(t, "referrer"), referrer),
+        "referrer_org": prompts.option("--referrer-org", lambda t: dutch.choice(t, "referrer_org"), referrer_org),
         "minors": minors,
         "conditions": conditions,
-        "professional_help": _value(professional_help),
-        "reasons": [_value(r) for r in reason or []],
+        "professional_help": prompts.option("--professional-help", lambda t: dutch.choice(t, "professional_help"), professional_help),
+        "reasons": [prompts.option("--reason", lambda t: dutch.choice(t, "reason"), r) for r in reason or []],
+        "date": prompts.option("--date", dutch.parse_date, on),
     }
-    _complete(answers)
+    asked = _complete_new(answers, known, app.today)
+    if asked and not prompts.confirm(_new_summary(answers, known)):
+        prompts.say("nothing was registered")
+        raise typer.Exit(1)
     fields = NewCase(
-        municipality=answers["municipality"].strip().upper(),
+        municipality=answers["municipality"],
         variant=answers["variant"],
         referrer=answers["referrer"],
         referrer_org=answers["referrer_org"],
@@ -120,21 +128,9 @@ def new_command(
         professional_help=answers["professional_help"],
         reasons=tuple(answers["reasons"]),
     )
-    result = new_case(root, fields, app.today, _date(on), commit=not no_commit)
+    result = new_case(root, fields, app.today, answers["date"], commit=not no_commit)
     typer.echo(result.case_id)
     typer.echo(f"registered {result.case_id}: {result.paths[0].parent.relative_to(root).as_posix()}/ ({_committed(result)})", err=True)
-
-
-_QUESTIONS = (
-    ("municipality", "--municipality", "Municipality (CBS code, GM....)", None),
-    ("variant", "--variant", "Variant", VARIANTS),
-    ("referrer", "--referrer", "Referrer", get_args(Referrer)),
-    ("referrer_org", "--referrer-org", "Referring organisation", get_args(ReferrerOrg)),
-    ("minors", "--minors/--no-minors", "Minor main person involved?", bool),
-    ("conditions", "--conditions/--no-conditions", "Conditions set by professionals (drang/dwang)?", bool),
-    ("professional_help", "--professional-help", "Professional help involved for", get_args(ProfessionalHelp)),
-    ("reasons", "--reason", "Reasons (comma-separated)", get_args(Reason)),
-)
 
 
 def _missing(answers: dict, name: str) -> bool:
@@ -142,43 +138,74 @@ def _missing(answers: dict, name: str) -> bool:
         return answers["referrer"] == "professional" and answers["referrer_org"] is None
     if name == "reasons":
         return not answers["reasons"]
+    if name == "date":
+        return False
     return answers[name] is None
 
 
-def _complete(answers: dict) -> None:
-    """Ask for what is missing at a terminal; without one, name all of it at once (exit 2)."""
+_NEW_OPTIONS = (
+    ("municipality", "--municipality"), ("variant", "--variant"), ("referrer", "--referrer"),
+    ("referrer_org", "--referrer-org"), ("minors", "--minors/--no-minors"), ("conditions", "--conditions/--no-conditions"),
+    ("professional_help", "--professional-help"), ("reasons", "--reason"),
+)
+
+
+def _complete_new(answers: dict, known: dict, today: date) -> bool:
+    """Ask for what is missing at a terminal, each answer checked at once; without one, name
+    all of it at once (exit 2). True when anything was asked (then a summary is confirmed)."""
+    from ekc.core import dutch_input as dutch
     from ekc.core.errors import UsageProblem
 
     if not interactive():
-        missing = [option for name, option, _, _ in _QUESTIONS if _missing(answers, name)]
+        missing = [option for name, option in _NEW_OPTIONS if _missing(answers, name)]
         if missing:
             raise UsageProblem(f"missing {', '.join(missing)} (no terminal to ask at)")
-        return
-    for name, _, question, kind in _QUESTIONS:
+        return False
+    asked = False
+    if answers["date"] is None and any(_missing(answers, name) for name, _ in _NEW_OPTIONS):
+        answers["date"] = prompts.ask("Datum aanmelding (2026-11-30 of 30-11-2026)", dutch.parse_date, today.isoformat())
+        asked = True
+    for name, _ in _NEW_OPTIONS:
         if not _missing(answers, name):
             continue
-        if kind is bool:
-            answers[name] = typer.confirm(question)
+        asked = True
+        if name == "municipality":
+            prompts.say("Gemeenten:")
+            for code, title in sorted(known.items(), key=lambda item: item[1]):
+                prompts.say(f"  {title} ({code})")
+            answers[name] = prompts.ask("Gemeente (naam of code)", lambda t: dutch.municipality(t, known))
+        elif name == "variant":
+            answers[name] = prompts.ask_choice("Variant", "variant")
+        elif name == "referrer":
+            answers[name] = prompts.ask_choice("Aanmelder", "referrer")
+        elif name == "referrer_org":
+            answers[name] = prompts.ask_choice("Organisatie van de aanmelder", "referrer_org")
+        elif name == "minors":
+            answers[name] = prompts.ask_yes_no("Minderjarige hoofdpersoon betrokken?")
+        elif name == "conditions":
+            answers[name] = prompts.ask_yes_no("Voorwaarden van professionals (drang/dwang)?")
+        elif name == "professional_help":
+            answers[name] = prompts.ask_choice("Hulpverlening betrokken sinds", "professional_help")
         elif name == "reasons":
-            while True:
-                given = [part.strip() for part in typer.prompt(f"{question} [{', '.join(kind)}]").split(",") if part.strip()]
-                unknown = [part for part in given if part not in kind]
-                if given and not unknown:
-                    answers[name] = given
-                    break
-                typer.echo(f"unknown reason: {', '.join(unknown)}" if unknown else "give at least one reason", err=True)
-        elif kind is None:
-            answers[name] = typer.prompt(question)
-        else:
-            answers[name] = _choose(question, kind)
+            answers[name] = prompts.ask_choice("Redenen van de aanmelding", "reason", several=True)
+    return asked
 
 
-def _choose(question: str, choices) -> str:
-    while True:
-        given = typer.prompt(f"{question} [{', '.join(choices)}]").strip()
-        if given in choices:
-            return given
-        typer.echo(f"choose one of {', '.join(choices)}", err=True)
+def _new_summary(answers: dict, known: dict) -> list[str]:
+    from ekc.core.dutch_input import DUTCH_NAMES
+
+    def named(vocabulary, code):
+        return f"{code} ({DUTCH_NAMES[vocabulary][code]})" if code else "-"
+
+    return [
+        f"gemeente: {known[answers['municipality']]} ({answers['municipality']})",
+        f"variant: {named('variant', answers['variant'])}",
+        f"aanmelder: {named('referrer', answers['referrer'])}" + (f", {named('referrer_org', answers['referrer_org'])}" if answers["referrer_org"] else ""),
+        f"minderjarige betrokken: {'ja' if answers['minors'] else 'nee'}; drang/dwang: {'ja' if answers['conditions'] else 'nee'}",
+        f"hulpverlening: {named('professional_help', answers['professional_help'])}",
+        "redenen: " + ", ".join(named("reason", r) for r in answers["reasons"]),
+        f"datum: {answers['date'] or 'vandaag'}",
+    ]
 
 
 # -- list ------------------------------------------------------------------------------------
@@ -210,16 +237,23 @@ def list_command(
     coordinator: str | None = typer.Option(None, "--coordinator", metavar="C-....", help="Only cases of this coordinator."),
     flagged: bool = typer.Option(False, "--flagged", help="Only cases with a flag: something to act on."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document: {today, cases: [...], unreadable: [...]}."),
+    wide: bool = WIDE,
 ) -> None:
-    """The morning view: one row a case, with days in phase and what needs doing (flags)."""
+    """The morning view: one row a case, with days in phase and what needs doing (flags).
+
+    At a narrow terminal the Dutch names move to a second line, then columns are left out in
+    this order: variant, municipality, coordinator (--wide shows them). With --today in the
+    past, the cases as they stood that day.
+    """
     from ekc.cases.workflow import load_store
-    from ekc.cases.lifecycle import FLAG_HELP
+    from ekc.cases.lifecycle import FLAG_HELP, as_it_stood
 
     app = app_context(ctx)
     loaded = load_store(app.root)
     store = loaded.store
     rows = []
-    for case_file in sorted(store.cases.values(), key=lambda c: (c.case.is_closed, c.case.registered_on, c.case.id)):
+    stood = [f for f in (as_it_stood(c, app.today) for c in store.cases.values()) if f is not None]
+    for case_file in sorted(stood, key=lambda c: (c.case.is_closed, c.case.registered_on, c.case.id)):
         case = case_file.case
         if only_open and case.is_closed:
             continue
@@ -239,6 +273,8 @@ def list_command(
         return
     from rich.table import Table
 
+    from ekc.cli.output import legend, print_table
+
     table = Table(box=None, pad_edge=False, header_style="bold")
     for title in ("id", "variant", "municipality", "phase", "coordinator", "days", "flags"):
         table.add_column(title, justify="right" if title == "days" else "left", no_wrap=True)
@@ -247,14 +283,13 @@ def list_command(
             row["id"], with_dutch(row["variant"]), row["municipality"], with_dutch(row["phase"]),
             row["coordinator"] or "-", str(row["days_in_phase"]), ", ".join(row["flags"]),
         )
-    console = _console()
     if rows:
-        console.print(table)
+        print_table(table, drop=LIST_DROP, wrap=LIST_WRAP, wide=wide)
     else:
-        console.print("no cases match")
+        typer.echo("no cases match")
     shown = sorted({flag for row in rows for flag in row["flags"]})
     for flag in shown:
-        console.print(f"  {flag}: {FLAG_HELP[flag]}")
+        legend(f"{flag}: {FLAG_HELP[flag]}", indent=2)
     if unreadable:
         typer.echo(f"ekc: {len(unreadable)} case file(s) have errors and are not listed; run `ekc validate`", err=True)
 
@@ -267,13 +302,18 @@ def show_command(
     case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
     personal: bool = typer.Option(False, "--personal", help="Also show personal.yaml (names, contacts, preferences)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document; personal data only with --personal."),
+    wide: bool = WIDE,
 ) -> None:
     """One case with its history; personal data only when asked for."""
+    from ekc.cases.lifecycle import as_it_stood
     from ekc.cases.workflow import find_case, load_store
+    from ekc.core.errors import Refused
 
     app = app_context(ctx)
     loaded = load_store(app.root)
-    case_file = find_case(loaded, case_id)
+    case_file = as_it_stood(find_case(loaded, case_id), app.today)
+    if case_file is None:
+        raise Refused(f"{case_id.strip().upper()} was registered after {app.today} (--today): it did not exist yet")
     case = case_file.case
     row = case_row(case_file, loaded.store, app.today)
     history = []
@@ -296,14 +336,16 @@ def show_command(
     if as_json:
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
-    _render_case(document, case, case_file, loaded.root if personal else None)
+    _render_case(document, case, case_file, loaded.root if personal else None, wide)
 
 
-def _render_case(document: dict, case, case_file, root) -> None:
+def _render_case(document: dict, case, case_file, root, wide: bool = False) -> None:
     from rich.table import Table
 
+    from ekc.cli.output import legend, print_table
+
     console = _console()
-    console.print(f"[bold]{case.id}[/bold]  {with_dutch(case.phase)} since {case.phase_since} ({document['days_in_phase']} days)")
+    legend(f"{case.id}  {with_dutch(case.phase)} since {case.phase_since} ({document['days_in_phase']} days)")
     facts = [
         ("variant", with_dutch(case.variant)),
         ("municipality", case.municipality),
@@ -322,14 +364,14 @@ def _render_case(document: dict, case, case_file, root) -> None:
     facts.append(("flags", ", ".join(document["flags"]) or "-"))
     facts.append(("file", case_file.path))
     for label, value in facts:
-        console.print(f"  {label:<18} {value}", markup=False)
+        legend(f"{label:<18} {value}", indent=2)
     table = Table(title="history", box=None, pad_edge=False, header_style="bold", title_justify="left")
     table.add_column("phase", no_wrap=True)
     table.add_column("date", no_wrap=True)
     table.add_column("days", justify="right")
     for entry in document["history"]:
         table.add_row(with_dutch(entry["phase"]), entry["date"], "" if entry["days"] is None else str(entry["days"]))
-    console.print(table)
+    print_table(table, wide=wide, con=console)
     if root is None:
         return
     if not case_file.personal_present:
@@ -355,8 +397,7 @@ def advance_command(
 ) -> None:
     """Move a case to its next phase, checking order, the data the phase needs and, at the start, funding.
 
-    A meeting is recorded by adding a `meetings` entry to case.yaml by hand (date, venue,
-    attendees, plan, ...); leaving meeting_aftercare or follow_up needs one.
+    Leaving meeting_aftercare or follow_up needs its meeting: `ekc case meeting ID` records it.
     """
     from ekc.cases.workflow import advance
 
@@ -394,3 +435,211 @@ def assign_command(
     typer.echo(f"{result.case_id}: coordinator {result.coordinator}{replaced} ({_committed(result)})")
     if result.forced_past:
         typer.echo(f"ekc: warning: forced past: {'; '.join(result.forced_past)}", err=True)
+
+
+# -- meeting ---------------------------------------------------------------------------------
+
+@case_app.command("meeting")
+def meeting_command(
+    ctx: typer.Context,
+    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
+    on: str | None = typer.Option(None, "--date", metavar="DATE", help="Day of the meeting, 2026-11-30 or 30-11-2026 (default: today)."),
+    follow_up: bool = typer.Option(False, "--follow-up", help="The meeting of a follow-up conference (vervolgconferentie); implied in phase follow_up."),
+    venue: str | None = typer.Option(None, "--venue", metavar="V", help="Where: community_centre (buurthuis), agency_office (kantoor instelling), church (kerk), home (thuis), school, other (anders)."),
+    evening: bool | None = typer.Option(None, "--evening/--daytime", help="Did the meeting run into the evening? (default without a terminal: daytime)"),
+    hours: str | None = typer.Option(None, "--hours", metavar="H", help="Hours in all, 4 or 3,5."),
+    private_hours: str | None = typer.Option(None, "--private-hours", metavar="H", help="Hours of the family's private time (besloten deel), 2 or 1,5."),
+    attendees: str | None = typer.Option(None, "--attendees", metavar="K=N,...", help="minor_main=N,adult_main=N,family=N,network=N,professional=N (left out: 0)."),
+    plan: str | None = typer.Option(None, "--plan", metavar="PARTS", help="A plan was made, with these parts: made,evaluation,contingency,professional_help."),
+    no_plan: bool = typer.Option(False, "--no-plan", help="No plan was made."),
+    follow_up_agreed: bool | None = typer.Option(None, "--follow-up-agreed/--no-follow-up-agreed", help="Was a follow-up conference agreed? (default without a terminal: no)"),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Record a case's meeting (formele bijeenkomst) in case.yaml, checked against its phase; one commit.
+
+    In a terminal it asks for what is missing and shows a summary to confirm. Without one,
+    --venue, --hours, --private-hours, --attendees and --plan or --no-plan are needed.
+    """
+    from ekc.cases import meetings
+    from ekc.cases.workflow import find_case, load_store
+    from ekc.core import dutch_input as dutch
+    from ekc.core.errors import Refused, UsageProblem
+
+    app = app_context(ctx)
+    if plan is not None and no_plan:
+        raise UsageProblem("--plan and --no-plan exclude each other")
+    case = find_case(load_store(app.root), case_id).case
+    follow = follow_up or meetings.default_follow_up(case)
+    answers = {
+        "date": prompts.option("--date", dutch.parse_date, on),
+        "venue": prompts.option("--venue", lambda t: dutch.choice(t, "venue"), venue),
+        "evening": evening,
+        "hours": prompts.option("--hours", lambda t: dutch.parse_decimal(t, 0, 24, "number of hours"), hours),
+        "private_hours": prompts.option("--private-hours", lambda t: dutch.parse_decimal(t, 0, 24, "number of hours"), private_hours),
+        "attendees": prompts.option("--attendees", meetings.parse_attendees, attendees),
+        "plan": {k: False for k in meetings.PLAN_KEYS} if no_plan else prompts.option("--plan", meetings.parse_plan, plan),
+        "follow_up_agreed": follow_up_agreed,
+    }
+
+    def check(meeting_date: date) -> date:
+        refusal = meetings.meeting_refusal(case, meetings.MeetingInput(meeting_date, follow), app.today)
+        if refusal:
+            raise dutch.InputProblem(refusal)
+        return meeting_date
+
+    # The phase is checked before anything is asked: no point in ten questions for a refusal.
+    refusal = meetings.meeting_refusal(case, meetings.MeetingInput(answers["date"] or app.today, follow), app.today)
+    if refusal and (answers["date"] is not None or not interactive() or meetings.meeting_phase(case) is None or follow != meetings.default_follow_up(case)):
+        raise Refused(f"{case.id}: {refusal}")
+    asked = False
+    required = ("venue", "hours", "private_hours", "attendees", "plan")
+    if interactive():
+        if answers["date"] is None:
+            answers["date"] = prompts.ask("Datum van de bijeenkomst", lambda t: check(dutch.parse_date(t)), app.today.isoformat())
+            asked = True
+        if answers["venue"] is None:
+            answers["venue"] = prompts.ask_choice("Locatie", "venue")
+            asked = True
+        if answers["evening"] is None:
+            answers["evening"] = prompts.ask_yes_no("Liep de bijeenkomst door tot in de avond?", False)
+            asked = True
+        if answers["hours"] is None:
+            answers["hours"] = prompts.ask("Duur in uren (bijv. 3,5)", lambda t: dutch.parse_decimal(t, 0, 24, "number of hours"))
+            asked = True
+        if answers["private_hours"] is None:
+            total = answers["hours"]
+
+            def private(text: str) -> float:
+                value = dutch.parse_decimal(text, 0, 24, "number of hours")
+                if value > total:
+                    raise dutch.InputProblem(f"the private time ({text}) cannot be longer than the whole meeting ({total:g} hours)")
+                return value
+
+            answers["private_hours"] = prompts.ask("Waarvan besloten deel (familie alleen), in uren", private)
+            asked = True
+        if answers["attendees"] is None:
+            counts = {}
+            for key, label in (("minor_main", "minderjarige hoofdpersonen"), ("adult_main", "volwassen hoofdpersonen"),
+                               ("family", "familieleden"), ("network", "netwerk (vrienden, buren)"), ("professional", "professionals")):
+                counts[key] = prompts.ask(f"Aanwezig: {label}", lambda t: dutch.parse_count(t, "number of people"), "0")
+            answers["attendees"] = counts
+            asked = True
+        if answers["plan"] is None:
+            made = prompts.ask_yes_no("Is er een plan gemaakt?")
+            answers["plan"] = {"made": made, "evaluation": False, "contingency": False, "professional_help": False}
+            if made:
+                answers["plan"]["evaluation"] = prompts.ask_yes_no("  met evaluatie-afspraak?")
+                answers["plan"]["contingency"] = prompts.ask_yes_no("  met een plan B (als het misgaat)?")
+                answers["plan"]["professional_help"] = prompts.ask_yes_no("  met hulp van professionals?")
+            asked = True
+        if answers["follow_up_agreed"] is None:
+            answers["follow_up_agreed"] = prompts.ask_yes_no("Vervolgconferentie afgesproken?", False)
+            asked = True
+    else:
+        missing = [f"--{name.replace('_', '-')}" + (" or --no-plan" if name == "plan" else "") for name in required if answers[name] is None]
+        if missing:
+            raise UsageProblem(f"missing {', '.join(missing)} (no terminal to ask at)")
+    meeting = meetings.MeetingInput(
+        date=answers["date"] or app.today, follow_up=follow, venue=answers["venue"],
+        daytime_only=not answers["evening"], hours_total=answers["hours"], hours_private=answers["private_hours"],
+        attendees=answers["attendees"], plan=answers["plan"], follow_up_agreed=bool(answers["follow_up_agreed"]),
+    )
+    if asked and not prompts.confirm(meetings.meeting_summary(case.id, meeting)):
+        prompts.say("nothing was recorded")
+        raise typer.Exit(1)
+    result = meetings.record_meeting(app.root, case.id, meeting, app.today, commit=not no_commit)
+    typer.echo(f"{result.case_id}: {'follow-up meeting' if meeting.follow_up else 'meeting'} of {meeting.date} recorded in {with_dutch(result.phase)} ({_committed(result)})")
+
+
+# -- forms -----------------------------------------------------------------------------------
+
+@case_app.command("forms")
+def forms_command(
+    ctx: typer.Context,
+    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
+    out: str | None = typer.Option(None, "--out", metavar="K=N,...", help="Forms handed out: minors=N,adults=N,professionals=N."),
+    minor: list[str] | None = typer.Option(None, "--minor", metavar="meeting=G,plan=G,coordinator=G", help="A minor's returned form; repeat for each. Grades 1-10, 7,5 allowed."),
+    adult: list[str] | None = typer.Option(None, "--adult", metavar="role=R,meeting=G,...", help="An adult's form: role (main/hoofdpersoon, family/familie, network/netwerk), meeting, plan, coordinator, referrer."),
+    professional: list[str] | None = typer.Option(None, "--professional", metavar="meeting=G,...,good_decision=D", help="A professional's form; good_decision: fully (helemaal), partly (gedeeltelijk), not (niet)."),
+    coordinator_grades: str | None = typer.Option(None, "--coordinator-grades", metavar="professionals=G,regional_manager=G", help="The coordinator's own grades."),
+    no_commit: bool = NO_COMMIT,
+) -> None:
+    """Add returned satisfaction forms (tevredenheidsformulieren), anonymous, to case.yaml; one commit.
+
+    In a terminal, with none of the options, it asks form by form.
+    """
+    from ekc.cases import meetings
+    from ekc.cases.workflow import find_case, load_store
+    from ekc.core import dutch_input as dutch
+    from ekc.core.errors import UsageProblem
+
+    app = app_context(ctx)
+    case = find_case(load_store(app.root), case_id).case
+    forms = meetings.FormsInput(
+        forms_out=prompts.option("--out", meetings.parse_forms_out, out),
+        minors=tuple(prompts.option("--minor", lambda t: meetings.parse_form(t, "minor"), m) for m in minor or []),
+        adults=tuple(prompts.option("--adult", lambda t: meetings.parse_form(t, "adult"), a) for a in adult or []),
+        professionals=tuple(prompts.option("--professional", lambda t: meetings.parse_form(t, "professional"), p) for p in professional or []),
+        coordinator=prompts.option("--coordinator-grades", lambda t: meetings.parse_form(t, "coordinator"), coordinator_grades),
+    )
+    asked = False
+    if forms.empty:
+        if not interactive():
+            raise UsageProblem("missing --out, --minor, --adult, --professional or --coordinator-grades (no terminal to ask at)")
+        if not case.meetings:
+            from ekc.core.errors import Refused
+
+            raise Refused(f"{case.id}: {meetings.forms_refusal(case, forms)}")
+        forms = _ask_forms(case)
+        asked = True
+    if asked and not prompts.confirm(meetings.forms_summary(case.id, forms)):
+        prompts.say("nothing was added")
+        raise typer.Exit(1)
+    result = meetings.record_forms(app.root, case.id, forms, commit=not no_commit)
+    typer.echo(f"{result.case_id}: satisfaction forms added ({_committed(result)})")
+
+
+def _grade_or_skip(text: str):
+    from ekc.core.dutch_input import parse_grade
+
+    return None if text.strip() == "-" else parse_grade(text)
+
+
+def _ask_forms(case):
+    """Form by form: how many came back of each kind, then each form's grades (`-`: left blank)."""
+    from ekc.cases import meetings
+    from ekc.core import dutch_input as dutch
+
+    current = case.satisfaction.forms_out if case.satisfaction and case.satisfaction.forms_out else None
+    out = None
+    if current is None:
+        out = {k: prompts.ask(f"Formulieren uitgedeeld aan {label}", lambda t: dutch.parse_count(t, "number of forms"), "0")
+               for k, label in (("minors", "minderjarigen"), ("adults", "volwassenen"), ("professionals", "professionals"))}
+    groups = {}
+    for group, label, keys in (("minors", "minderjarigen", meetings.MINOR_KEYS), ("adults", "volwassenen", meetings.ADULT_KEYS),
+                               ("professionals", "professionals", meetings.PROFESSIONAL_KEYS)):
+        count = prompts.ask(f"Teruggekomen formulieren van {label}", lambda t: dutch.parse_count(t, "number of forms"), "0")
+        forms = []
+        for number in range(1, count + 1):
+            prompts.say(f"{label}, formulier {number} (cijfers 1-10, 7,5 mag; - = niet ingevuld):")
+            form = {}
+            for key in keys:
+                if key == "role":
+                    form[key] = prompts.ask_choice("  rol", "adult_role")
+                elif key == "good_decision":
+                    form[key] = prompts.ask_choice("  goede beslissing?", "good_decision")
+                else:
+                    value = prompts.ask(f"  cijfer {_GRADE_LABELS[key]}", _grade_or_skip, "-")
+                    if value is not None:
+                        form[key] = value
+            forms.append(form)
+        groups[group] = tuple(forms)
+    coordinator = {}
+    for key, label in (("professionals", "samenwerking met professionals"), ("regional_manager", "de regiomanager")):
+        value = prompts.ask(f"Cijfer van de coördinator voor {label}", _grade_or_skip, "-")
+        if value is not None:
+            coordinator[key] = value
+    return meetings.FormsInput(forms_out=out, coordinator=coordinator or None, **groups)
+
+
+_GRADE_LABELS = {"meeting": "bijeenkomst", "plan": "plan", "coordinator": "coördinator", "referrer": "verwijzer"}

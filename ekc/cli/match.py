@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ekc.cli.context import app_context
+from ekc.cli.output import print_table
 
 MARKS = {"met": "+", "missed": "-", "rule": "x", "note": "·"}
 STYLES = {"met": "green", "missed": "yellow", "rule": "red", "note": "dim"}
@@ -170,10 +171,10 @@ def _render_one(store, proposal, top: int | None, as_json: bool, assigned: str |
             str(number) if candidate.eligible else "-",
             f"{candidate.coordinator}\n{escape(candidate.name)}",
             "yes" if candidate.eligible else "[red]no[/red]",
-            f"{candidate.score:g}",
+            f"{round(candidate.score, 1):g}",
             _reasons_cell(candidate.reasons),
         )
-    console.print(table)
+    print_table(table, wrap=("coordinator", "reasons"), con=console)
     hidden = len(proposal.candidates) - len(shown)
     summary = f"{len(proposal.eligible):,} of {len(proposal.candidates):,} coordinators eligible"
     if hidden:
@@ -191,19 +192,16 @@ def _reasons_cell(reasons) -> str:
 
     lines = []
     for reason in reasons:
-        points = f" (+{reason.points:g})" if reason.points else ""
+        points = f" ({round(reason.points, 1):+g})" if reason.points else ""
         style = STYLES[reason.kind]
         lines.append(f"[{style}]{MARKS[reason.kind]} {escape(reason.text)}{points}[/{style}]")
     return "\n".join(lines)
 
 
 def _console():
-    from rich.console import Console
+    from ekc.cli.output import console
 
-    from ekc.cli.output import use_colour
-
-    colour = use_colour()
-    return Console(no_color=not colour, force_terminal=colour or None, highlight=False, soft_wrap=False)
+    return console()
 
 
 def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
@@ -269,13 +267,13 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
             row = ("-", "", f"[red]{_unseated_reason(pairing)}[/red]")
         else:
             who = f"{pairing.coordinator}\n{escape(store.coordinators[pairing.coordinator].name)}"
-            row = (who, f"{pairing.score:g}", _reasons_cell(pairing.reasons))
+            row = (who, f"{round(pairing.score, 1):g}", _reasons_cell(pairing.reasons))
         where = municipality.name if municipality else case.municipality
         table.add_row(case.id, f"{with_dutch(case.variant)}\n{escape(where)}", *row)
-    console.print(table)
+    print_table(table, wrap=("variant, municipality", "coordinator", "reasons"), con=console)
     console.print(
         f"{len(proposal.pairings)} case{'s' * (len(proposal.pairings) != 1)} waiting: {len(seated)} with a proposed coordinator, "
-        f"{len(proposal.pairings) - len(seated)} without; total score {proposal.total_score:g}",
+        f"{len(proposal.pairings) - len(seated)} without; total score {round(proposal.total_score, 1):g}",
         highlight=False,
     )
     if assigned:

@@ -79,3 +79,179 @@ def report_json(report: Report, strict: bool) -> str:
 def use_colour(stream=None) -> bool:
     stream = stream or sys.stdout
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+# -- tables that fit the terminal (CLI.md "Everywhere") ---------------------------------------
+#
+# One policy for every table: ids, codes, dates, amounts and statuses are never cut. At a
+# terminal a table wider than the screen first moves the Dutch names (`plan (plan gemaakt)`)
+# to a second line, then lets the free-text columns a command names (`wrap`) wrap, then
+# leaves out whole columns in the order the command states (`drop`), and says which.
+# `--wide` shows every column. Output that is not a terminal (a pipe, a file, a test) is
+# never cut and never squeezed: it is as wide as the table, whatever COLUMNS says.
+
+import re as _re
+
+_DUTCH_CELL = _re.compile(r"^([a-z][a-z0-9_]*) (\([^()]+\))$")
+
+
+def terminal_width(stream=None) -> int | None:
+    """The terminal's width, or None when output is not a terminal (then nothing is cut)."""
+    stream = stream or sys.stdout
+    if not (hasattr(stream, "isatty") and stream.isatty()):
+        return None
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def console(stream=None, width: int | None = None):
+    """A rich console for tables and text: colour only at a terminal without NO_COLOR."""
+    from rich.console import Console
+
+    stream = stream or sys.stdout
+    colour = use_colour(stream)
+    return Console(file=stream, no_color=not colour, force_terminal=colour or None, highlight=False,
+                   soft_wrap=False, width=width or terminal_width(stream) or 100_000)
+
+
+def _widths(con, table) -> tuple[int, int]:
+    from rich.measure import Measurement
+
+    measured = Measurement.get(con, con.options.update_width(100_000), table)
+    return measured.minimum, measured.maximum
+
+
+def _cells(column) -> list:
+    return column._cells  # rich keeps a column's cells on the column
+
+
+def _dutch_to_second_line(table) -> bool:
+    changed = False
+    for column in table.columns:
+        cells = _cells(column)
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str):
+                lines = cell.split("\n")
+                moved = [_DUTCH_CELL.sub(r"\1\n\2", line) for line in lines]
+                if moved != lines:
+                    cells[index] = "\n".join(moved)
+                    changed = True
+    return changed
+
+
+def _plain_lines(cell) -> list[str]:
+    from rich.text import Text
+
+    if isinstance(cell, Text):
+        return cell.plain.split("\n")
+    if isinstance(cell, str):
+        try:
+            return Text.from_markup(cell).plain.split("\n")
+        except Exception:  # not markup after all: measured as typed
+            return cell.split("\n")
+    return [""]
+
+
+def _column_sizes(column) -> tuple[int, int]:
+    """(natural width, longest word) of a column, header included."""
+    lines = [line for cell in [column.header, *_cells(column)] for line in _plain_lines(cell)]
+    natural = max((len(line) for line in lines), default=0)
+    word = max((len(w) for line in lines for w in line.split()), default=0)
+    return natural, word
+
+
+def fit_table(table, width: int | None, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = (), wide: bool = False,
+              con=None) -> tuple[object, list[str]]:
+    """The table made to fit `width` (None: no limit), and the titles of the columns left out.
+
+    Every column not named in `wrap` is printed whole (ids, codes, dates, amounts, statuses);
+    a `wrap` column breaks between words only, never inside one (`EKC-2026-7SSJM` stays
+    whole). When even that does not fit, columns go in the order of `drop`.
+    """
+    from rich.console import Console
+
+    con = con or Console(width=100_000, no_color=True)
+    for column in table.columns:
+        column.no_wrap = str(column.header) not in wrap
+        column.overflow = "fold" if not column.no_wrap else "ellipsis"
+    if width is None or wide:
+        return table, []
+    dropped: list[str] = []
+    squeezed = False
+    while True:
+        _, maximum = _widths(con, table)
+        if maximum <= width:
+            return table, dropped
+        if not squeezed:
+            squeezed = True
+            if _dutch_to_second_line(table):
+                continue
+        sizes = [_column_sizes(c) for c in table.columns]
+        extra = maximum - sum(natural for natural, _ in sizes)  # padding, borders
+        fixed = sum(natural for (natural, _), c in zip(sizes, table.columns) if c.no_wrap)
+        flexible = [(i, natural, word) for i, ((natural, word), c) in enumerate(zip(sizes, table.columns)) if not c.no_wrap]
+        room = width - extra - fixed
+        if flexible and room >= sum(word for _, _, word in flexible):
+            spare = room - sum(word for _, _, word in flexible)
+            wanted = sum(natural - word for _, natural, word in flexible) or 1
+            for i, natural, word in flexible:
+                table.columns[i].width = min(natural, word + spare * (natural - word) // wanted)
+            if _settle(con, table, width, sizes, flexible):
+                return table, dropped
+        titles = [str(c.header) for c in table.columns]
+        victim = next((t for t in drop if t in titles), None)
+        if victim is None:
+            return table, dropped  # nothing more may go: better too wide than cut
+        table.columns.pop(titles.index(victim))
+        for index, column in enumerate(table.columns):
+            column._index = index  # rich pads the first and last column by their index
+        dropped.append(victim)
+
+
+def _settle(con, table, width: int, sizes, flexible) -> bool:
+    """Rich shares out padding its own way: shrink the wrapping columns until every whole
+    column gets its full width at `width`, or say it cannot be done (then a column goes)."""
+    options = con.options.update_width(width)
+    for _ in range(200):
+        given = table._calculate_column_widths(con, options)
+        short = sum(
+            max(0, table._measure_column(con, con.options.update_width(100_000), c).maximum - got)
+            for got, c in zip(given, table.columns) if c.no_wrap
+        )
+        if short == 0 and sum(given) <= width:
+            return True
+        shrinkable = [i for i, _, word in flexible if table.columns[i].width > word]
+        if not shrinkable:
+            return False
+        for i in shrinkable:
+            table.columns[i].width -= 1
+    return False
+
+
+def print_table(table, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = (), wide: bool = False, con=None,
+                width: int | None = None) -> list[str]:
+    """Fit and print a table on stdout (see `fit_table`); a line after it names what was left out."""
+    target = width if width is not None else terminal_width()
+    con = con or console()
+    fitted, dropped = fit_table(table, target, drop, wrap, wide)
+    _, natural = _widths(con, fitted)
+    con.width = target if target is not None and not wide else max(natural, 1)
+    con.print(fitted)
+    if dropped:
+        legend(f"left out to fit {target} columns: {', '.join(dropped)}; --wide shows them", con)
+    return dropped
+
+
+def legend(text: str, con=None, indent: int = 0) -> None:
+    """A line under a table, wrapped at the terminal's width (never cut); whole when piped."""
+    import textwrap
+
+    target = terminal_width()
+    pad = " " * indent
+    lines = textwrap.wrap(text, width=max(target - indent, 20), subsequent_indent="  ", break_long_words=False,
+                          break_on_hyphens=False) if target else [text]
+    stream = con.file if con is not None else sys.stdout
+    for line in lines:
+        stream.write(pad + line + "\n")
+    stream.flush()

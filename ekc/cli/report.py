@@ -8,6 +8,7 @@ from enum import Enum
 import typer
 
 from ekc.cli.context import app_context
+from ekc.cli.output import print_table
 
 
 class ReportFormat(str, Enum):
@@ -92,7 +93,9 @@ def _print_tables(report) -> None:
     from ekc.report.render import basis_text, label, left_out_text, percent, sections, value_text
     from ekc.report.figures import Breakdown
 
-    console = Console(no_color=not use_colour(sys.stdout), highlight=False, soft_wrap=False)
+    from ekc.cli.output import console as _console
+
+    console = _console()
     closed = report["closed_cases"].value
     console.print(f"Research figures {report.year}: {closed} case{'s' * (closed != 1)} closed in {report.year}")
     for title, dutch, figures in sections(report):
@@ -110,4 +113,4 @@ def _print_tables(report) -> None:
                     table.add_row(f"  {label(figure.key, code)}", percent(result.share(code)), basis_text(figure, result.share(code)), "")
             else:
                 table.add_row(name, value_text(figure, result), basis_text(figure, result), left_out)
-        console.print(table)
+        print_table(table, drop=("left out",), wrap=("figure", "based on", "left out"), con=console)

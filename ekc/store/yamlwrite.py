@@ -40,3 +40,9 @@ def document_text(doc: dict[str, Any], header: str = "") -> str:
     from ekc.store.yamlio import dump_roundtrip
 
     return header + dump_roundtrip(_styled(doc, 0))
+
+
+def styled(value: Any, depth: int = 0) -> Any:
+    """A value (a new list entry, a new block) in the style `document_text` writes: short
+    mappings of plain values on one line, as DATA-FORMAT.md shows them."""
+    return _styled(value, depth)
