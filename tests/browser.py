@@ -147,6 +147,23 @@ class Chromium:
 
         return base64.b64decode(self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})["data"])
 
+    def set_width(self, width: int, height: int = 900) -> None:
+        """Lay the page out as in a window `width` CSS pixels wide."""
+        self.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+    def emulate_media(self, media: str) -> None:
+        """"print" applies the page's @media print rules on screen, to measure them."""
+        self.send("Emulation.setEmulatedMedia", {"media": media})
+
+    def print_pdf(self) -> bytes:
+        """The page printed as the browser's "Save as PDF" would, on A4, backgrounds included."""
+        import base64
+
+        result = self.send("Page.printToPDF", {
+            "paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True, "preferCSSPageSize": True,
+        })
+        return base64.b64decode(result["data"])
+
     def close(self) -> None:
         try:
             self.send("Browser.close", session=None)
@@ -168,3 +185,11 @@ class Chromium:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF that Chromium wrote: its page objects (`/Type /Page`,
+    not `/Pages`), which Chromium's writer leaves uncompressed."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))

@@ -19,19 +19,12 @@ REAL_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or REAL_HOME / ".cache")
 _SESSION_DIR = None
 
 
-def _snapshot(folder: Path) -> dict[str, int]:
-    if not folder.is_dir():
-        return {}
-    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*")}
-
-
 def pytest_configure(config):
     global _SESSION_DIR
     _SESSION_DIR = tempfile.TemporaryDirectory(prefix="ekc-tests-")
     base = Path(_SESSION_DIR.name)
     for name in ("home", "cache"):
         (base / name).mkdir()
-    config.ekc_real_cache_before = _snapshot(REAL_CACHE / "ekc")
     for name in ("EKC_DATA", "EKC_TODAY", "NO_COLOR"):
         os.environ.pop(name, None)
     os.environ.update({

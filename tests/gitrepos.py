@@ -50,3 +50,7 @@ def ekc_shim(folder: Path) -> Path:
     shim.write_text(f'#!/bin/sh\nPYTHONPATH="{WORKTREE}${{PYTHONPATH:+:$PYTHONPATH}}" exec "{sys.executable}" -m ekc "$@"\n')
     shim.chmod(0o755)
     return folder
+
+# What tests pass to `ekc init --install`: the editable install under test is no source CI
+# can reach, so init asks for one (ekc/init/install_source.py).
+CI_INSTALL = "ekc @ git+https://git.example.org/ekc.git@" + "1" * 40

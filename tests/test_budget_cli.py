@@ -197,19 +197,63 @@ def test_budget_help_names_both_commands():
 # invoice
 
 
-def test_invoice_csv(budget_store):
+def test_invoice_csv_is_rfc_4180_without_totals_in_the_data(budget_store):
     root = budget_store.write()
-    result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02")
+    result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02", "--format", "csv")
     assert result.exit_code == 0, result.stderr
-    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert result.stdout_bytes.endswith(b"\r\n") and result.stdout_bytes.count(b"\r\n") == 3  # CRLF a record
+    rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
     assert rows == [
         ["case", "phase", "phase_nl", "date", "tariff_eur", "contract"],
         ["EKC-2024-K7Q2M", "informative_talk", "informatief gesprek", "2024-02-05", "450.00", "PUR-2024"],
         ["EKC-2024-K7Q2M", "connect_activate", "verbinden en activeren", "2024-02-20", "1800.00", "PUR-2024"],
-        ["total", "", "", "", "2250.00", "PUR-2024"],
-        ["total", "", "", "2024-02", "2250.00", ""],
     ]
     assert result.stderr == ""
+
+
+def test_invoice_text_is_a_table_with_header_and_total(budget_store):
+    root = budget_store.write()
+    result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02")
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout
+    assert "Invoice Purmerend GM0439, 2024-02; contract PUR-2024 (01-01-2024 t/m 31-12-2024)" in text
+    assert "EKC-2024-K7Q2M" in text and "€ 1.800,00" in text
+    total = [line for line in text.splitlines() if line.strip().startswith("Total")]
+    assert len(total) == 1 and "€ 2.250,00" in total[0] and "2 lines" in total[0]
+
+
+def test_invoice_xlsx_read_back_has_numbers_where_amounts_are(budget_store, tmp_path):
+    import datetime
+
+    import openpyxl
+
+    root = budget_store.write()
+    path = tmp_path / "out" / "invoice.xlsx"
+    result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02", "--format", "xlsx", "--out", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and f"to {path}" in result.stderr
+    sheet = openpyxl.load_workbook(path).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = {row[0]: row[1] for row in rows[1:5]}
+    assert header == {"Gemeente": "Purmerend", "Gemeentecode": "GM0439",
+                      "Overeenkomst": "PUR-2024 (01-01-2024 t/m 31-12-2024)", "Periode": "februari 2024"}
+    start = next(i for i, row in enumerate(rows) if row[0] == "Casus")
+    assert rows[start] == ["Casus", "Fase", "Datum", "Tarief", "Overeenkomst"]
+    lines = rows[start + 1:start + 3]
+    assert [(r[0], r[2], r[3], r[4]) for r in lines] == [
+        ("EKC-2024-K7Q2M", datetime.datetime(2024, 2, 5), 450, "PUR-2024"),
+        ("EKC-2024-K7Q2M", datetime.datetime(2024, 2, 20), 1800, "PUR-2024"),
+    ]
+    assert rows[start + 3][0] == "Totaal" and rows[start + 3][3] == 2250
+    amounts = [sheet.cell(start + 1 + k, 4) for k in (1, 2, 3)]
+    assert all(cell.data_type == "n" and "€" in cell.number_format and "0.00" in cell.number_format for cell in amounts)
+    assert len(rows) == start + 4  # nothing after the total
+
+
+def test_invoice_xlsx_needs_out(budget_store):
+    root = budget_store.write()
+    result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02", "--format", "xlsx")
+    assert result.exit_code == 2 and "--out" in result.stderr
 
 
 def test_invoice_json_names_what_is_not_invoiced(budget_store):
@@ -228,9 +272,10 @@ def test_invoice_json_names_what_is_not_invoiced(budget_store):
 
 def test_invoice_of_an_empty_month(budget_store):
     root = budget_store.write()
-    result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-11")
+    result = run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-11", "--format", "csv")
     assert result.exit_code == 0
-    assert list(csv.reader(io.StringIO(result.stdout)))[1:] == [["total", "", "", "2024-11", "0.00", ""]]
+    assert list(csv.reader(io.StringIO(result.stdout)))[1:] == []
+    assert json.loads(run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-11", "--json").stdout)["totals"]["total_eur"] == 0
 
 
 @pytest.mark.parametrize("period", ["2024-13", "2024-2", "202402", "feb"])
@@ -249,7 +294,7 @@ def test_invoice_needs_municipality_and_period(budget_store):
 
 def test_invoice_refuses_an_unknown_format(budget_store):
     root = budget_store.write()
-    assert run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02", "--format", "xlsx").exit_code == 2
+    assert run(root, "budget", "invoice", "--municipality", "GM0439", "--period", "2024-02", "--format", "pdf").exit_code == 2
 
 
 def test_invoice_refuses_an_unknown_municipality(budget_store):

@@ -43,6 +43,8 @@ INVOICES = [
     ("--municipality", "GM0439", "--period", "2024-02"),
     ("--municipality", "GM0439", "--period", "2024-02", "--format", "json"),
     ("--municipality", "GM0439", "--period", "2024-03", "--format", "json"),
+    ("--municipality", "GM0439", "--period", "2024-02", "--format", "csv"),
+    ("--municipality", "GM0439", "--period", "2024-02", "--format", "xlsx"),
 ]
 
 LETTERS = string.ascii_letters + "éëïöüçñ"
@@ -94,6 +96,16 @@ def leaves(value):
 def invoice_outputs(root) -> list[str]:
     outputs = []
     for args in INVOICES:
+        if "xlsx" in args:  # every cell of the spreadsheet, as text
+            import openpyxl
+
+            sheet_path = root.parent / "invoice.xlsx"
+            result = runner.invoke(app, ["--data", str(root), "budget", "invoice", *args, "--out", str(sheet_path)])
+            assert result.exit_code == 0, result.stderr
+            cells = [str(c) for row in openpyxl.load_workbook(sheet_path).active.iter_rows(values_only=True) for c in row if c is not None]
+            sheet_path.unlink()
+            outputs.append("\n".join(cells) + "\0" + result.stderr.replace(str(sheet_path), "FILE"))
+            continue
         result = runner.invoke(app, ["--data", str(root), "budget", "invoice", *args])
         assert result.exit_code == 0, result.stderr
         outputs.append(result.stdout + "\0" + result.stderr)
@@ -168,7 +180,8 @@ def test_the_invoice_path_never_opens_a_personal_file(tmp_path, monkeypatch):
     monkeypatch.setattr(pathlib.Path, "read_bytes", recording_read_bytes)
     monkeypatch.setattr(pathlib.Path, "read_text", recording_read_text)
     for args in INVOICES:
-        result = runner.invoke(app, ["--data", str(root), "budget", "invoice", *args])
+        extra = ["--out", str(root.parent / "invoice.xlsx")] if "xlsx" in args else []
+        result = runner.invoke(app, ["--data", str(root), "budget", "invoice", *args, *extra])
         assert result.exit_code == 0, result.stderr
         assert "Sanne" not in result.stdout + result.stderr
     monkeypatch.undo()

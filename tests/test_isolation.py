@@ -25,8 +25,3 @@ def test_a_store_outside_git_caches_under_the_session_not_in_the_real_cache(stor
     assert done.returncode == 0, done.stderr
     written = [p for p in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.pickle")]
     assert written, "validate wrote no cache at all: this test would pass vacuously"
-
-
-def test_the_real_cache_is_untouched_so_far(request):
-    """Runs late in the alphabet: everything before it ran with the session's environment."""
-    assert conftest._snapshot(conftest.REAL_CACHE / "ekc") == request.config.ekc_real_cache_before

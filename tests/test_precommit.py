@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
+from tests.gitrepos import CI_INSTALL
 from tests.gitrepos import WORKTREE, commit_all, ekc_shim, git
 from tests.storebuilder import case_folder, closed_case, coordinator, dump, municipalities_doc, personal_doc
 
@@ -27,7 +28,7 @@ def env(tmp_path) -> dict[str, str]:
 @pytest.fixture
 def data_repo(tmp_path) -> Path:
     root = tmp_path / "data"
-    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    assert CliRunner().invoke(app, ["init", str(root), "--install", CI_INSTALL]).exit_code == 0
     (root / "municipalities.yaml").write_text(dump(municipalities_doc()))
     (root / "coordinators.yaml").write_text(dump({"coordinators": [coordinator()]}))
     commit_all(root, "registries")

@@ -121,30 +121,71 @@ def markdown_rows(text: str, heading: str) -> dict[str, list[str]]:
     return rows
 
 
+def _without_notes(text: str) -> str:
+    import re
+
+    return re.sub(r" \[\^\d+\]", "", text)
+
+
 def test_markdown_hides_breakdown_cells_under_five(data):
-    result = run(data, "report", "--year", "2024", "--format", "markdown")
+    result = run(data, "report", "--year", "2024", "--format", "markdown", "--lang", "en")
     assert result.exit_code == 0, result.stderr
-    text = result.stdout
+    text = _without_notes(result.stdout)
     assert text.startswith("# Research figures 2024\n")
     provinces = markdown_rows(text, "Province")
     assert provinces["Noord-Holland"] == ["5", "63%"]
     assert provinces["Zuid-Holland"] == ["<5", "–"]
     assert provinces["Limburg"] == ["<5", "–"]
     attendees = markdown_rows(text, "Who attended")
-    assert attendees["family (familieleden)"] == ["15", "42%"]
-    assert attendees["minor main persons (minderjarige hoofdpersonen)"] == ["<5", "–"]
+    assert attendees["family"] == ["15", "42%"]
+    assert attendees["minor main persons"] == ["<5", "–"]
     referrers = markdown_rows(text, "Source of the request")
     assert set(cells[0] for cells in referrers.values()) == {"<5"}
-    assert "**Province** (*provincie*): 8 cases; left out: 1 case" in text
+    assert "**Province**: 8 cases; left out: 1 case" in text
 
 
 def test_markdown_scalars_and_definitions(data):
-    text = run(data, "report", "--year", "2024", "--format", "markdown").stdout
-    assert "| Meetings that ended with a plan (*bijeenkomsten met een plan*) | 83% | 5 of 6 meetings |  |" in text
-    assert "| Grade from adults for the referrer (*rapportcijfer volwassenen: aanmelder*) | 6.5 | n = 4 grades | 1 form |" in text
-    assert "| Shortest preparation time (days) (*kortste voorbereidingstijd (dagen)*) | 2 days | over 5 cases |  |" in text
+    text = _without_notes(run(data, "report", "--year", "2024", "--format", "markdown", "--lang", "en").stdout)
+    assert "| Meetings that ended with a plan | 83% | 5 of 6 meetings |  |" in text
+    assert "| Grade from adults for the referrer | 6.5 | 4 | 1 form |" in text
+    assert "| Shortest preparation time (days) | 2 days | over 5 cases |  |" in text
     assert "## Definitions" in text
-    assert "- **Own plan without a meeting, after activation** (`own_plan_after_activation`, cases):" in text
+    assert "**Own plan without a meeting, after activation** (`own_plan_after_activation`):" in text
+
+
+def test_the_edition_is_dutch_by_default_with_dutch_numbers(data):
+    result = run(data, "report", "--year", "2024", "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    text = _without_notes(result.stdout)
+    assert text.startswith("# Onderzoeksgegevens 2024\n")
+    assert "## Bijeenkomsten" in text and "## Definities" in text
+    assert "| Bijeenkomsten met een plan | 83% | 5 van 6 bijeenkomsten |  |" in text
+    assert "| Kortste voorbereidingstijd (dagen) | 2 dagen | over 5 aanmeldingen |  |" in text
+    provinces = markdown_rows(text, "Provincie")
+    assert provinces["Noord-Holland"] == ["5", "63%"]
+
+
+def test_the_grades_are_one_compact_table(data):
+    text = _without_notes(run(data, "report", "--year", "2024", "--format", "markdown").stdout)
+    rows = markdown_rows(text, "Rapportcijfers (schaal 1-10)")
+    assert rows["Rapportcijfer volwassenen: aanmelder"] == ["6,5", "4", "1 formulier"]
+    grade_rows = [line for line in text.splitlines() if line.startswith("| Rapportcijfer")]
+    assert len(grade_rows) == len(rows) >= 10  # every grade in that one table, nowhere else
+
+
+def test_the_edition_has_a_footer_with_date_version_and_commit(data):
+    import ekc
+
+    from tests.gitrepos import commit_all, init_repo
+
+    init_repo(data)
+    commit = commit_all(data, "data")
+    text = run(data, "report", "--year", "2024", "--format", "markdown", today="2025-02-03").stdout
+    assert text.rstrip().endswith(f"Gemaakt op 3 februari 2025 met ekc {ekc.__version__}, uit de gegevens van commit {commit[:12]}.")
+    english = run(data, "report", "--year", "2024", "--format", "html", "--lang", "en", today="2025-02-03").stdout
+    assert f"Made on 2025-02-03 with ekc {ekc.__version__}, from the data at commit {commit[:12]}." in english
+    (data / "municipalities.yaml").write_text((data / "municipalities.yaml").read_text() + "\n")
+    assert "weken af van die commit" in run(data, "report", "--year", "2024", "--format", "markdown").stdout
 
 
 # --- using it wrongly --------------------------------------------------------------------
@@ -156,7 +197,7 @@ def test_markdown_scalars_and_definitions(data):
         (["report"], "--year"),
         (["report", "--year", "2024", "--format", "pdf"], "pdf"),
         (["report", "--year", "twenty"], "Invalid value for '--year'"),
-        (["report", "--year", "2024", "--json", "--format", "html"], "--json and --format cannot be combined"),
+        (["report", "--year", "2024", "--json", "--format", "html"], "--json and --format html ask for two formats"),
     ],
 )
 def test_usage_errors_exit_2(data, args, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 import re
 
 import pytest
@@ -98,34 +99,49 @@ def test_json_shapes():
     assert {k: doc["shortest_preparation_days"][k] for k in ("kind", "value", "n")} == {"kind": "minimum", "value": 2, "n": 5}
 
 
+EN = report_render.Edition(date(2025, 1, 1), "0.1.0", None, "en")
+NL = report_render.Edition(date(2025, 1, 1), "0.1.0", None, "nl")
+
+
+def _without_notes(text: str) -> str:
+    import re
+
+    return re.sub(r" \[\^\d+\]", "", text)
+
+
 def test_markdown_hides_and_complements():
-    text = report_render.markdown(tiny_report())
-    assert "| community centre (buurthuis/wijkcentrum) | <5 | – |" in text
-    assert "| church (kerk) | x | x |" in text
-    assert "| at home (thuis) | 20 | 61% |" in text
-    assert "**Title venue** (*titel venue*): 33 meetings; left out: 2 meetings" in text
-    assert "| Title minor_main_persons (*titel minor_main_persons*) | 67% | 2 of 3 cases | 1 case |" in text
-    assert "| Title grade_adults_meeting (*titel grade_adults_meeting*) | 9.3 | n = 4 grades | 1 grade |" in text
+    text = _without_notes(report_render.markdown(tiny_report(), EN))
+    assert "| community centre | <5 | – |" in text
+    assert "| church | x | x |" in text
+    assert "| at home | 20 | 61% |" in text
+    assert "**Title venue**: 33 meetings; left out: 2 meetings" in text
+    assert "| Title minor_main_persons | 67% | 2 of 3 cases | 1 case |" in text
+    assert "| Title grade_adults_meeting | 9.3 | 4 | 1 grade |" in text
+    dutch = _without_notes(report_render.markdown(tiny_report(), NL))
+    assert "| buurthuis/wijkcentrum | <5 | – |" in dutch and "| thuis | 20 | 61% |" in dutch
+    assert "| Titel grade_adults_meeting | 9,3 | 4 | 1 cijfer |" in dutch
 
 
 def test_markdown_escapes_table_pipes():
     report = Report(2024, ((Figure("closed_cases", "requests", "A | B", "c|d", "cases", "x" * 40, lambda y: None), Count(1)),))
-    assert "| A \\| B (*c\\|d*) | 1 |" in report_render.markdown(report)
+    assert "| A \\| B | 1 |" in _without_notes(report_render.markdown(report, EN))
+    assert "| C\\|d | 1 |" in _without_notes(report_render.markdown(report, NL))
 
 
 def test_html_holds_nothing_that_could_load():
     page = report_render.html(tiny_report())
     assert page.count('http-equiv="Content-Security-Policy"') == 1
     assert f'content="{html.escape(report_render.CSP)}"' in page
-    for needle in ("http:", "https:", "//", "url(", "@import", "@font-face", "<script", "<link", "<img", "src=", "href="):
+    for needle in ("http:", "https:", "//", "url(", "@import", "@font-face", "<script", "<link", "<img", "src="):
         assert needle not in page.replace("<!DOCTYPE html>", ""), needle
+    assert page.count("href=") == page.count('href="#def-') > 0  # only the notes' anchors on the page itself
     assert "&lt;5" in page and ">x<" in page  # hidden cells, escaped
     assert 'data-fraction="0.606061" style="width:60.61%"' in page  # home: 20 of 33
 
 
 def test_html_escapes_text():
     report = Report(2024, ((Figure("closed_cases", "requests", "<b>bold</b>", "&", "cases", "<script>x</script>" + "y" * 30, lambda y: None), Count(1)),))
-    page = report_render.html(report)
+    page = report_render.html(report, EN)
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
     assert "<script>" not in page
 

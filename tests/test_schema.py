@@ -9,6 +9,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
+from tests.gitrepos import CI_INSTALL
 from ekc.init.schema import FILES, all_schemas, schema_file_name
 from ekc.store.files import data_files
 from ekc.store.yamlio import parse
@@ -32,7 +33,7 @@ def validator(kind: str) -> Draft202012Validator:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("sample") / "data"
-    assert CliRunner().invoke(app, ["--today", "2026-11-27", "init", str(root), "--sample"]).exit_code == 0
+    assert CliRunner().invoke(app, ["--today", "2026-11-27", "init", str(root), "--sample", "--install", CI_INSTALL]).exit_code == 0
     return root
 
 

@@ -215,3 +215,77 @@ def _use(muni: Municipality, contract: Contract, starts: int, spent: float, toda
         projected_eur=projected_eur,
         status=status_of(starts, contract.conferences, projected_starts, spent_eur, contract.budget_eur, projected_eur, elapsed, total),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The JSON document of `ekc budget check` (CLI.md keys first, then extra ones)
+
+PROJECTION = "starts (or euros) so far / days of the period elapsed up to today x days in the period"
+
+
+def _money(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def unfunded_document(gap: Unfunded) -> dict:
+    return {
+        "case": gap.case,
+        "municipality": gap.municipality,
+        "variant": gap.variant,
+        "phase": gap.phase,
+        "date": gap.date.isoformat(),
+        "reason": gap.reason,
+        "contract": gap.contract,
+        "acknowledged": gap.acknowledged,
+    }
+
+
+def check_document(result: BudgetCheck) -> dict:
+    contracts = [
+        {
+            "municipality": use.municipality.code,
+            "contract": use.contract.id,
+            "starts": use.starts,
+            "budget_conferences": use.budget_conferences,
+            "spent_eur": _money(use.spent_eur),
+            "budget_eur": _money(use.budget_eur),
+            "projected_starts": round(use.projected_starts, 1),
+            "status": use.status,
+            "municipality_name": use.municipality.name,
+            "region": use.region,
+            "period_start": use.contract.start.isoformat(),
+            "period_end": use.contract.end.isoformat(),
+            "elapsed_days": use.elapsed_days,
+            "period_days": use.period_days,
+            "projected_eur": _money(use.projected_eur),
+        }
+        for use in result.contracts
+    ]
+    return {
+        "year": result.year,
+        "today": result.today.isoformat(),
+        "projection": PROJECTION,
+        "contracts": contracts,
+        "unfunded_starts": [unfunded_document(gap) for gap in result.unfunded_starts],
+        "unfunded_services": [unfunded_document(gap) for gap in result.unfunded_services],
+        "statuses": {status: sum(1 for use in result.contracts if use.status == status) for status in STATUSES},
+    }
+
+
+def check_repository(root, today: date, year: int | None, municipality: str | None):
+    """Load what a budget check needs (case.yaml summaries and municipalities.yaml: never a
+    personal.yaml) and check it. Returns (BudgetCheck, store, unreadable case paths)."""
+    from ekc.core.errors import Refused, UsageProblem
+    from ekc.store.anonymous import ANONYMOUS_KINDS
+    from ekc.store.loader import load
+
+    loaded = load(root, models=False, kinds=ANONYMOUS_KINDS)
+    store = loaded.store
+    if not store.municipalities and any(f.path == "municipalities.yaml" and f.is_error for f in loaded.findings):
+        raise Refused("municipalities.yaml has errors, so there are no contracts to check; run `ekc validate`")
+    if municipality is not None and municipality not in store.municipalities:
+        raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
+    result = check_budget(store.municipalities, (f.case for f in store.cases.values()), today, year, municipality)
+    read = {f.path for f in store.cases.values()}
+    missing = sorted(p for p in loaded.present_paths if p.endswith("/case.yaml") and p not in read)
+    return result, store, missing

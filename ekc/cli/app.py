@@ -43,10 +43,20 @@ app = typer.Typer(
     cls=_ErrorBoundary,
     help="Eigen Kracht-conferenties: cases, coordinators, budgets, research figures and the purge of personal data, over a git repository of YAML files.",
     no_args_is_help=True,
-    add_completion=False,
+    # `ekc --install-completion` / `--show-completion`: typer's own, for bash, zsh, fish, PowerShell
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ekc import __version__
+
+        typer.echo(f"ekc {__version__}")
+        raise typer.Exit(0)
 
 
 def _parse_today(value: str | None) -> date:
@@ -65,6 +75,7 @@ def main_options(
     ctx: typer.Context,
     data: Path | None = typer.Option(None, "--data", envvar="EKC_DATA", help="The data repository (default: the first folder upwards holding municipalities.yaml).", file_okay=False),
     today: str | None = typer.Option(None, "--today", envvar="EKC_TODAY", metavar="YYYY-MM-DD", help="The date every date-dependent decision uses (default: the real date)."),
+    version: bool = typer.Option(False, "--version", help="Print `ekc X.Y.Z` and exit.", callback=_print_version, is_eager=True),
 ) -> None:
     ctx.obj = AppContext(data_dir=data, today=_parse_today(today))
 

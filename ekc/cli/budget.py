@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from pathlib import Path
 
 import typer
 
@@ -18,7 +19,11 @@ budget_app = typer.Typer(
 )
 
 _CODE = re.compile(r"^GM\d{4}$")
-PROJECTION = "starts (or euros) so far / days of the period elapsed up to today x days in the period"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
 
 
 def _check_code(code: str) -> str:
@@ -34,98 +39,35 @@ def check_command(
     ctx: typer.Context,
     year: int | None = typer.Option(None, "--year", metavar="Y", min=1, max=9999, help="Contracts whose period overlaps this year (default: the year of --today)."),
     municipality: str | None = typer.Option(None, "--municipality", metavar="CODE", help="Only this municipality (GM + 4 digits)."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="text: a table for people; json: one document for scripts."),
+    as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
 ) -> None:
     """Per contract: starts and euros used against the budget, a projection to the period's end
     and a status: ok, near_limit (90%+ used or projected), under_use (projected under 75%
     with a quarter of the period gone), over_budget (exit 1). Starts without a covering
     contract are listed apart. Counted as of --today; the projection is the pace so far
     (used / days elapsed) times the days of the period."""
-    from ekc.budget.check import check_budget
-    from ekc.core.errors import Refused, UsageProblem
-    from ekc.store.anonymous import ANONYMOUS_KINDS
-    from ekc.store.loader import load
+    from ekc.budget.check import check_document, check_repository
+    from ekc.cli.output import chosen_format, write_json
 
+    chosen = chosen_format(output_format, as_json)
     app = app_context(ctx)
     if municipality is not None:
         _check_code(municipality)
-    root = app.root
-    # case.yaml summaries and municipalities.yaml only: no personal.yaml is read for a budget
-    loaded = load(root, models=False, kinds=ANONYMOUS_KINDS)
-    store = loaded.store
-    if not store.municipalities and any(f.path == "municipalities.yaml" and f.is_error for f in loaded.findings):
-        raise Refused("municipalities.yaml has errors, so there are no contracts to check; run `ekc validate`")
-    if municipality is not None and municipality not in store.municipalities:
-        raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
-    result = check_budget(store.municipalities, (f.case for f in store.cases.values()), app.today, year, municipality)
-    _warn_unreadable(loaded)
-    if as_json:
-        import json
-
-        typer.echo(json.dumps(_check_json(result), indent=2, ensure_ascii=False))
+    result, store, unreadable = check_repository(app.root, app.today, year, municipality)
+    _warn_unreadable(unreadable)
+    if chosen == "json":
+        write_json(check_document(result))
     else:
         _render_check(result, store.regions, store.municipalities)
     raise typer.Exit(1 if result.over_budget else 0)
 
 
-def _warn_unreadable(loaded) -> None:
+def _warn_unreadable(missing: list[str]) -> None:
     """Figures without some cases are still worth seeing, but never silently."""
-    read = {f.path for f in loaded.store.cases.values()}
-    missing = sorted(p for p in loaded.present_paths if p.endswith("/case.yaml") and p not in read)
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
         typer.echo(f"ekc: warning: {len(missing)} case file(s) cannot be read and are not counted: {shown}; run `ekc validate`", err=True)
-
-
-def _money(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
-def _unfunded_json(gap) -> dict:
-    return {
-        "case": gap.case,
-        "municipality": gap.municipality,
-        "variant": gap.variant,
-        "phase": gap.phase,
-        "date": gap.date.isoformat(),
-        "reason": gap.reason,
-        "contract": gap.contract,
-        "acknowledged": gap.acknowledged,
-    }
-
-
-def _check_json(result) -> dict:
-    from ekc.budget.check import STATUSES
-
-    contracts = [
-        {
-            "municipality": use.municipality.code,
-            "contract": use.contract.id,
-            "starts": use.starts,
-            "budget_conferences": use.budget_conferences,
-            "spent_eur": _money(use.spent_eur),
-            "budget_eur": _money(use.budget_eur),
-            "projected_starts": round(use.projected_starts, 1),
-            "status": use.status,
-            "municipality_name": use.municipality.name,
-            "region": use.region,
-            "period_start": use.contract.start.isoformat(),
-            "period_end": use.contract.end.isoformat(),
-            "elapsed_days": use.elapsed_days,
-            "period_days": use.period_days,
-            "projected_eur": _money(use.projected_eur),
-        }
-        for use in result.contracts
-    ]
-    return {
-        "year": result.year,
-        "today": result.today.isoformat(),
-        "projection": PROJECTION,
-        "contracts": contracts,
-        "unfunded_starts": [_unfunded_json(gap) for gap in result.unfunded_starts],
-        "unfunded_services": [_unfunded_json(gap) for gap in result.unfunded_services],
-        "statuses": {status: sum(1 for use in result.contracts if use.status == status) for status in STATUSES},
-    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -193,6 +135,8 @@ def _render_check(result, regions, municipalities) -> None:
     from rich import box
     from rich.markup import escape
     from rich.table import Table
+
+    from ekc.budget.check import PROJECTION
 
     console = _console()
     if not result.contracts:
@@ -269,8 +213,10 @@ def _render_check(result, regions, municipalities) -> None:
 
 
 class InvoiceFormat(str, Enum):
+    text = "text"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 @budget_app.command("invoice")
@@ -278,90 +224,76 @@ def invoice_command(
     ctx: typer.Context,
     municipality: str = typer.Option(..., "--municipality", metavar="CODE", help="The municipality invoiced (GM + 4 digits)."),
     period: str = typer.Option(..., "--period", metavar="YYYY-MM", help="The calendar month of the services."),
-    output_format: InvoiceFormat = typer.Option(InvoiceFormat.csv, "--format", help="csv for the office's bookkeeping, json for scripts."),
+    output_format: InvoiceFormat = typer.Option(InvoiceFormat.text, "--format", help="text: a table for people; csv: RFC 4180 for scripts (no totals rows); json: one document; xlsx: the spreadsheet a municipality receives (needs --out)."),
+    as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
+    out: Path | None = typer.Option(None, "--out", metavar="FILE", help="Write to FILE instead of stdout (needed for xlsx).", dir_okay=False),
 ) -> None:
     """The invoice lines of a month: case id, phase, date entered, tariff, contract; totals per
     contract. Read from case.yaml and municipalities.yaml only: never a name or any other
     personal data. Services no contract covers are not invoiced and are named on stderr."""
-    from ekc.budget.invoice import invoice, parse_period
-    from ekc.core.errors import Refused, UsageProblem
-    from ekc.store.anonymous import load_anonymous
+    from ekc.budget import invoice as invoices
+    from ekc.cli.output import chosen_format, confirm, json_text
+    from ekc.core.errors import UsageProblem
 
+    chosen = chosen_format(output_format, as_json)
+    if chosen == "xlsx" and out is None:
+        raise UsageProblem("--format xlsx writes a spreadsheet: give --out FILE.xlsx")
     app = app_context(ctx)
     _check_code(municipality)
-    try:
-        year, month = parse_period(period)
-    except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
-    root = app.root
-    data = load_anonymous(root)
-    if "municipalities.yaml" in data.unreadable or not (root / "municipalities.yaml").is_file():
-        raise Refused("municipalities.yaml cannot be read, so there are no contracts to invoice; run `ekc validate`")
-    muni = data.store.municipalities.get(municipality)
-    if muni is None:
-        raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
-    # an unreadable case file that names the municipality could hold one of its services
-    code = municipality.encode()
-    broken = [p for p in data.unreadable if p != "municipalities.yaml" and code in (root / p).read_bytes()]
-    if broken:
-        shown = ", ".join(broken[:5]) + (f" and {len(broken) - 5} more" if len(broken) > 5 else "")
-        raise Refused(f"{len(broken)} case file(s) of {municipality} cannot be read, so the invoice would be incomplete: {shown}; run `ekc validate`")
-    result = invoice(muni, data.cases, year, month)
-    if output_format is InvoiceFormat.json:
-        import json
-
-        typer.echo(json.dumps(_invoice_json(result), indent=2, ensure_ascii=False))
+    result = invoices.invoice_for_repository(app.root, municipality, period)
+    if chosen == "xlsx":
+        invoices.save_xlsx(result, out)
     else:
-        typer.echo(_invoice_csv(result), nl=False)
+        text = {
+            "json": lambda: json_text(invoices.invoice_document(result)) + "\n",
+            "csv": lambda: invoices.invoice_csv(result),
+            "text": lambda: _invoice_text(result),
+        }[chosen]()
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            from ekc.store.yamlio import atomic_write
+
+            atomic_write(out, text)
+    if out is not None:
+        confirm(f"wrote the invoice of {result.municipality} for {result.period} ({len(result.lines)} lines) to {out}")
     if result.not_invoiced:
         listed = "; ".join(f"{g.case} {g.phase} {g.date.isoformat()} ({g.reason})" for g in result.not_invoiced[:10])
         more = f" and {len(result.not_invoiced) - 10} more" if len(result.not_invoiced) > 10 else ""
         typer.echo(f"ekc: note: {len(result.not_invoiced)} service(s) have no covering contract and are not invoiced: {listed}{more}", err=True)
 
 
-def _invoice_json(result) -> dict:
-    from ekc.model.vocabulary import DUTCH
-
-    return {
-        "municipality": result.municipality,
-        "period": result.period,
-        "lines": [
-            {
-                "case": line.case,
-                "phase": line.phase,
-                "phase_nl": DUTCH[line.phase],
-                "date": line.date.isoformat(),
-                "tariff_eur": _money(line.tariff_eur),
-                "contract": line.contract,
-            }
-            for line in result.lines
-        ],
-        "totals": {
-            "by_contract": {contract: round(total, 2) for contract, total in result.totals_by_contract().items()},
-            "total_eur": round(result.total_eur, 2),
-            "lines": len(result.lines),
-        },
-        "not_invoiced": [_unfunded_json(gap) for gap in result.not_invoiced],
-    }
+def _euro(value: float | None) -> str:
+    """`€ 4.950,00`: as a Dutch reader writes an amount."""
+    if value is None:
+        return "–"
+    return "€ " + f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def _invoice_csv(result) -> str:
-    """One row a line, then a `total` row per contract and one for the month."""
-    import csv
+def _invoice_text(result) -> str:
+    """A table for people: the header an office checks, one row a line, totals at the foot."""
     import io
 
-    from ekc.model.vocabulary import DUTCH
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["case", "phase", "phase_nl", "date", "tariff_eur", "contract"])
+    from ekc.budget.invoice import contracts_text
+    from ekc.model.vocabulary import with_dutch
 
-    def amount(value: float | None) -> str:
-        return "" if value is None else f"{value:.2f}"
-
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left",
+                  title=f"Invoice {result.municipality_name} {result.municipality}, {result.period}; contract {contracts_text(result)}")
+    for name, justify in (("Case", "left"), ("Phase", "left"), ("Date", "left"), ("Tariff", "right"), ("Contract", "left")):
+        table.add_column(name, justify=justify, no_wrap=True)
     for line in result.lines:
-        writer.writerow([line.case, line.phase, DUTCH[line.phase], line.date.isoformat(), amount(line.tariff_eur), line.contract])
-    for contract, total in result.totals_by_contract().items():
-        writer.writerow(["total", "", "", "", amount(total), contract])
-    writer.writerow(["total", "", "", result.period, amount(result.total_eur), ""])
-    return out.getvalue()
+        table.add_row(line.case, with_dutch(line.phase), line.date.isoformat(), _euro(line.tariff_eur), line.contract)
+    if result.lines:
+        table.rows[-1].end_section = True
+    totals = result.totals_by_contract()
+    if len(totals) > 1:
+        for contract, total in totals.items():
+            table.add_row(f"Total {contract}", "", "", _euro(total), contract)
+    table.add_row(f"Total, {len(result.lines)} line{'s' * (len(result.lines) != 1)}", "", "", _euro(result.total_eur), "")
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, no_color=True, highlight=False, soft_wrap=False).print(table)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"

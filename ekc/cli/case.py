@@ -228,6 +228,11 @@ def case_row(case_file, store, today: date) -> dict:
     }
 
 
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @case_app.command("list")
 def list_command(
     ctx: typer.Context,
@@ -236,7 +241,8 @@ def list_command(
     municipality: str | None = typer.Option(None, "--municipality", metavar="CODE", help="Only cases of this municipality."),
     coordinator: str | None = typer.Option(None, "--coordinator", metavar="C-....", help="Only cases of this coordinator."),
     flagged: bool = typer.Option(False, "--flagged", help="Only cases with a flag: something to act on."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document: {today, cases: [...], unreadable: [...]}."),
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text: a table for people; json: one document {today, cases: [...], unreadable: [...]}."),
+    as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     wide: bool = WIDE,
 ) -> None:
     """The morning view: one row a case, with days in phase and what needs doing (flags).
@@ -247,7 +253,10 @@ def list_command(
     """
     from ekc.cases.workflow import load_store
     from ekc.cases.lifecycle import FLAG_HELP, as_it_stood
+    from ekc.cases.lifecycle import FLAG_HELP
+    from ekc.cli.output import chosen_format
 
+    as_json = chosen_format(output_format, as_json) == "json"
     app = app_context(ctx)
     loaded = load_store(app.root)
     store = loaded.store
@@ -269,7 +278,9 @@ def list_command(
         rows.append(row)
     unreadable = sorted({f.path for f in loaded.findings if f.is_error and f.path.endswith("/case.yaml")})
     if as_json:
-        typer.echo(json.dumps({"today": app.today.isoformat(), "cases": rows, "unreadable": unreadable}, indent=2, ensure_ascii=False))
+        from ekc.cli.output import write_json
+
+        write_json({"today": app.today.isoformat(), "cases": rows, "unreadable": unreadable})
         return
     from rich.table import Table
 
@@ -301,14 +312,17 @@ def show_command(
     ctx: typer.Context,
     case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
     personal: bool = typer.Option(False, "--personal", help="Also show personal.yaml (names, contacts, preferences)."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document; personal data only with --personal."),
+    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text: for people; json: one document (personal data only with --personal)."),
+    as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     wide: bool = WIDE,
 ) -> None:
     """One case with its history; personal data only when asked for."""
     from ekc.cases.lifecycle import as_it_stood
     from ekc.cases.workflow import find_case, load_store
     from ekc.core.errors import Refused
+    from ekc.cli.output import chosen_format
 
+    as_json = chosen_format(output_format, as_json) == "json"
     app = app_context(ctx)
     loaded = load_store(app.root)
     case_file = as_it_stood(find_case(loaded, case_id), app.today)
@@ -334,7 +348,9 @@ def show_command(
     if personal:
         document["personal"] = case_file.personal.model_dump(mode="json", exclude_none=True) if case_file.personal else None
     if as_json:
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        from ekc.cli.output import write_json
+
+        write_json(document)
         return
     _render_case(document, case, case_file, loaded.root if personal else None, wide)
 
@@ -406,7 +422,7 @@ def advance_command(
         app.root, case_id, app.today, _value(to), _date(on), _value(outcome), _value(stop_reason), unfunded,
         commit=not no_commit,
     )
-    typer.echo(f"{result.case_id}: {with_dutch(result.from_phase)} -> {with_dutch(result.to_phase)} on {result.on} ({_committed(result)})")
+    typer.echo(f"{result.case_id}: {with_dutch(result.from_phase)} -> {with_dutch(result.to_phase)} on {result.on} ({_committed(result)})", err=True)
     if result.unfunded_start:
         typer.echo(f"ekc: warning: {result.case_id} started without a covering contract (unfunded_start: true)", err=True)
     if result.promise_missed_by:
@@ -429,10 +445,10 @@ def assign_command(
     app = app_context(ctx)
     result = assign(app.root, case_id, coordinator, app.today, force_reason=force, commit=not no_commit)
     if not result.changed:
-        typer.echo(f"{result.case_id}: {result.coordinator} is already its coordinator; nothing changed")
+        typer.echo(f"{result.case_id}: {result.coordinator} is already its coordinator; nothing changed", err=True)
         return
     replaced = f", replacing {result.previous}" if result.previous else ""
-    typer.echo(f"{result.case_id}: coordinator {result.coordinator}{replaced} ({_committed(result)})")
+    typer.echo(f"{result.case_id}: coordinator {result.coordinator}{replaced} ({_committed(result)})", err=True)
     if result.forced_past:
         typer.echo(f"ekc: warning: forced past: {'; '.join(result.forced_past)}", err=True)
 

@@ -79,4 +79,4 @@ def install_command(
     hook.parent.mkdir(parents=True, exist_ok=True)
     hook.write_text(HOOK_SCRIPT.format(python=sys.executable))
     hook.chmod(0o755)
-    typer.echo(f"installed {hook}")
+    typer.echo(f"installed {hook}", err=True)

@@ -13,9 +13,9 @@ def init_command(
     ctx: typer.Context,
     directory: Path = typer.Argument(..., metavar="DIR", help="A new or empty folder for the data repository.", file_okay=False),
     sample: bool = typer.Option(False, "--sample", help="Fill it with fictional cases and about twenty months of dated commits, to try ekc on."),
-    install: str | None = typer.Option(None, "--install", metavar="REQUIREMENT", help="How CI installs ekc (a pip requirement or URL); default: this version of ekc."),
+    install: str | None = typer.Option(None, "--install", metavar="REQUIREMENT", help="How CI installs ekc (a pip requirement or URL); default: where this ekc was installed from (a git commit, an archive URL or an index release); a local folder or editable install needs this option."),
     hooks_repo: str | None = typer.Option(None, "--hooks-repo", metavar="URL", help="Use ekc's pre-commit hook from this git URL (pre-commit installs ekc itself); default: the ekc installed on each computer."),
-    hooks_rev: str | None = typer.Option(None, "--hooks-rev", metavar="REV", help="The tag or commit of --hooks-repo (default: v<this version>)."),
+    hooks_rev: str | None = typer.Option(None, "--hooks-rev", metavar="REV", help="The commit id (or an existing tag) of --hooks-repo; default: the commit this ekc was installed from, or the repository's current HEAD commit."),
 ) -> None:
     """Create a data repository: empty but valid data files, a README, the pre-commit hook,
     CI workflows for GitHub and GitLab, JSON Schemas for editors, and a first commit."""
@@ -24,14 +24,23 @@ def init_command(
 
     today = app_context(ctx).today
     check_target(directory)
-    files = scaffold_files(install, hooks_repo, hooks_rev)
+    from ekc.init.install_source import ci_requirement, git_ls_remote, hooks_rev as pinned_rev, running_install_source
+
+    source = running_install_source()
+    requirement = ci_requirement(install.strip() if install is not None else None, source)
+    if hooks_rev and not hooks_repo:
+        from ekc.core.errors import UsageProblem
+
+        raise UsageProblem("--hooks-rev needs --hooks-repo")
+    rev = pinned_rev(hooks_repo, hooks_rev, source, git_ls_remote) if hooks_repo else None
+    files = scaffold_files(requirement, hooks_repo, rev)
     commits = [PlannedCommit(None, "ekc init: new data repository", files)]
     if sample:
         commits = _sample_commits(today, files)
     count = create_repository(directory, commits)
     what = f"with fictional sample data in {count} commits" if sample else "with empty data files"
-    typer.echo(f"created the data repository {directory} {what}")
-    typer.echo(f"next: cd {directory} && ekc validate; see README.md there for the checks on commit and push")
+    typer.echo(f"created the data repository {directory} {what}; CI installs {requirement}", err=True)
+    typer.echo(f"next: cd {directory} && ekc validate; see README.md there for the checks on commit and push", err=True)
 
 
 def _sample_commits(today, files: dict[str, str]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import typer
 
 from ekc.cli.context import app_context
@@ -11,12 +13,18 @@ MARKS = {"met": "+", "missed": "-", "rule": "x", "note": "·"}
 STYLES = {"met": "green", "missed": "yellow", "rule": "red", "note": "dim"}
 
 
+class MatchFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 def match_command(
     ctx: typer.Context,
     case_id: str | None = typer.Argument(None, metavar="[ID]", help="The case to find a coordinator for.", show_default=False),
     top: int | None = typer.Option(None, "--top", min=0, metavar="N", help="Show the N best candidates of one case (0: the whole pool). Default: 10 in the table, the whole pool in --json.", show_default=False),
     open_cases: bool = typer.Option(False, "--open", help="Propose a coordinator for every open case without one, at once: nobody beyond their free places, the best total fit."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    output_format: MatchFormat = typer.Option(MatchFormat.text, "--format", help="text: a table for people; json: one document for scripts."),
+    as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     assign: bool = typer.Option(False, "--assign", help="Assign the best eligible candidate, through the checks of `ekc case assign` (with --open: every proposed pairing)."),
     assign_to: str | None = typer.Option(None, "--assign-to", metavar="COORDINATOR", help="Assign this coordinator instead of the best one (implies --assign), through the checks of `ekc case assign`."),
 ) -> None:
@@ -29,9 +37,11 @@ def match_command(
     home region, load, experience for cases with conditions) add up to a score; the
     weights are `match_weights` in ekc.yaml. Ties go to the lower coordinator id.
     """
+    from ekc.cli.output import chosen_format
     from ekc.core.errors import UsageProblem
     from ekc.core.ids import is_case_id, normalise
 
+    as_json = chosen_format(output_format, as_json) == "json"
     if open_cases == (case_id is not None):
         raise UsageProblem("name one case ID, or use --open for all open cases without a coordinator")
     if open_cases and assign_to:
@@ -127,11 +137,11 @@ def _shown(proposal, top: int | None, as_json: bool):
 
 
 def _render_one(store, proposal, top: int | None, as_json: bool, assigned: str | None) -> None:
-    import json
+    from ekc.cli.output import write_json
 
     shown = _shown(proposal, top, as_json)
     if as_json:
-        typer.echo(json.dumps({
+        write_json({
             "case": proposal.case,
             "date": proposal.on.isoformat(),
             "appointment_within_days": store.settings.appointment_within_days,
@@ -141,7 +151,7 @@ def _render_one(store, proposal, top: int | None, as_json: bool, assigned: str |
             "notes": list(proposal.notes),
             "candidates": [_candidate_json(c) for c in shown],
             "assigned": assigned,
-        }, indent=2, ensure_ascii=False))
+        })
         return
     from rich.markup import escape
     from rich.table import Table
@@ -205,7 +215,7 @@ def _console():
 
 
 def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
-    import json
+    from ekc.cli.output import write_json
 
     from ekc.match import ranking as matching
 
@@ -226,7 +236,7 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
             assigned.append(pairing.case)
     seated = [p for p in proposal.pairings if p.coordinator is not None]
     if as_json:
-        typer.echo(json.dumps({
+        write_json({
             "date": today.isoformat(),
             "cases": [
                 {
@@ -243,7 +253,7 @@ def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
             "seated": len(seated),
             "unseated": len(proposal.pairings) - len(seated),
             "total_score": proposal.total_score,
-        }, indent=2, ensure_ascii=False))
+        })
         return
     from rich.markup import escape
     from rich.table import Table

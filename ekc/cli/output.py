@@ -63,16 +63,14 @@ def summary(report: Report) -> str:
 
 
 def report_json(report: Report, strict: bool) -> str:
-    return json.dumps(
+    return json_text(
         {
             "ok": report.exit_code(strict) == 0,
             "files_checked": report.files_checked,
             "errors": len(report.errors),
             "warnings": len(report.warnings),
             "findings": [finding_json(f) for f in report.findings],
-        },
-        indent=2,
-        ensure_ascii=False,
+        }
     )
 
 
@@ -255,3 +253,96 @@ def legend(text: str, con=None, indent: int = 0) -> None:
     for line in lines:
         stream.write(pad + line + "\n")
     stream.flush()
+# --- --format and --json: one convention for every command that prints data ------------
+
+FORMAT_HELP_JSON = "Shorthand for --format json."
+
+
+def chosen_format(output_format, as_json: bool) -> str:
+    """The format asked for: `--json` is `--format json`; asking for two at once is a usage
+    error (exit 2), not a silent pick. `output_format` is an Enum member or a string."""
+    from ekc.core.errors import UsageProblem
+
+    name = getattr(output_format, "value", output_format)
+    if as_json and name not in ("text", "json"):
+        raise UsageProblem(f"--json and --format {name} ask for two formats; choose one")
+    return "json" if as_json else name
+
+
+def json_text(document) -> str:
+    """The one JSON writer: indented, UTF-8 as it is (Dutch names), a newline at the end
+    through echo. Every command's `--format json` goes through here."""
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def write_json(document) -> None:
+    """One JSON document on stdout and nothing else there (CLI.md "Everywhere")."""
+    import typer
+
+    typer.echo(json_text(document))
+
+
+def confirm(message: str) -> None:
+    """A confirmation ("registered ...", "created ..."): on stderr, so stdout holds data only."""
+    import typer
+
+    typer.echo(message, err=True)
+
+
+# --- progress on stderr ---------------------------------------------------------------
+
+
+class _NoProgress:
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+    def update(self, *, total: int | None = None, description: str | None = None) -> None:
+        pass
+
+
+class _RichProgress:
+    def __init__(self, progress, task):
+        self._progress, self._task = progress, task
+
+    def advance(self, steps: int = 1) -> None:
+        self._progress.advance(self._task, steps)
+
+    def update(self, *, total: int | None = None, description: str | None = None) -> None:
+        changes = {k: v for k, v in (("total", total), ("description", description)) if v is not None}
+        self._progress.update(self._task, **changes)
+
+
+def progress_wanted(stream=None) -> bool:
+    """Progress only for a person watching: stderr a terminal. CI logs, pipes and tests get none."""
+    stream = stream or sys.stderr
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class progress:
+    """`with progress("checking files", total=n) as bar: ... bar.advance()`: a rich progress
+    bar on stderr when stderr is a terminal, nothing at all otherwise. `total=None` shows a
+    spinner for work whose size is not known yet. Any long command can use it (validate,
+    validate --history, purge, sync)."""
+
+    def __init__(self, description: str, total: int | None = None, stream=None):
+        self.description, self.total = description, total
+        self.stream = stream or sys.stderr
+        self._progress = None
+
+    def __enter__(self):
+        if not progress_wanted(self.stream):
+            return _NoProgress()
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        console = Console(file=self.stream, no_color="NO_COLOR" in os.environ)
+        self._progress = Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=console, transient=True,
+        )
+        self._progress.__enter__()
+        return _RichProgress(self._progress, self._progress.add_task(self.description, total=self.total))
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)

@@ -41,6 +41,9 @@ def purge_command(
 
     app = app_context(ctx)
     root = app.root
+    from ekc.purge.own_source import refuse_in_own_source
+
+    refuse_in_own_source(root)
     tty = sys.stdout.isatty()
     out = Console(no_color=not use_colour(), highlight=False, markup=False, width=None if tty else 200)
 

@@ -18,6 +18,7 @@ class OutputFormat(str, Enum):
 def validate_command(
     ctx: typer.Context,
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text for people, json for scripts, github for Actions annotations."),
+    as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     history: str | None = typer.Option(None, "--history", metavar="A..B", help="Also check every commit in the range for purged paths and for personal data in case.yaml."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     files: list[str] | None = typer.Argument(None, help="Files named by a hook; the whole repository is still checked, so cross-file rules hold, but only findings in these files are shown.", show_default=False),
@@ -26,13 +27,16 @@ def validate_command(
     from ekc.cli import output as render
     from ekc.validate.pipeline import validate
 
+    output_format = OutputFormat(render.chosen_format(output_format, as_json))
     app = app_context(ctx)
     root = app.root
-    report = validate(root, app.today)
+    with render.progress("checking every file"):
+        report = validate(root, app.today)
     if history:
         from ekc.guard.history_check import check_history
 
-        report.findings.extend(check_history(root, history))
+        with render.progress(f"checking the commits of {history}"):
+            report.findings.extend(check_history(root, history))
     if files:
         report = _only(report, root, files)
     if output_format is OutputFormat.json:

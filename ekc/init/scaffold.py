@@ -19,10 +19,6 @@ SCHEMA_FOLDER = "schemas"
 ROOT_DATA_FILES = ROOT_FILES
 
 
-def default_install() -> str:
-    return f"ekc=={ekc.__version__}"
-
-
 def template(name: str) -> str:
     return resources.files("ekc.init").joinpath(f"templates/{name}").read_text(encoding="utf-8")
 
@@ -45,13 +41,17 @@ def _checked(option: str, value: str) -> str:
     return value.strip()
 
 
-def scaffold_files(install: str | None = None, hooks_repo: str | None = None, hooks_rev: str | None = None) -> dict[str, str]:
+def scaffold_files(install: str, hooks_repo: str | None = None, hooks_rev: str | None = None) -> dict[str, str]:
+    """`install` is the pip requirement CI runs and `hooks_rev` the pinned revision of
+    `hooks_repo`: both decided by ekc/init/install_source.py, never guessed here."""
     from ekc.init.schema_files import schema_texts
 
     if hooks_rev and not hooks_repo:
         raise UsageProblem("--hooks-rev needs --hooks-repo")
+    if hooks_repo and not hooks_rev:
+        raise UsageProblem("--hooks-repo needs a revision that exists in it")
     values = {
-        "EKC_INSTALL": _checked("--install", install or default_install()),
+        "EKC_INSTALL": _checked("--install", install),
         "VERSION": ekc.__version__,
     }
     files = {path: schema_header(path) + template(path) for path in ROOT_DATA_FILES}
@@ -61,7 +61,7 @@ def scaffold_files(install: str | None = None, hooks_repo: str | None = None, ho
     files["ci/validate-history.sh"] = template("validate-history.sh")
     if hooks_repo:
         values["HOOKS_REPO"] = _checked("--hooks-repo", hooks_repo)
-        values["HOOKS_REV"] = _checked("--hooks-rev", hooks_rev or f"v{ekc.__version__}")
+        values["HOOKS_REV"] = _checked("--hooks-rev", hooks_rev)
         files[".pre-commit-config.yaml"] = _fill(template("pre-commit-remote.yaml"), values)
     else:
         files[".pre-commit-config.yaml"] = template("pre-commit-local.yaml")

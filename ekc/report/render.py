@@ -219,6 +219,184 @@ def sections(report: Report) -> list[tuple[str, str, list[tuple[Figure, Result]]
     ]
 
 
+# --- the annual report's edition: Dutch by default ---------------------------------------
+#
+# Markdown and HTML are what the board and the municipalities read. They are Dutch unless
+# asked otherwise (`--lang en`), with Dutch numbers (`7,8`, `61%`), one compact table for
+# the grades, the definitions as notes at the end, and a footer that says when, with
+# which ekc and over which commit of the data they were made, so a printed copy can be
+# traced back to its data.
+
+from dataclasses import dataclass  # noqa: E402
+from datetime import date  # noqa: E402
+
+LANGS = ("nl", "en")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What the footer says, and the language."""
+
+    made_on: date
+    version: str
+    commit: str | None  # the data repository's commit; None outside git
+    lang: str = "nl"
+    dirty: bool = False  # the files differ from that commit
+
+
+_UNITS_NL = {
+    "cases": ("aanmelding", "aanmeldingen"),
+    "meetings": ("bijeenkomst", "bijeenkomsten"),
+    "plans": ("plan", "plannen"),
+    "attendees": ("aanwezige", "aanwezigen"),
+    "forms": ("formulier", "formulieren"),
+    "grades": ("cijfer", "cijfers"),
+    "days": ("dag", "dagen"),
+}
+
+PHRASES = {
+    "nl": {
+        "title": "Onderzoeksgegevens {year}",
+        "lead": "Eigen Kracht Centrale: de {closed} die in {year} zijn afgerond, uit de registratie, die geen "
+                "persoonsgegevens bevat. Bij elk percentage staat het aantal waarop het berust; ontbreekt voor een "
+                "gegeven iets, dan telt die eenheid voor dat gegeven niet mee en staat ze onder ‘niet meegeteld’.",
+        "small": "In verdelingen staat een cel onder {small} als {hidden}; x is een cel die verborgen is zodat een "
+                 "{hidden}-cel niet uit het totaal te herleiden is.",
+        "of": "{n} van {total}",
+        "n": "n = {units}",
+        "over": "over {units}",
+        "left_out": "niet meegeteld: {units}",
+        "several": "een eenheid kan in meer rijen tellen",
+        "figure": "gegeven", "value": "waarde", "basis": "gebaseerd op", "left_out_head": "niet meegeteld",
+        "grades": "Rapportcijfers (schaal 1-10)", "grade": "onderdeel", "mean": "gemiddeld", "count": "cijfers",
+        "share": "aandeel", "definitions": "Definities",
+        "definitions_note": "De definities zijn in het Engels, zoals in de documentatie van ekc (docs/report.md).",
+        "definition": "Definitie",
+        "footer": "Gemaakt op {date} met ekc {version}, uit de gegevens van commit {commit}.",
+        "footer_dirty": " De bestanden weken af van die commit.",
+        "no_commit": "(geen git-repository)",
+        "page_title": "Onderzoeksgegevens {year} – Eigen Kracht Centrale",
+        "hidden_label": "verborgen: minder dan {small}",
+        "no_data": "geen gegevens",
+    },
+    "en": {
+        "title": "Research figures {year}",
+        "lead": "Eigen Kracht Centrale: the {closed} closed in {year}, from registration data that holds no "
+                "personal data. Each percentage gives the number it stands on; data missing for a figure is left "
+                "out of that figure and counted under ‘left out’.",
+        "small": "In breakdowns a cell under {small} shows as {hidden}; x marks a cell hidden so that a {hidden} "
+                 "cell cannot be worked out from the total.",
+        "of": "{n} of {total}",
+        "n": "n = {units}",
+        "over": "over {units}",
+        "left_out": "left out: {units}",
+        "several": "one may count in several rows",
+        "figure": "figure", "value": "value", "basis": "based on", "left_out_head": "left out",
+        "grades": "Grades (scale 1-10)", "grade": "item", "mean": "mean", "count": "grades",
+        "share": "share", "definitions": "Definitions",
+        "definitions_note": "",
+        "definition": "Definition",
+        "footer": "Made on {date} with ekc {version}, from the data at commit {commit}.",
+        "footer_dirty": " The files differed from that commit.",
+        "no_commit": "(not a git repository)",
+        "page_title": "Research figures {year} – Eigen Kracht Centrale",
+        "hidden_label": "hidden: fewer than {small}",
+        "no_data": "no data",
+    },
+}
+
+
+def _p(lang: str, key: str, **values) -> str:
+    return PHRASES[lang][key].format(**values)
+
+
+def units_in(lang: str, n: int, unit: str) -> str:
+    if lang == "nl":
+        one, many = _UNITS_NL.get(unit, (unit, unit))
+        return f"{n} {one if n == 1 else many}"
+    return _units(n, unit)
+
+
+def decimal_in(lang: str, value: Decimal) -> str:
+    """`7,8` in Dutch, `7.8` in English."""
+    text = str(value)
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def mean_in(lang: str, result: Mean) -> str:
+    return "–" if result.mean is None else decimal_in(lang, _round(result.mean, 1))
+
+
+def figure_title(lang: str, figure: Figure) -> str:
+    return figure.dutch[:1].upper() + figure.dutch[1:] if lang == "nl" else figure.title
+
+
+def section_title(lang: str, title: str, dutch: str) -> str:
+    return dutch if lang == "nl" else title
+
+
+def label_in(lang: str, figure_key: str, code: str) -> str:
+    english, dutch = FIGURE_LABELS.get(figure_key, {}).get(code) or LABELS.get(code, (code, ""))
+    return (dutch or english) if lang == "nl" else english
+
+
+def value_in(lang: str, figure: Figure, result: Result) -> str:
+    if isinstance(result, Share):
+        return percent(result)
+    if isinstance(result, Count):
+        return str(result.value)
+    if isinstance(result, Mean):
+        return mean_in(lang, result)
+    if isinstance(result, Minimum):
+        return "–" if result.value is None else units_in(lang, result.value, "days")
+    return ""
+
+
+def basis_in(lang: str, figure: Figure, result: Result) -> str:
+    if isinstance(result, Share):
+        return _p(lang, "of", n=result.numerator, total=units_in(lang, result.denominator, figure.unit))
+    if isinstance(result, Mean):
+        return _p(lang, "n", units=units_in(lang, result.n, "meetings" if figure.unit == "attendees" else figure.unit))
+    if isinstance(result, Minimum):
+        return _p(lang, "over", units=units_in(lang, result.n, figure.unit))
+    if isinstance(result, Breakdown):
+        return units_in(lang, result.denominator, figure.unit)
+    return ""
+
+
+def left_out_in(lang: str, figure: Figure, result: Result) -> str:
+    return units_in(lang, result.incomplete, figure.left_out_unit) if result.incomplete else ""
+
+
+def is_grade(figure: Figure, result: Result) -> bool:
+    return isinstance(result, Mean) and figure.unit == "grades"
+
+
+def footer_text(edition: Edition) -> str:
+    lang = edition.lang
+    commit = edition.commit[:12] if edition.commit else _p(lang, "no_commit")
+    text = _p(lang, "footer", date=_date_in(lang, edition.made_on), version=edition.version, commit=commit)
+    return text + (_p(lang, "footer_dirty") if edition.dirty and edition.commit else "")
+
+
+_MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+
+
+def _date_in(lang: str, day: date) -> str:
+    return f"{day.day} {_MONTHS_NL[day.month - 1]} {day.year}" if lang == "nl" else day.isoformat()
+
+
+def _cell_texts(lang: str, figure: Figure, result: Breakdown) -> list[tuple[str, str, str, bool]]:
+    """(label, number, share, hidden) a row, small cells masked."""
+    masks = masked_cells(result)
+    rows = []
+    for code, n in result.counts:
+        mask = masks.get(code)
+        number, pct = (mask, "–" if mask == HIDDEN else COMPLEMENT) if mask else (str(n), percent(result.share(code)))
+        rows.append((label_in(lang, figure.key, code), number, pct, bool(mask)))
+    return rows
+
+
 # --- Markdown ------------------------------------------------------------------------
 
 
@@ -226,32 +404,51 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def markdown(report: Report) -> str:
+def markdown(report: Report, edition: Edition | None = None) -> str:
+    edition = edition or Edition(date.today(), "", None)
+    lang = edition.lang
     closed = report["closed_cases"]
+    notes = {figure.key: number for number, (figure, _) in enumerate(report.figures, 1)}
     lines = [
-        f"# Research figures {report.year}",
+        f"# {_p(lang, 'title', year=report.year)}",
         "",
-        f"Eigen Kracht Centrale: the {_units(closed.value, 'cases')} closed in {report.year} "
-        "(*afgeronde aanmeldingen*), from the registration data that holds no personal data. "
-        "Each percentage gives the number it stands on; data missing for a figure is left out of that "
-        "figure and counted under *left out*. "
-        f"In breakdowns, a cell under {SMALL} shows as {HIDDEN}; x marks a cell hidden so that a {HIDDEN} cell "
-        "cannot be worked out from the total.",
+        _p(lang, "lead", closed=units_in(lang, closed.value, "cases"), year=report.year)
+        + " " + _p(lang, "small", small=SMALL, hidden=HIDDEN),
     ]
     for title, dutch, figures in sections(report):
-        lines += ["", f"## {title} ({dutch})", ""]
-        scalars = [(f, r) for f, r in figures if not isinstance(r, Breakdown)]
+        lines += ["", f"## {section_title(lang, title, dutch)}", ""]
+        scalars = [(f, r) for f, r in figures if not isinstance(r, Breakdown) and not is_grade(f, r)]
         if scalars:
-            lines += ["| figure | value | based on | left out |", "|---|---:|---|---|"]
+            lines += [f"| {_p(lang, 'figure')} | {_p(lang, 'value')} | {_p(lang, 'basis')} | {_p(lang, 'left_out_head')} |",
+                      "|---|---:|---|---|"]
             for figure, result in scalars:
                 lines.append(
-                    f"| {_md(figure.title)} (*{_md(figure.dutch)}*) | {value_text(figure, result)} | "
-                    f"{basis_text(figure, result)} | {left_out_text(figure, result)} |"
+                    f"| {_md(figure_title(lang, figure))} [^{notes[figure.key]}] | {value_in(lang, figure, result)} | "
+                    f"{basis_in(lang, figure, result)} | {left_out_in(lang, figure, result)} |"
                 )
+        grades = [(f, r) for f, r in figures if is_grade(f, r)]
+        if grades:
+            lines += ["", f"**{_p(lang, 'grades')}**", "",
+                      f"| {_p(lang, 'grade')} | {_p(lang, 'mean')} | {_p(lang, 'count')} | {_p(lang, 'left_out_head')} |",
+                      "|---|---:|---:|---|"]
+            for figure, result in grades:
+                lines.append(f"| {_md(figure_title(lang, figure))} [^{notes[figure.key]}] | {mean_in(lang, result)} | "
+                             f"{result.n} | {left_out_in(lang, figure, result)} |")
         for figure, result in figures:
             if isinstance(result, Breakdown):
-                lines += ["", *_markdown_breakdown(figure, result)]
-    lines += ["", "## Definitions", "", definitions_markdown(figure for figure, _ in report.figures)]
+                head = f"**{_md(figure_title(lang, figure))}** [^{notes[figure.key]}]: {basis_in(lang, figure, result)}"
+                if result.incomplete:
+                    head += "; " + _p(lang, "left_out", units=left_out_in(lang, figure, result))
+                if not result.exclusive:
+                    head += "; " + _p(lang, "several")
+                lines += ["", head, "", f"| | {units_in(lang, 2, figure.unit).split(' ', 1)[1]} | {_p(lang, 'share')} |", "|---|---:|---:|"]
+                lines += [f"| {_md(name)} | {number} | {pct} |" for name, number, pct, _ in _cell_texts(lang, figure, result)]
+    lines += ["", f"## {_p(lang, 'definitions')}", ""]
+    if _p(lang, "definitions_note"):
+        lines += [_p(lang, "definitions_note"), ""]
+    lines += [f"[^{notes[figure.key]}]: **{_md(figure_title(lang, figure))}** (`{figure.key}`): {figure.definition}"
+              for figure, _ in report.figures]
+    lines += ["", "---", "", footer_text(edition), ""]
     return "\n".join(lines)
 
 
@@ -265,21 +462,6 @@ def definitions_markdown(figures=None) -> str:
     )
 
 
-def _markdown_breakdown(figure: Figure, result: Breakdown) -> list[str]:
-    masks = masked_cells(result)
-    head = f"**{_md(figure.title)}** (*{_md(figure.dutch)}*): {basis_text(figure, result)}"
-    if result.incomplete:
-        head += f"; left out: {left_out_text(figure, result)}"
-    if not result.exclusive:
-        head += "; one may count in several rows"
-    lines = [head, "", f"| | {figure.unit} | share |", "|---|---:|---:|"]
-    for code, n in result.counts:
-        mask = masks.get(code)
-        number, pct = (mask, "–" if mask == HIDDEN else COMPLEMENT) if mask else (str(n), percent(result.share(code)))
-        lines.append(f"| {_md(label(figure.key, code))} | {number} | {pct} |")
-    return lines
-
-
 # --- HTML ----------------------------------------------------------------------------
 
 # No network needed, and none allowed: every style is inline, nothing else may load.
@@ -289,22 +471,49 @@ _STYLE = """
 :root { --ink: #1d2a33; --muted: #5b6b75; --bar: #2f7d6d; --track: #e4ecea; --line: #d6dde0; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); background: #fff; }
-main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+main { max-width: 62rem; margin: 0 auto; padding: 2rem 1.25rem 2rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 2.5rem 0 .75rem; border-bottom: 2px solid var(--bar); padding-bottom: .25rem; }
-.lead, .note, .basis, details { color: var(--muted); }
-.figure { margin: 1.25rem 0; }
-.figure h3 { font-size: 1rem; margin: 0 0 .35rem; }
-.figure h3 span { font-weight: normal; font-style: italic; color: var(--muted); }
+h2 { font-size: 1.25rem; margin: 2rem 0 .6rem; border-bottom: 2px solid var(--bar); padding-bottom: .2rem; }
+h3 { font-size: 1rem; margin: 0 0 .3rem; }
+.lead, .note, .basis, .endnotes, footer { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; }
 th, td { padding: .2rem .5rem .2rem 0; text-align: left; vertical-align: middle; font-weight: normal; }
+thead th { font-size: .8rem; color: var(--muted); border-bottom: 1px solid var(--line); }
 td.num { text-align: right; white-space: nowrap; width: 5.5rem; font-variant-numeric: tabular-nums; }
-th[scope=row] { width: 38%; }
+td.big { font-size: 1.15rem; font-weight: 600; }
+td.chart { width: 30%; }
+th[scope=row] { width: 40%; }
+.breakdowns { display: grid; grid-template-columns: repeat(auto-fill, minmax(26rem, 1fr)); gap: .5rem 2rem; }
+.block { margin: .8rem 0; break-inside: avoid; }
 .bar { height: .9rem; background: var(--track); border-radius: 2px; overflow: hidden; }
 .bar .fill { display: block; height: 100%; background: var(--bar); }
 .bar.masked { background: repeating-linear-gradient(45deg, var(--track), var(--track) 4px, #fff 4px, #fff 8px); }
-.big { font-size: 1.6rem; font-weight: 600; }
-details { font-size: .85rem; margin-top: .25rem; }
+sup a { color: var(--muted); text-decoration: none; font-size: .75em; }
+.endnotes { font-size: .85rem; }
+.endnotes li:target { color: var(--ink); background: var(--track); }
+footer { border-top: 1px solid var(--line); margin-top: 2.5rem; padding-top: .5rem; font-size: .85rem; }
+@media print {
+  @page { size: A4; margin: 14mm 14mm 16mm; }
+  body { font-size: 8.5pt; line-height: 1.3; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  main { max-width: none; padding: 0; }
+  h1 { font-size: 15pt; }
+  h2 { font-size: 11pt; margin: 10pt 0 4pt; break-after: avoid; }
+  h3 { font-size: 9pt; }
+  th, td { padding: 1pt 4pt 1pt 0; }
+  td.big { font-size: 9pt; }
+  .bar { height: 7pt; }
+  .breakdowns { grid-template-columns: 1fr 1fr 1fr; gap: 2pt 12pt; }
+  .block { margin: 4pt 0; }
+  tr { break-inside: avoid; }
+  td.chart { width: 22%; }
+  table.scalars td.basis { white-space: nowrap; }
+  .endnotes { font-size: 7pt; columns: 2; column-gap: 12pt; }
+  .endnotes ol { margin: 0; padding-left: 14pt; }
+  .endnotes h2 { column-span: all; }
+  .endnotes li { break-inside: avoid; margin-bottom: 2pt; }
+  footer { margin-top: 8pt; font-size: 7.5pt; }
+}
 """
 
 
@@ -312,11 +521,11 @@ def _e(text: object) -> str:
     return html_lib.escape(str(text), quote=True)
 
 
-def _bar(fraction: Fraction | None, masked: bool = False) -> str:
+def _bar(lang: str, fraction: Fraction | None, masked: bool = False) -> str:
     if masked:
-        return '<div class="bar masked" role="img" aria-label="hidden: fewer than 5"></div>'
+        return f'<div class="bar masked" role="img" aria-label="{_e(_p(lang, "hidden_label", small=SMALL))}"></div>'
     if fraction is None:
-        return '<div class="bar empty" role="img" aria-label="no data"></div>'
+        return f'<div class="bar empty" role="img" aria-label="{_e(_p(lang, "no_data"))}"></div>'
     width = _round(min(max(fraction, Fraction(0)), Fraction(1)) * 100, 2)
     return (
         f'<div class="bar" role="img" aria-label="{_round(fraction * 100, 0)}%">'
@@ -324,62 +533,94 @@ def _bar(fraction: Fraction | None, masked: bool = False) -> str:
     )
 
 
-def _html_figure(figure: Figure, result: Result) -> str:
-    head = f'<h3>{_e(figure.title)} <span lang="nl">{_e(figure.dutch)}</span></h3>'
-    basis = basis_text(figure, result)
-    left_out = left_out_text(figure, result)
-    note = _e(basis) + (f"; left out: {_e(left_out)}" if left_out else "")
-    if isinstance(result, Breakdown):
-        masks = masked_cells(result)
-        rows = []
-        for code, n in result.counts:
-            mask = masks.get(code)
-            share = result.share(code)
-            number, pct = (mask, "–" if mask == HIDDEN else COMPLEMENT) if mask else (str(n), percent(share))
-            rows.append(
-                f'<tr><th scope="row">{_e(label(figure.key, code))}</th><td>{_bar(share.value, bool(mask))}</td>'
-                f'<td class="num">{_e(pct)}</td><td class="num">{_e(number)}</td></tr>'
-            )
-        several = "; one may count in several rows" if not result.exclusive else ""
-        body = f'<table class="chart breakdown">{"".join(rows)}</table><p class="basis">{note}{several}</p>'
-    elif isinstance(result, Share):
-        body = (
-            f'<table class="chart share"><tr><td>{_bar(result.value)}</td><td class="num big">{_e(percent(result))}</td></tr></table>'
-            f'<p class="basis">{note}</p>'
-        )
-    elif isinstance(result, Mean):
-        # Grades have a scale to draw against (1-10); a mean number of people has none.
-        chart = _bar(None if result.mean is None else result.mean / 10) if figure.unit == "grades" else ""
-        body = (
-            f'<table class="chart mean"><tr><td>{chart}</td><td class="num big">{_e(mean_text(result))}</td></tr></table>'
-            f'<p class="basis">{note}{" (scale 1-10)" if figure.unit == "grades" else ""}</p>'
-        )
-    else:
-        body = f'<p><span class="big">{_e(value_text(figure, result))}</span></p><p class="basis">{note}</p>' if note else (
-            f'<p><span class="big">{_e(value_text(figure, result))}</span></p>'
-        )
-    definition = f"<details><summary>Definition</summary><p>{_e(figure.definition)}</p></details>"
-    return f'<section class="figure" id="{_e(figure.key)}" data-key="{_e(figure.key)}" data-kind="{type(result).__name__.lower()}">{head}{body}{definition}</section>'
+def _ref(number: int, figure: Figure) -> str:
+    return f'<sup><a href="#def-{_e(figure.key)}" title="{_e(figure.definition)}">{number}</a></sup>'
 
 
-def html(report: Report) -> str:
+def _attrs(figure: Figure, result: Result, extra: str = "") -> str:
+    return f'class="figure{extra}" id="{_e(figure.key)}" data-key="{_e(figure.key)}" data-kind="{type(result).__name__.lower()}"'
+
+
+def _scalar_rows(lang: str, figures, notes) -> str:
+    rows = []
+    for figure, result in figures:
+        chart = _bar(lang, result.value) if isinstance(result, Share) else ""
+        left_out = left_out_in(lang, figure, result)
+        rows.append(
+            f'<tr {_attrs(figure, result)}><th scope="row">{_e(figure_title(lang, figure))}{_ref(notes[figure.key], figure)}'
+            "</th>"
+            f'<td class="chart">{chart}</td><td class="num big">{_e(value_in(lang, figure, result))}</td>'
+            f'<td class="basis">{_e(basis_in(lang, figure, result))}</td><td class="basis">{_e(left_out)}</td></tr>'
+        )
+    head = (f"<thead><tr><th>{_e(_p(lang, 'figure'))}</th><th></th><th class=\"num\">{_e(_p(lang, 'value'))}</th>"
+            f"<th>{_e(_p(lang, 'basis'))}</th><th>{_e(_p(lang, 'left_out_head'))}</th></tr></thead>")
+    return f'<table class="scalars">{head}<tbody>{"".join(rows)}</tbody></table>'
+
+
+def _grade_table(lang: str, figures, notes) -> str:
+    rows = "".join(
+        f'<tr {_attrs(figure, result)}><th scope="row">{_e(figure_title(lang, figure))}{_ref(notes[figure.key], figure)}'
+        "</th>"
+        f'<td class="num big" data-mean="{"" if result.mean is None else float(result.mean)}">{_e(mean_in(lang, result))}</td>'
+        f'<td class="num">{result.n}</td><td class="basis">{_e(left_out_in(lang, figure, result))}</td></tr>'
+        for figure, result in figures
+    )
+    head = (f"<thead><tr><th>{_e(_p(lang, 'grade'))}</th><th class=\"num\">{_e(_p(lang, 'mean'))}</th>"
+            f"<th class=\"num\">{_e(_p(lang, 'count'))}</th><th>{_e(_p(lang, 'left_out_head'))}</th></tr></thead>")
+    return f'<div class="block"><h3>{_e(_p(lang, "grades"))}</h3><table class="grades">{head}<tbody>{rows}</tbody></table></div>'
+
+
+def _breakdown(lang: str, figure: Figure, result: Breakdown, number: int) -> str:
+    rows = "".join(
+        f'<tr><th scope="row">{_e(name)}</th><td>{_bar(lang, result.share(code).value, hidden)}</td>'
+        f'<td class="num">{_e(pct)}</td><td class="num">{_e(count)}</td></tr>'
+        for (code, _), (name, count, pct, hidden) in zip(result.counts, _cell_texts(lang, figure, result))
+    )
+    note = _e(basis_in(lang, figure, result))
+    if result.incomplete:
+        note += "; " + _e(_p(lang, "left_out", units=left_out_in(lang, figure, result)))
+    if not result.exclusive:
+        note += "; " + _e(_p(lang, "several"))
+    return (
+        f'<section {_attrs(figure, result, " block")}><h3>{_e(figure_title(lang, figure))}{_ref(number, figure)}</h3>'
+        f'<table class="chart breakdown">{rows}</table><p class="basis">{note}</p></section>'
+    )
+
+
+def html(report: Report, edition: Edition | None = None) -> str:
+    edition = edition or Edition(date.today(), "", None)
+    lang = edition.lang
     closed = report["closed_cases"]
+    notes = {figure.key: number for number, (figure, _) in enumerate(report.figures, 1)}
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_e(CSP)}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Research figures {report.year} – Eigen Kracht Centrale</title>",
+        f"<title>{_e(_p(lang, 'page_title', year=report.year))}</title>",
         f"<style>{_STYLE}</style></head><body><main>",
-        f"<h1>Research figures {report.year}</h1>",
-        f'<p class="lead">Eigen Kracht Centrale: the {_e(_units(closed.value, "cases"))} closed in {report.year} '
-        "(<i lang=\"nl\">afgeronde aanmeldingen</i>), from registration data that holds no personal data. "
-        "Data missing for a figure is left out of that figure and counted as left out.</p>",
-        f'<p class="note">In breakdowns a cell under {SMALL} shows as {_e(HIDDEN)}; x marks a cell hidden so that a '
-        f"{_e(HIDDEN)} cell cannot be worked out from the total.</p>",
+        f"<h1>{_e(_p(lang, 'title', year=report.year))}</h1>",
+        f'<p class="lead">{_e(_p(lang, "lead", closed=units_in(lang, closed.value, "cases"), year=report.year))}</p>',
+        f'<p class="note">{_e(_p(lang, "small", small=SMALL, hidden=HIDDEN))}</p>',
     ]
     for title, dutch, figures in sections(report):
-        parts.append(f'<h2>{_e(title)} <span lang="nl">({_e(dutch)})</span></h2>')
-        parts.extend(_html_figure(figure, result) for figure, result in figures)
+        parts.append(f"<h2>{_e(section_title(lang, title, dutch))}</h2>")
+        scalars = [(f, r) for f, r in figures if not isinstance(r, Breakdown) and not is_grade(f, r)]
+        if scalars:
+            parts.append(_scalar_rows(lang, scalars, notes))
+        grades = [(f, r) for f, r in figures if is_grade(f, r)]
+        if grades:
+            parts.append(_grade_table(lang, grades, notes))
+        blocks = [_breakdown(lang, f, r, notes[f.key]) for f, r in figures if isinstance(r, Breakdown)]
+        if blocks:
+            parts.append(f'<div class="breakdowns">{"".join(blocks)}</div>')
+    parts.append(f'<section class="endnotes"><h2>{_e(_p(lang, "definitions"))}</h2>')
+    if _p(lang, "definitions_note"):
+        parts.append(f"<p>{_e(_p(lang, 'definitions_note'))}</p>")
+    parts.append("<ol>" + "".join(
+        f'<li id="def-{_e(figure.key)}"><b>{_e(figure_title(lang, figure))}</b> (<code>{_e(figure.key)}</code>): {_e(figure.definition)}</li>'
+        for figure, _ in report.figures
+    ) + "</ol></section>")
+    parts.append(f'<footer data-version="{_e(edition.version)}" data-commit="{_e(edition.commit or "")}">{_e(footer_text(edition))}</footer>')
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
