@@ -50,3 +50,11 @@ def ekc_shim(folder: Path) -> Path:
     shim.write_text(f'#!/bin/sh\nPYTHONPATH="{WORKTREE}${{PYTHONPATH:+:$PYTHONPATH}}" exec "{sys.executable}" -m ekc "$@"\n')
     shim.chmod(0o755)
     return folder
+
+
+def git_bytes(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
+    """git's raw output, for streams that hold binary objects (cat-file --batch)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input)
+    if done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace')}")
+    return done.stdout
