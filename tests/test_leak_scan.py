@@ -206,3 +206,10 @@ def test_a_bare_server(repo, tmp_path):
 def test_fold_and_phone_digits():
     assert leak_scan.fold(unicodedata.normalize("NFD", "ZOË\n  Wolkenveldt")) == "zoe wolkenveldt"
     assert leak_scan.phone_digits("+31 6 13572468") == leak_scan.phone_digits("0031-6-13572468") == "0613572468"
+
+
+def test_a_name_part_inside_another_word_is_no_leak(repo):
+    commit_all(repo, "Financiële steun aangevraagd")
+    assert leak_scan.scan(repo, ["Teun"]) == []
+    commit_all(repo, "Teun belt terug")
+    assert leak_scan.scan(repo, ["Teun"]) != []

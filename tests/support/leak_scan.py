@@ -77,17 +77,18 @@ class Matcher:
             if folded:
                 self.by_fold.setdefault(folded, needle)
         self.blob_ids = {sha.lower() for sha in blob_ids}
+        # a needle counts where no letter goes on before or after it: "Teun" is not in "steun"
+        self.patterns = {key: re.compile(rf"(?<![^\W\d_]){re.escape(key)}(?![^\W\d_])") for key in self.by_fold}
         alternatives = sorted(self.by_fold, key=len, reverse=True)
-        self.pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        self.any = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
         self.raw_ids = {bytes.fromhex(sha): sha for sha in self.blob_ids}
 
     def strings_in(self, text: str) -> set[str]:
         found: set[str] = set()
-        if self.pattern is not None:
+        if self.any is not None:
             folded = fold(text)
-            found |= {self.by_fold[m.group(0)] for m in self.pattern.finditer(folded)}
-            # overlapping needles ("Quarles" inside "Bart Quarles"): check each once more
-            found |= {needle for key, needle in self.by_fold.items() if needle not in found and key in folded}
+            if self.any.search(folded):  # one pass over the text; the few hits are then told apart
+                found |= {self.by_fold[key] for key, pattern in self.patterns.items() if pattern.search(folded)}
         if self.by_digits:
             for run in _PHONE_RUN.findall(text):
                 digits = phone_digits(run)
