@@ -35,6 +35,7 @@ class Loaded:
     files_checked: int = 0
     cache_hits: int = 0
     unreadable: set[str] = field(default_factory=set)  # files with no model: cross-file rules skip them
+    commented: set[str] = field(default_factory=set)  # case.yaml files with a `#`: their comments are checked against personal.yaml
 
     @property
     def has_errors(self) -> bool:
@@ -96,6 +97,7 @@ def load(
         verdicts = {path: verdict.without_model() for path, verdict in verdicts.items()}
     loaded = _assemble(root, files, verdicts)
     loaded.cache_hits = len(files) - len(todo) - len(unreadable)
+    loaded.commented = {f.path for f in files if f.kind == "case" and b"#" in raws.get(f.path, b"")}
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
     return loaded
 
