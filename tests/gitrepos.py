@@ -12,8 +12,9 @@ import ekc
 WORKTREE = Path(ekc.__file__).resolve().parents[1]
 
 
-def git(cwd: Path, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input)
+def git(cwd: Path, *args: str, check: bool = True, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`env`, when given, is the whole environment (dated commits, another identity)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input, env=env)
     if check and done.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
     return done

@@ -87,16 +87,12 @@ def test_an_identity_of_a_commit(repo, role):
     env_name = {"author": "GIT_AUTHOR_NAME", "committer": "GIT_COMMITTER_NAME"}[role]
     (repo / "x.txt").write_text("x\n")
     git(repo, "add", "x.txt")
-    import subprocess
-
-    subprocess.run(["git", "commit", "-q", "-m", "work"], cwd=repo, check=True, env={**os.environ, env_name: NAME})
+    git(repo, "commit", "-q", "-m", "work", env={**os.environ, env_name: NAME})
     _only(where_found(repo), f"identity ({role})")
 
 
 def test_the_tagger_of_an_annotated_tag(repo):
-    import subprocess
-
-    subprocess.run(["git", "tag", "-a", "v1", "-m", "release"], cwd=repo, check=True, env={**os.environ, "GIT_COMMITTER_NAME": NAME})
+    git(repo, "tag", "-a", "v1", "-m", "release", env={**os.environ, "GIT_COMMITTER_NAME": NAME})
     _only(where_found(repo), "identity (tagger)")
 
 
@@ -155,7 +151,7 @@ def test_a_file_in_the_work_tree_and_its_path(repo):
     folder.mkdir(parents=True)
     (folder / "personal.yaml").write_text("phone: +31 6 1357 2468\n")
     found = where_found(repo)
-    assert "work tree: intake/Wolkenveldt-Zoe (its path)" in found
+    assert "work tree: intake/Wolkenveldt-Zoe/personal.yaml (its path)" in found
     assert "work tree: intake/Wolkenveldt-Zoe/personal.yaml" in found
 
 
@@ -213,3 +209,15 @@ def test_a_name_part_inside_another_word_is_no_leak(repo):
     assert leak_scan.scan(repo, ["Teun"]) == []
     commit_all(repo, "Teun belt terug")
     assert leak_scan.scan(repo, ["Teun"]) != []
+
+
+def test_reachable_only_leaves_out_what_no_ref_reaches(repo):
+    git(repo, "hash-object", "-w", "--stdin", input=f"{NAME}\n")
+    assert leak_scan.scan(repo, [NAME], reachable_only=True) == []
+    assert leak_scan.scan(repo, [NAME]) != []
+    (repo / "p.yaml").write_text(f"name: {NAME}\n")
+    blob = out(repo, "hash-object", "-w", "p.yaml")
+    (repo / "p.yaml").unlink()
+    git(repo, "tag", "data", blob)
+    found = leak_scan.where(leak_scan.scan(repo, [NAME], [blob], reachable_only=True))
+    assert f"object {blob} (blob)" in found

@@ -117,9 +117,16 @@ def work_tree(repo: Path) -> Path | None:
     return Path(out(repo, "rev-parse", "--show-toplevel"))
 
 
-def iter_objects(repo: Path):
-    """(sha, type, content) of every object in the database, reachable or not."""
-    stream = git_bytes(repo, "cat-file", "--batch-all-objects", "--batch", "--unordered")
+def iter_objects(repo: Path, reachable_only: bool = False):
+    """(sha, type, content) of every object in the database, reachable or not; or only of
+    those reachable from a ref (or a reflog entry): what a clone or fetch would get."""
+    if reachable_only:
+        indexed = ["--indexed-objects"] if work_tree(repo) is not None else []
+        listing = git_bytes(repo, "rev-list", "--objects", "--all", "--reflog", *indexed)
+        wanted = b"".join(line.split(b" ", 1)[0] + b"\n" for line in listing.splitlines() if line)
+        stream = git_bytes(repo, "cat-file", "--batch", input=wanted)
+    else:
+        stream = git_bytes(repo, "cat-file", "--batch-all-objects", "--batch", "--unordered")
     at = 0
     while at < len(stream):
         end = stream.index(b"\n", at)
@@ -144,9 +151,9 @@ def tree_entries(content: bytes) -> list[tuple[bytes, bytes]]:
 _IDENTITY = re.compile(rb"^(author|committer|tagger) (.*)$", re.MULTILINE)
 
 
-def scan_objects(repo: Path, matcher: Matcher) -> list[Leak]:
+def scan_objects(repo: Path, matcher: Matcher, reachable_only: bool = False) -> list[Leak]:
     leaks: list[Leak] = []
-    for sha, kind, content in iter_objects(repo):
+    for sha, kind, content in iter_objects(repo, reachable_only):
         if sha in matcher.blob_ids:
             leaks.append(Leak(f"object {sha} ({kind})", f"blob {sha}"))
         if kind == "tree":
@@ -186,11 +193,11 @@ def _scan_files(base: Path, label: str, matcher: Matcher, skip) -> list[Leak]:
         rel = path.relative_to(base).as_posix()
         if skip(rel):
             continue
+        if not path.is_file() or path.is_symlink():
+            continue  # a folder's name counts through the files in it
         readable_path = re.sub(r"[-_/.]+", " ", rel)
         for needle in matcher.strings_in(rel) | matcher.strings_in(readable_path):
             leaks.append(Leak(f"{label}{rel} (its path)", needle))
-        if not path.is_file() or path.is_symlink():
-            continue
         data = path.read_bytes()
         for needle in matcher.strings_in(_decode(data)) | matcher.ids_in_bytes(data):
             leaks.append(Leak(f"{label}{rel}", needle))
@@ -213,11 +220,16 @@ def scan_work_tree(repo: Path, matcher: Matcher) -> list[Leak]:
     return _scan_files(tree, "work tree: ", matcher, skip)
 
 
-def scan(repo: Path, strings: Iterable[str], blob_ids: Iterable[str] = ()) -> list[Leak]:
-    """Every place one of `strings` or `blob_ids` survives in `repo` (work tree or bare)."""
+def scan(repo: Path, strings: Iterable[str], blob_ids: Iterable[str] = (), reachable_only: bool = False) -> list[Leak]:
+    """Every place one of `strings` or `blob_ids` survives in `repo` (work tree or bare).
+
+    `reachable_only` limits the objects to what a ref or reflog reaches: for a server,
+    whose unreachable objects wait for its own garbage collection (the purge's printed
+    advice), and are never served to a clone.
+    """
     matcher = Matcher(strings, blob_ids)
     leaks = [
-        *scan_objects(repo, matcher),
+        *scan_objects(repo, matcher, reachable_only),
         *scan_ref_names(repo, matcher),
         *scan_git_files(repo, matcher),
         *scan_work_tree(repo, matcher),

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,17 +180,11 @@ class _Builder:
 
     def commit(self, message: str, *extra: str, env: dict[str, str] | None = None) -> str:
         git(self.root, "add", "-A")
-        done = subprocess.run(
-            ["git", "commit", "-q", "--allow-empty", "-m", message, *extra],
-            cwd=self.root, capture_output=True, text=True, env=env or self.clock.env(),
-        )
-        assert done.returncode == 0, done.stderr
+        git(self.root, "commit", "-q", "--allow-empty", "-m", message, *extra, env=env or self.clock.env())
         return out(self.root, "rev-parse", "HEAD")
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> str:
-        done = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True, env=env or self.clock.env())
-        assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
-        return done.stdout.strip()
+        return git(self.root, *args, env=env or self.clock.env()).stdout.strip()
 
 
 def build(base: Path) -> Office:
@@ -315,13 +308,9 @@ def _colleague(base: Path, server: Path) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "Collega", "GIT_AUTHOR_EMAIL": "collega@example.org",
            "GIT_COMMITTER_NAME": "Collega", "GIT_COMMITTER_EMAIL": "collega@example.org",
            "GIT_AUTHOR_DATE": "2024-09-20T10:00:00+02:00", "GIT_COMMITTER_DATE": "2024-09-20T10:00:00+02:00"}
-    for args in (
-        ["notes", "add", "-m", f"Teruggebeld: {PHONE_SPELLINGS[1]} (Anais)", "HEAD"],
-        ["push", "-q", "origin", "refs/notes/commits"],
-        ["push", "-q", "origin", "HEAD:refs/backup/main"],
-    ):
-        done = subprocess.run(["git", *args], cwd=colleague, capture_output=True, text=True, env=env)
-        assert done.returncode == 0, done.stderr
+    git(colleague, "notes", "add", "-m", f"Teruggebeld: {PHONE_SPELLINGS[1]} (Anais)", "HEAD", env=env)
+    git(colleague, "push", "-q", "origin", "refs/notes/commits", env=env)
+    git(colleague, "push", "-q", "origin", "HEAD:refs/backup/main", env=env)
     shutil.rmtree(colleague)
 
 
