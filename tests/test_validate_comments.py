@@ -97,3 +97,30 @@ def test_a_copy_or_notes_beside_a_case_fail_validate(tmp_path, name):
     result = CliRunner().invoke(app, ["--data", str(root), "--today", "2024-09-15", "validate"])
     assert result.exit_code == 1
     assert f"cases/2024/{CLOSED_ID}/{name}" in result.stdout
+
+
+def test_only_case_files_a_person_commented_are_read_again():
+    from ekc.validate.rules.comments import TEMPLATE_COMMENT, may_hold_own_comments
+
+    header = f"# {TEMPLATE_COMMENT}\nid: EKC-2024-K7Q2M\n".encode()
+    assert not may_hold_own_comments(header)
+    assert not may_hold_own_comments(b"id: EKC-2024-K7Q2M\n")
+    assert may_hold_own_comments(header + b"outcome: plan  # Sanne\n")
+    assert may_hold_own_comments(b"# Sanne\nid: EKC-2024-K7Q2M\n")
+
+
+def test_a_name_in_a_comment_of_a_case_made_by_case_new(tmp_path):
+    from tests.case_repos import init_repo
+
+    root = init_repo(valid_store(tmp_path).write())
+    new = CliRunner().invoke(app, ["--data", str(root), "--today", "2024-09-15", "case", "new", "--municipality", "GM0439",
+                                   "--variant", "family", "--referrer", "self", "--no-minors", "--no-conditions",
+                                   "--professional-help", "none", "--reason", "parenting"])
+    assert new.exit_code == 0, new.stderr
+    case_id = new.stdout.strip()
+    folder = root / "cases" / "2024" / case_id
+    assert findings_of(root) == []  # ekc's own header comment is no finding
+    (folder / "personal.yaml").write_text("main_persons:\n  - {name: Bram Oosterlaken, role: parent}\n")
+    with open(folder / "case.yaml", "a", encoding="utf-8") as handle:
+        handle.write("# vader: Bram Oosterlaken\n")
+    assert [f.code for f in findings_of(root)] == ["personal-comment"]

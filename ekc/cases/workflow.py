@@ -22,6 +22,7 @@ from typing import Any
 from ekc.core.errors import Refused, UsageProblem
 from ekc.core.identifying import PersonalStrings, message_problem, of_coordinators, of_personal
 from ekc.model.vocabulary import EK2_VARIANTS, with_dutch
+from ekc.validate.rules.comments import TEMPLATE_COMMENT
 
 # DATA-FORMAT.md's order of case.yaml keys: new keys go where a person would look for them.
 CASE_KEY_ORDER = (
@@ -304,7 +305,7 @@ def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, c
     reasons.fa.set_flow_style()
     data["reasons"] = reasons
     data["history"] = CommentedSeq([_flow_map(phase="registered", date=on)])
-    data.yaml_set_start_comment("Codes, dates and counts only: personal data goes in personal.yaml beside this file.")
+    data.yaml_set_start_comment(TEMPLATE_COMMENT)
     text = _checked_case_text(root, path, data)
     personal = PERSONAL_SKELETON.format(case_id=case_id, months=store.settings.retention_months)
     message = f"case {case_id}: {with_dutch('registered')} on {on}"

@@ -21,6 +21,19 @@ from ekc.core.findings import Finding, error
 from ekc.core.identifying import PersonalStrings
 from ekc.validate.rules.personal_data import looks_personal
 
+# The comment `ekc case new` writes atop every case.yaml: ekc's own words, never a person's.
+TEMPLATE_COMMENT = "Codes, dates and counts only: personal data goes in personal.yaml beside this file."
+_TEMPLATE_LINE = f"# {TEMPLATE_COMMENT}\n".encode()
+
+
+def may_hold_own_comments(raw: bytes) -> bool:
+    """Whether a case.yaml may hold a comment a person wrote: a `#` beyond ekc's header.
+
+    A byte count, so that `ekc validate` re-reads only the few files a person commented
+    (every case registered by `ekc case new` carries the header)."""
+    return raw.count(b"#") > (1 if raw.startswith(_TEMPLATE_LINE) else 0)
+
+
 _BLOCK_SCALAR = re.compile(r"(?:^\s*|:\s+|-\s+)[|>][+-]?[1-9]?[+-]?\s*$")
 _QUOTE_OPENERS = ":-[{,?"
 
