@@ -12,8 +12,9 @@ import ekc
 WORKTREE = Path(ekc.__file__).resolve().parents[1]
 
 
-def git(cwd: Path, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input)
+def git(cwd: Path, *args: str, check: bool = True, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`env`, when given, is the whole environment (dated commits, another identity)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input, env=env)
     if check and done.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
     return done
@@ -54,3 +55,10 @@ def ekc_shim(folder: Path) -> Path:
 # What tests pass to `ekc init --install`: the editable install under test is no source CI
 # can reach, so init asks for one (ekc/init/install_source.py).
 CI_INSTALL = "ekc @ git+https://git.example.org/ekc.git@" + "1" * 40
+
+def git_bytes(cwd: Path, *args: str, input: bytes | None = None) -> bytes:
+    """git's raw output, for streams that hold binary objects (cat-file --batch)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input)
+    if done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr.decode(errors='replace')}")
+    return done.stdout

@@ -12,6 +12,7 @@ the files are put back, so the tree never holds an uncommitted half of an operat
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from typing import Any
 from ekc.core.errors import Refused, UsageProblem
 from ekc.core.identifying import PersonalStrings, message_problem, of_coordinators, of_personal
 from ekc.model.vocabulary import EK2_VARIANTS, with_dutch
+from ekc.validate.rules.comments import TEMPLATE_COMMENT
 
 # DATA-FORMAT.md's order of case.yaml keys: new keys go where a person would look for them.
 CASE_KEY_ORDER = (
@@ -96,6 +98,31 @@ def find_case(loaded, case_id: str):
 
 
 # -- writing ------------------------------------------------------------------------------
+
+PURGE_INTERRUPTED = "a purge was interrupted: run `ekc purge` to finish it"
+
+
+def refuse_while_purge_pending(root: Path) -> None:
+    """While a purge journal is pending, nothing may write: a rollback or a finish works
+    from the refs and objects the journal recorded, and new commits on top of a half-done
+    rewrite are what an interrupted purge would lose (or carry the purged data forward)."""
+    from ekc.purge.journal import pending
+
+    if pending(root):
+        raise Refused(PURGE_INTERRUPTED)
+
+
+def writes(operation):
+    """The one gate of every operation that writes case data: checked before anything,
+    even before a case id is handed out."""
+
+    @functools.wraps(operation)
+    def guarded(root: Path, *args: Any, **kwargs: Any):
+        refuse_while_purge_pending(root)
+        return operation(root, *args, **kwargs)
+
+    return guarded
+
 
 def _checked_case_text(root: Path, path: Path, data: Any) -> str:
     """The new file's text, refused if it would break a rule of DATA-FORMAT.md."""
@@ -253,6 +280,7 @@ def new_case_problems(store, fields: NewCase) -> list[str]:
     return problems
 
 
+@writes
 def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, commit: bool = True, rng=None) -> Change:
     """Register a case: case.yaml in phase registered, a personal.yaml skeleton, one commit."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -282,7 +310,7 @@ def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, c
     reasons.fa.set_flow_style()
     data["reasons"] = reasons
     data["history"] = CommentedSeq([_flow_map(phase="registered", date=on)])
-    data.yaml_set_start_comment("Codes, dates and counts only: personal data goes in personal.yaml beside this file.")
+    data.yaml_set_start_comment(TEMPLATE_COMMENT)
     text = _checked_case_text(root, path, data)
     personal = PERSONAL_SKELETON.format(case_id=case_id, months=store.settings.retention_months)
     message = f"case {case_id}: {with_dutch('registered')} on {on}"
@@ -292,6 +320,7 @@ def new_case(root: Path, fields: NewCase, today: date, on: date | None = None, c
 
 # -- case advance -------------------------------------------------------------------------
 
+@writes
 def advance(
     root: Path,
     case_id: str,
@@ -339,6 +368,7 @@ def advance(
 
 # -- case assign --------------------------------------------------------------------------
 
+@writes
 def assign(
     root: Path,
     case_id: str,

@@ -60,3 +60,13 @@ def remove(root: Path) -> None:
 
 def clear_work(root: Path) -> None:
     shutil.rmtree(work_dir(root), ignore_errors=True)
+
+
+def pending(root: Path) -> bool:
+    """A purge journal is on disk: the last purge was interrupted and must be finished (or
+    rolled back) by `ekc purge` before anything else writes. In-process (no git child),
+    because every command that writes asks; the same file as journal_path()."""
+    from ekc.store.git import common_dir
+
+    folder = common_dir(root)
+    return folder is not None and (folder / "ekc" / "purge-journal.json").is_file()

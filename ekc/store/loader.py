@@ -13,6 +13,7 @@ from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
 from ekc.store.files import data_files
+from ekc.validate.rules.comments import may_hold_own_comments
 from ekc.validate.verdicts import Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
 
@@ -35,6 +36,7 @@ class Loaded:
     files_checked: int = 0
     cache_hits: int = 0
     unreadable: set[str] = field(default_factory=set)  # files with no model: cross-file rules skip them
+    commented: set[str] = field(default_factory=set)  # case.yaml files with a `#`: their comments are checked against personal.yaml
 
     @property
     def has_errors(self) -> bool:
@@ -96,6 +98,7 @@ def load(
         verdicts = {path: verdict.without_model() for path, verdict in verdicts.items()}
     loaded = _assemble(root, files, verdicts)
     loaded.cache_hits = len(files) - len(todo) - len(unreadable)
+    loaded.commented = {f.path for f in files if f.kind == "case" and may_hold_own_comments(raws.get(f.path, b""))}
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
     return loaded
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from ekc.core.findings import Finding, error
 from ekc.model.kinds import MODELS
 from ekc.validate.rules.case_rules import check_case
+from ekc.validate.rules.comments import check_comment_contact_data
 from ekc.validate.rules.cross_rules import check_case_placement
 from ekc.validate.rules.personal_data import check_no_personal_data
 from ekc.validate.rules.registry_rules import check_coordinators, check_municipalities
@@ -55,6 +56,8 @@ def _judge_parsed(kind: str, path: str, parsed) -> Verdict:
     findings: list[Finding] = []
     if kind == "case":
         findings.extend(check_no_personal_data(path, parsed.data))
+        if "#" in parsed.text:
+            findings.extend(check_comment_contact_data(path, parsed.text))
     try:
         model = MODELS[kind].model_validate(parsed.data)
     except ValidationError as exc:
