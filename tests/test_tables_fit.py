@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
+from tests.gitrepos import CI_INSTALL
 
 runner = CliRunner()
 TODAY = "2026-11-30"
@@ -17,7 +18,7 @@ ID = re.compile(r"\b(EKC-\d{4}-[0-9A-Z]{5}|C-\d{4}|GM\d{4}|[A-Z]{3}-\d{4})\b")
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     root = tmp_path_factory.mktemp("fit") / "data"
-    result = runner.invoke(app, ["init", str(root), "--sample"])
+    result = runner.invoke(app, ["init", str(root), "--sample", "--install", CI_INSTALL])
     assert result.exit_code == 0, result.stderr
     return root
 
