@@ -82,6 +82,7 @@ def load(
     models: bool = True,
     kinds: frozenset[str] | None = None,
     select: Callable[[Any], bool] | None = None,
+    lazy_purge_log: bool = False,
 ) -> Loaded:
     """Judge every file (or take its verdict from the index) and assemble the store.
 
@@ -92,7 +93,8 @@ def load(
     With `select`, a predicate over a case's CaseSummary, only the chosen cases enter
     `store.cases` (and only their personal.yaml is parsed): a command asking about the
     open cases pays for those, not for the whole history. Every file is still stat'ed, so
-    every verdict is current; `entries` holds all of them.
+    every verdict is current; `entries` holds all of them. With `lazy_purge_log` the purge
+    log's model is left out of the store (its findings are not): `purge_log_model` reads it.
     """
     files = [f for f in data_files(root) if kinds is None or f.kind in kinds]
     folder = verdict_cache.cache_dir(root)
@@ -153,7 +155,7 @@ def load(
                 verdict_cache.write_object(folder, entries[path].key, verdict.model)
     if use_cache and max(len(todo), moved, settled) > len(files) // REWRITE_FRACTION:
         _write_index(folder, document, scan_ns, {p: e for p, e in entries.items() if _may_cache(kind_of[p], e.verdict)})
-    loaded = _assemble(root, files, verdicts, entries, fresh_models, folder if use_cache else None, models, select, raws)
+    loaded = _assemble(root, files, verdicts, entries, fresh_models, folder if use_cache else None, models, select, raws, lazy_purge_log)
     loaded.cache_hits = len(files) - len(todo) - sum(1 for p in verdicts if p not in entries)
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
     loaded.entries = entries
@@ -217,7 +219,7 @@ def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None) -> list[
 
 
 def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str, Entry], fresh: dict[str, Any],
-              folder: Path | None, models: bool, select, raws: dict[str, bytes]) -> Loaded:
+              folder: Path | None, models: bool, select, raws: dict[str, bytes], lazy_purge_log: bool = False) -> Loaded:
     findings: list[Finding] = []
     for data_file in files:
         findings.extend(verdicts[data_file.path].findings)
@@ -238,7 +240,8 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
                 verdict_cache.write_object(folder, entry.key, model)
         return model
 
-    registries = {f.path: model_of(f.path, f.kind) for f in files if f.kind in ("settings", "municipalities", "coordinators", "purge_log")}
+    wanted = ("settings", "municipalities", "coordinators") if lazy_purge_log else ("settings", "municipalities", "coordinators", "purge_log")
+    registries = {f.path: model_of(f.path, f.kind) for f in files if f.kind in wanted}
     municipalities_file = registries.get("municipalities.yaml")
     coordinators_file = registries.get("coordinators.yaml")
     cases: dict[str, CaseFile] = {}
@@ -276,6 +279,18 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
 
     findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
     return Loaded(root, store, findings, present, files_checked=len(files))
+
+
+def purge_log_model(loaded: Loaded):
+    """The purge log's model of a store loaded with `lazy_purge_log` (None if unreadable)."""
+    entry = loaded.entries.get("purge-log.yaml")
+    if entry is None or entry.verdict.summary is None and entry.verdict.model is None:
+        return None
+    if entry.verdict.model is not None:
+        return entry.verdict.model
+    folder = verdict_cache.cache_dir(loaded.root)
+    model = verdict_cache.read_object(folder, entry.key)
+    return model if model is not None else _judge_now(loaded.root, "purge_log", "purge-log.yaml", {}).model
 
 
 def _judge_now(root: Path, kind: str, path: str, raws: dict[str, bytes]) -> Verdict:
