@@ -11,7 +11,6 @@ again; any other is. What depends on today is compared afresh on every run.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from datetime import date
 from pathlib import Path
 
@@ -55,7 +54,8 @@ def validate(root: Path, today: date, use_cache: bool = True) -> Report:
 
 
 def _digest(model) -> bytes | None:
-    return None if model is None else hashlib.sha1(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+    """Of a registry entry, the same in every process (a pickle is not: it holds sets)."""
+    return None if model is None else hashlib.sha1(model.model_dump_json().encode()).digest()
 
 
 def incremental_cross_findings(loaded: Loaded, today: date) -> list:
