@@ -80,6 +80,7 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
         inputs = (
             entry.key if entry is not None else case,
             personal,
+            case_file.personal_present,
             tuple(c in store.coordinators for c in personal.exclude_coordinators) if personal is not None else (),
             municipalities.get(case.municipality),
             coordinators.get(coordinator),
@@ -90,10 +91,18 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
         if hit is None or hit[0] != inputs:
             judged += 1
             references = tuple(locate_files(root, check_case_references(store, case_file, *known)))
-            hit = (inputs, references, *attention_dates(case, retention))
+            due, stale_on = attention_dates(case, retention)
+            # the warnings as they will read once today reaches their date, located now
+            # (their text does not depend on today), so a warm run reads no file for them
+            if_due = tuple(locate_files(root, case_attention(case_file, due, None, date.max)))
+            if_stale = tuple(locate_files(root, case_attention(case_file, None, stale_on, date.max)))
+            hit = (inputs, references, due, stale_on, if_due, if_stale)
         new[case_file.path] = hit
         found.extend(hit[1])
-        found.extend(case_attention(case_file, hit[2], hit[3], today))
+        if hit[2] is not None and today >= hit[2]:
+            found.extend(hit[4])
+        if hit[3] is not None and hit[3] <= today:
+            found.extend(hit[5])
     purge_log, purge_findings = _purge_log(loaded, old.get("purge-log.yaml"))
     if purge_log is not None:
         new["purge-log.yaml"] = purge_log
