@@ -229,3 +229,34 @@ def test_warm_results_equal_cold_ones_when_stat_data_is_trusted(steps, today):
             time.sleep(0.01)
             apply(root, step, spare)
             assert_warm_equals_cold(root, today)
+
+
+def test_the_kept_folder_listings_give_what_a_fresh_listing_gives(tmp_path, monkeypatch):
+    """A new file in a case folder, a removed personal.yaml, a new case folder: each
+    changes its folder's mtime, so a kept listing is never used for it."""
+    from ekc.store.files import data_files
+
+    root = small_store(tmp_path / "data")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
+    load(root, models=False)
+    time.sleep(0.01)
+    (root / "cases/2024/EKC-2024-AB12C/notes.txt").write_text("a stray file\n")
+    (root / PERSONAL).unlink()
+    (root / "cases/2024/EKC-2024-ZZ99Z").mkdir()
+    (root / "cases/2024/EKC-2024-ZZ99Z/case.yaml").write_bytes((root / OPEN).read_bytes())
+    warm = load(root, models=False)
+    assert sorted(warm.present_paths) == sorted(f.path for f in data_files(root))
+    assert ("cases/2024/EKC-2024-AB12C/notes.txt", "stray") in codes(warm.findings)
+
+
+def test_a_command_reading_some_kinds_leaves_the_other_entries_in_the_index(tmp_path):
+    """`budget check` reads no personal.yaml; the next `validate` still finds every verdict."""
+    from ekc.store.anonymous import load_anonymous
+
+    root = small_store(tmp_path / "data")
+    load_anonymous(root)
+    load(root, models=False)
+    load_anonymous(root)
+    warm = load(root, models=False)
+    assert warm.cache_hits == warm.files_checked

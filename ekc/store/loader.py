@@ -16,7 +16,7 @@ from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
-from ekc.store.files import data_files
+from ekc.store.files import CASE_FILES, ROOT_FILES, DataFile, data_files
 from ekc.validate.verdicts import Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
 
@@ -111,12 +111,13 @@ def _load(
     every verdict is current; `entries` holds all of them. With `lazy_purge_log` the purge
     log's model is left out of the store (its findings are not): `purge_log_model` reads it.
     """
-    files = [f for f in data_files(root) if kinds is None or f.kind in kinds]
     folder = verdict_cache.cache_dir(root)
     document = verdict_cache.read_index(folder / "verdicts.pickle") if use_cache else {}
     old: dict[str, Entry] = document.get("entries", {})
     written_ns = document.get("written_ns", 0)
     scan_ns = time.time_ns()  # before any stat: the racy-git reference for this run's hashes
+    listings = _Listings(root, document.get("folders", {}) if use_cache else {}, written_ns)
+    files = [f for f in listings.data_files() if kinds is None or f.kind in kinds]
     base = str(root)
     entries: dict[str, Entry] = {}
     verdicts: dict[str, Verdict] = {}
@@ -168,8 +169,13 @@ def _load(
             fresh_models[path] = verdict.model
             if use_cache:
                 verdict_cache.write_object(folder, entries[path].key, verdict.model)
-    if use_cache and max(len(todo), moved, settled) > len(files) // REWRITE_FRACTION:
-        _write_index(folder, document, scan_ns, {p: e for p, e in entries.items() if _may_cache(kind_of[p], e.verdict)})
+    if use_cache and max(len(todo), moved, settled, listings.listed) > len(files) // REWRITE_FRACTION:
+        kept = {p: e for p, e in entries.items() if _may_cache(kind_of[p], e.verdict)}
+        if kinds is not None:
+            # files of other kinds were not looked at: their entries stay for the commands
+            # that read them (each is checked by stat and key before any use)
+            kept = {**{p: e for p, e in old.items() if _kind_of_path(p) not in kinds}, **kept}
+        _write_index(folder, scan_ns, kept, listings.new)
     loaded = _assemble(root, files, verdicts, entries, fresh_models, folder if use_cache else None, models, select, raws, lazy_purge_log)
     loaded.cache_hits = len(files) - len(todo) - sum(1 for p in verdicts if p not in entries)
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
@@ -178,20 +184,80 @@ def _load(
     return loaded
 
 
+def _kind_of_path(path: str) -> str:
+    if path in ROOT_FILES:
+        return ROOT_FILES[path]
+    return CASE_FILES.get(path.rsplit("/", 1)[-1], "stray") if path.count("/") == 3 else "stray"
+
+
 def _reached_meeting(case) -> bool:
     from ekc.match.ranking import reached_meeting  # in the code fingerprint (ekc/store/cache.py)
 
     return reached_meeting(case)
 
 
-def _write_index(folder: Path, document: dict, scan_ns: int, entries: dict[str, Entry]) -> None:
+def _write_index(folder: Path, scan_ns: int, entries: dict[str, Entry], folders: dict) -> None:
     """`written_ns` is when this run began to stat: an entry hashed in this run is trusted
     later only if its file's mtime and ctime lie RACY_NS before that (git's racy-git rule:
     a change within the same timestamp tick as the stat would leave the stat unchanged).
     An entry kept from an older run was already clean against an earlier reference."""
     seen: dict = {}
     compact = {path: _compact(entry, seen) for path, entry in entries.items()}
-    verdict_cache.write_index(folder / "verdicts.pickle", {"entries": compact, "written_ns": scan_ns})
+    verdict_cache.write_index(folder / "verdicts.pickle", {"entries": compact, "written_ns": scan_ns, "folders": folders})
+
+
+class _Listings:
+    """`data_files`, with each folder's listing kept beside the index and trusted while the
+    folder's own stat data is unchanged and not racy: adding, removing or renaming an
+    entry changes a folder's mtime. 15,000 case folders cost a stat each, not a listing.
+    The files themselves are still stat'ed one by one (a change to a file's bytes does not
+    touch its folder)."""
+
+    def __init__(self, root: Path, old: dict, written_ns: int):
+        self.base = str(root)
+        self.old = old
+        self.written_ns = written_ns
+        self.new: dict = {}
+        self.listed = 0  # folders listed afresh
+
+    def entries(self, relative: str, files: bool) -> list[tuple[str, bool]] | None:
+        """Sorted (name, is_file or is_dir) pairs of a folder, None if it is no folder."""
+        try:
+            st = os.stat(f"{self.base}/{relative}")
+        except OSError:
+            return None
+        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, files)
+        hit = self.old.get(relative)
+        if hit is not None and hit[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < self.written_ns:
+            self.new[relative] = hit
+            return hit[1]
+        try:
+            with os.scandir(f"{self.base}/{relative}") as listing:
+                found = [(entry.name, entry.is_file() if files else entry.is_dir()) for entry in listing]
+        except NotADirectoryError:
+            return None
+        found.sort()
+        self.listed += 1
+        self.new[relative] = (signature, found)
+        return found
+
+    def data_files(self) -> list[DataFile]:
+        """The same list as ekc.store.files.data_files (a test pins it)."""
+        base = self.base
+        found = [DataFile(name, kind) for name, kind in ROOT_FILES.items() if os.path.isfile(f"{base}/{name}")]
+        years = self.entries("cases", False) if os.path.isdir(f"{base}/cases") else None
+        for year, is_dir in years or ():
+            if not is_dir:
+                found.append(DataFile(f"cases/{year}", "stray"))
+                continue
+            for case_folder, is_folder in self.entries(f"cases/{year}", False) or ():
+                if not is_folder:
+                    found.append(DataFile(f"cases/{year}/{case_folder}", "stray"))
+                    continue
+                prefix = f"cases/{year}/{case_folder}/"
+                for name, is_file in self.entries(prefix[:-1], True) or ():
+                    found.append(DataFile(prefix + name, CASE_FILES.get(name, "stray") if is_file else "stray"))
+        return found
 
 
 def _compact(entry: Entry, seen: dict) -> Entry:

@@ -109,7 +109,7 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
         judged += purge_log is not old.get("purge-log.yaml")
     found.extend(purge_findings)
     found.extend(check_orphan_personal(loaded.present_paths))
-    found.extend(coordinator_attention(store, today))
+    found.extend(locate_files(root, coordinator_attention(store, today)))
     if judged > max(0, len(new) // REWRITE_FRACTION) or len(old) != len(new):
         verdict_cache.write_index(location, {"entries": new})
     return found
