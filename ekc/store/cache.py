@@ -25,7 +25,7 @@ from pathlib import Path
 
 import ekc
 
-CACHE_FILES = ("verdicts.pickle", "models.pickle")  # models.pickle: the old single model file
+CACHE_FILES = ("verdicts.pickle", "cross.pickle", "models.pickle")  # models.pickle: the old single model file
 OBJECTS = "objects"
 _VERDICT_MODULES = ("model", "core", "validate", "store/yamlio.py", "store/fastyaml.py", "match/languages.py", "match/ranking.py", "purge/retention.py", "budget/funding.py")
 
