@@ -116,7 +116,7 @@ def _load(
     old: dict[str, Entry] = document.get("entries", {})
     written_ns = document.get("written_ns", 0)
     scan_ns = time.time_ns()  # before any stat: the racy-git reference for this run's hashes
-    listings = _Listings(root, document.get("folders", {}) if use_cache else {}, written_ns)
+    listings = _Listings(root, document.get("folders", {}) if use_cache else {}, written_ns, scan_ns)
     files = [f for f in listings.data_files() if kinds is None or f.kind in kinds]
     base = str(root)
     entries: dict[str, Entry] = {}
@@ -213,12 +213,13 @@ class _Listings:
     The files themselves are still stat'ed one by one (a change to a file's bytes does not
     touch its folder)."""
 
-    def __init__(self, root: Path, old: dict, written_ns: int):
+    def __init__(self, root: Path, old: dict, written_ns: int, scan_ns: int):
         self.base = str(root)
+        self.scan_ns = scan_ns
         self.old = old
         self.written_ns = written_ns
         self.new: dict = {}
-        self.listed = 0  # folders listed afresh
+        self.listed = 0  # folders listed afresh that a rewritten index would spare
 
     def entries(self, relative: str, files: bool) -> list[tuple[str, bool]] | None:
         """Sorted (name, is_file or is_dir) pairs of a folder, None if it is no folder."""
@@ -237,7 +238,8 @@ class _Listings:
         except NotADirectoryError:
             return None
         found.sort()
-        self.listed += 1
+        if hit is None or hit[0] != signature or max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < self.scan_ns:
+            self.listed += 1  # new or changed, or racy no longer: a rewritten index spares this listing
         self.new[relative] = (signature, found)
         return found
 
