@@ -16,7 +16,7 @@ from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
-from ekc.store.files import CASE_FILES, ROOT_FILES, DataFile, data_files
+from ekc.store.files import CASE_FILES, ROOT_FILES, DataFile
 from ekc.validate.verdicts import Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
 
@@ -160,8 +160,7 @@ def _load(
         todo.append((data_file.kind, path, raw))
     kind_of = {f.path: f.kind for f in files}
     fresh_models: dict[str, Any] = {}
-    for (kind, path, _), verdict in zip(todo, _judge_all(todo, workers)):
-        met = kind == "case" and verdict.model is not None and _reached_meeting(verdict.model)
+    for (kind, path, _), (verdict, met) in zip(todo, _judge_all(todo, workers, models)):
         keep = verdict.without_model() if kind in ("case", "personal") else _registry_entry(verdict)
         entries[path] = entries[path]._replace(verdict=keep, met=met)
         verdicts[path] = keep
@@ -308,14 +307,25 @@ def _may_cache(kind: str, verdict: Verdict) -> bool:
     return kind != "personal" or not verdict.findings
 
 
-def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None) -> list[Verdict]:
+def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None, models: bool = True) -> list[tuple[Verdict, bool]]:
+    """(verdict, reached a meeting) per file. With `models=False` a worker sends back case
+    and personal verdicts without their model: a cold `validate` needs only summaries, and
+    pickling 15,000 full models between processes was a fifth of its time."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return [judge(*item) for item in todo]
+        return _judged(todo, models)
     size = max(50, len(todo) // (workers * 8))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [verdict for chunk in pool.map(judge_many, chunks) for verdict in chunk]
+        return [judged for chunk in pool.map(_judged, chunks, [models] * len(chunks)) for judged in chunk]
+
+
+def _judged(items: list[tuple[str, str, bytes]], models: bool = True) -> list[tuple[Verdict, bool]]:
+    out = []
+    for (kind, path, raw), verdict in zip(items, judge_many(items)):
+        met = kind == "case" and verdict.model is not None and _reached_meeting(verdict.model)
+        out.append((verdict if models or kind not in ("case", "personal") else verdict.without_model(), met))
+    return out
 
 
 def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str, Entry], fresh: dict[str, Any],
