@@ -34,8 +34,9 @@ from bench.validate_bench import bare_parse  # noqa: E402
 YEAR = 2025
 
 
-def run(root: Path, *args: str) -> tuple[float, int]:
-    """(seconds, peak resident KiB) of one whole `ekc` process."""
+def run(root: Path, *args: str) -> tuple[float, int, float]:
+    """(seconds, peak resident KiB, CPU seconds user + system) of one whole `ekc` process.
+    On a shared machine the CPU time is the steadier figure; wall time is what a user feels."""
     command = [sys.executable, "-m", "ekc", "--data", str(root), "--today", TODAY.isoformat(), *args]
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -45,18 +46,19 @@ def run(root: Path, *args: str) -> tuple[float, int]:
     if code not in (0, 1):
         raise SystemExit(f"ekc {' '.join(args)} failed ({code}): {child.stderr.read().decode()[-2000:]}")
     child.stderr.close()
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def best(root: Path, args: tuple[str, ...], repeat: int, before=None) -> tuple[float, int]:
-    times, peak = [], 0
+def best(root: Path, args: tuple[str, ...], repeat: int, before=None) -> tuple[float, int, float]:
+    times, cpus, peak = [], [], 0
     for i in range(repeat):
         if before is not None:
             before(i)
-        elapsed, rss = run(root, *args)
+        elapsed, rss, cpu = run(root, *args)
         times.append(elapsed)
+        cpus.append(cpu)
         peak = max(peak, rss)
-    return min(times), peak
+    return min(times), peak, min(cpus)
 
 
 def waiting_case(root: Path) -> str:
@@ -115,15 +117,16 @@ def main() -> None:
         rows[name]["`validate`, warm, one case.yaml changed"] = best(root, ("validate",), args.repeat, change)
         restore()
     print(f"\nrepeat {args.repeat}, best run; load average now {os.getloadavg()[0]:.1f}; stores in {work}\n")
-    print("| command | small | large | large / small | peak memory, large |")
-    print("|---|---:|---:|---:|---:|")
+    print("| command | small | large | large / small | CPU small | CPU large | CPU large / small | peak memory, large |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label in rows["large"]:
         small, large = rows["small"][label], rows["large"][label]
-        print(f"| {label} | {small[0]:.2f} s | {large[0]:.2f} s | {large[0] / small[0]:.2f}x | {large[1] / 1024:.0f} MB |")
+        print(f"| {label} | {small[0]:.2f} s | {large[0]:.2f} s | {large[0] / small[0]:.2f}x "
+              f"| {small[2]:.2f} s | {large[2]:.2f} s | {large[2] / small[2]:.2f}x | {large[1] / 1024:.0f} MB |")
     for name in stores:
         files, seconds = bare[name]
         print(f"| cold `validate`, {name} ({files:,} files) | bare C parse {seconds:.2f} s | `validate` {cold[name][0]:.2f} s "
-              f"| {cold[name][0] / seconds:.2f}x the parse | {cold[name][1] / 1024:.0f} MB |")
+              f"| {cold[name][0] / seconds:.2f}x the parse | | `validate` CPU {cold[name][2]:.2f} s (2 workers) | | {cold[name][1] / 1024:.0f} MB |")
     total = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"\nlargest child of the whole run (getrusage RUSAGE_CHILDREN): {total / 1024:.0f} MB")
 
