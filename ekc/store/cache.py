@@ -27,7 +27,7 @@ import ekc
 
 CACHE_FILES = ("verdicts.pickle", "cross.pickle", "models.pickle")  # models.pickle: the old single model file
 OBJECTS = "objects"
-_VERDICT_MODULES = ("model", "core", "validate", "store/yamlio.py", "store/fastyaml.py", "match/languages.py", "match/ranking.py", "purge/retention.py", "budget/funding.py")
+_VERDICT_MODULES = ("model", "core", "validate", "store/yamlio.py", "store/fastyaml.py", "store/loader.py", "match/languages.py", "match/ranking.py", "purge/retention.py", "budget/funding.py")
 
 
 @lru_cache(maxsize=1)

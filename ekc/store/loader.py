@@ -17,6 +17,7 @@ from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
 from ekc.store.files import CASE_FILES, ROOT_FILES, DataFile
+from ekc.validate.rules.comments import may_hold_own_comments
 from ekc.validate.verdicts import Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
 
@@ -50,6 +51,7 @@ class Entry(NamedTuple):
     key: bytes
     verdict: Verdict
     met: bool = False  # a case that reached a meeting (matching counts conferences)
+    commented: bool = False  # a case.yaml with a `#` beyond ekc's header (ekc.validate.rules.comments)
 
 
 @dataclass
@@ -61,6 +63,7 @@ class Loaded:
     files_checked: int = 0
     cache_hits: int = 0
     unreadable: set[str] = field(default_factory=set)  # files with no model: cross-file rules skip them
+    commented: set[str] = field(default_factory=set)  # case.yaml files with a `#`: their comments are checked against personal.yaml
     entries: dict[str, Entry] = field(default_factory=dict)  # every file's index entry, selected or not
     files_read: int = 0  # files whose bytes were read (stat ambiguous or changed)
 
@@ -151,12 +154,13 @@ def _load(
             verdicts[path] = _unreadable(path, exc)
             continue
         key = verdict_cache.verdict_key(data_file.kind, path, raw)
+        commented = data_file.kind == "case" and may_hold_own_comments(raw)
         if entry is not None and entry.key == key:
-            entries[path] = Entry(*signature, key, entry.verdict, entry.met)
+            entries[path] = Entry(*signature, key, entry.verdict, entry.met, commented)
             verdicts[path] = entry.verdict
             continue
         raws[path] = raw
-        entries[path] = Entry(*signature, key, None)  # verdict filled below
+        entries[path] = Entry(*signature, key, None, False, commented)  # verdict filled below
         todo.append((data_file.kind, path, raw))
     kind_of = {f.path: f.kind for f in files}
     fresh_models: dict[str, Any] = {}
@@ -179,6 +183,7 @@ def _load(
     loaded.cache_hits = len(files) - len(todo) - sum(1 for p in verdicts if p not in entries)
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
     loaded.entries = entries
+    loaded.commented = {path for path, entry in entries.items() if entry.commented}
     loaded.files_read = stat_changed
     return loaded
 

@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from ekc.core.findings import Report
+from ekc.core.identifying import PersonalStrings
+from ekc.validate.rules.comments import check_comment_names
 from ekc.store import cache as verdict_cache
 from ekc.store.loader import REWRITE_FRACTION, Loaded, load, locate_files
 from ekc.validate.rules.attention import attention_dates, case_attention, check_attention, coordinator_attention
@@ -39,7 +41,34 @@ def cross_file_findings(loaded: Loaded, today: date) -> list:
         *check_purge_log(store, loaded.present_paths),
         *check_orphan_personal(loaded.present_paths),
         *check_attention(store, today),
+        *comment_name_findings(loaded),
     ]
+
+
+def comment_name_findings(loaded: Loaded) -> list:
+    """The case's own names in its case.yaml comments. Only files holding a `#` are read
+    again (the loader noted them, kept in the index), and their personal.yaml read leniently:
+    a personal file with errors still names the persons that must not be in a comment."""
+    found = []
+    for path in sorted(loaded.commented):
+        personal_path = path[: -len("case.yaml")] + "personal.yaml"
+        if personal_path not in loaded.present_paths:
+            continue
+        try:
+            text = (loaded.root / path).read_text(encoding="utf-8")
+            personal = personal_strings((loaded.root / personal_path).read_bytes())
+        except (OSError, UnicodeDecodeError):
+            continue
+        found.extend(check_comment_names(path, text, personal))
+    return found
+
+
+def personal_strings(raw: bytes) -> PersonalStrings:
+    from ekc.core.identifying import of_personal_document
+    from ekc.store.yamlio import parse
+
+    parsed = parse("personal.yaml", raw)
+    return of_personal_document(parsed.data) if parsed.ok else PersonalStrings()
 
 
 def validate(root: Path, today: date, use_cache: bool = True) -> Report:
@@ -110,6 +139,7 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
     found.extend(purge_findings)
     found.extend(check_orphan_personal(loaded.present_paths))
     found.extend(locate_files(root, coordinator_attention(store, today)))
+    found.extend(locate_files(root, comment_name_findings(loaded)))
     if judged > max(0, len(new) // REWRITE_FRACTION) or len(old) != len(new):
         verdict_cache.write_index(location, {"entries": new})
     return found
