@@ -216,7 +216,8 @@ def fake_casework(monkeypatch):
     calls = []
     refuse = {}
 
-    def assign(root, case_id, coordinator_id, today, force_reason=None, commit=True):
+    def assign(root, case_id, coordinator_id, today, force_reason=None, commit=True, loaded=None):
+        assert loaded is not None, "match hands its loaded store to assign: no reload per case"
         if case_id in refuse:
             raise Refused(refuse[case_id])
         calls.append((case_id, coordinator_id, today.isoformat(), force_reason, commit))
@@ -333,3 +334,29 @@ def test_a_lower_case_case_id_is_the_same_case_as_in_case_show(repo):
     matched = ekc(root, "match", typed, "--json")
     assert shown.exit_code == 0 and matched.exit_code == 0, (shown.output, matched.output)
     assert json.loads(matched.stdout)["case"] == json.loads(shown.stdout)["id"] == CASE_ID
+
+
+def test_open_assign_with_the_real_casework_loads_the_store_once(repo, monkeypatch):
+    """300 waiting cases must not mean 300 loads of 25 years of history."""
+    from ekc.store import loader
+    from tests.case_repos import init_repo, messages
+
+    repo.with_case(registered_case("EKC-2024-AB12D"), {"preferences": {"coordinator_gender": "male"}})
+    root = init_repo(repo.write())
+    real_load = loader.load
+    calls = []
+
+    def counting_load(*args, **kwargs):
+        calls.append(args)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "load", counting_load)
+    monkeypatch.setattr("ekc.store.views.load", counting_load)
+    result = ekc(root, "match", "--open", "--assign", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert len(calls) == 1
+    assert sum("coordinator" in m and "assigned" in m for m in messages(root)) == 2
+    assert ekc(root, "validate").exit_code in (0, 1)
+    cases = {c["case"]: c["coordinator"] for c in json.loads(result.stdout)["cases"]}
+    for case_id, coordinator in cases.items():
+        assert f"coordinator: {coordinator}" in (root / "cases" / "2024" / case_id / "case.yaml").read_text()

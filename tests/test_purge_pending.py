@@ -41,7 +41,9 @@ def repo(store):
 
 def state_files(root) -> list[str]:
     """.git/ekc without the verdict caches (a read writes those, `match` reads first)."""
-    return sorted(p.name for p in (root / ".git" / "ekc").iterdir() if p.suffix != ".pickle")
+    from ekc.store.cache import OBJECTS
+
+    return sorted(p.name for p in (root / ".git" / "ekc").iterdir() if p.suffix != ".pickle" and p.name != OBJECTS)
 
 
 def plant_journal(root, phase: str = "rewritten") -> None:

@@ -376,6 +376,7 @@ def assign(
     today: date,
     force_reason: str | None = None,
     commit: bool = True,
+    loaded=None,
 ) -> AssignResult:
     """Set the case's coordinator after the hard rules of ekc/cases/eligibility.py.
 
@@ -388,7 +389,7 @@ def assign(
 
     if force_reason is not None and not force_reason.strip():
         raise UsageProblem("--force needs a reason (it goes into the commit message)")
-    loaded = load_store(root)
+    loaded = load_store(root) if loaded is None else loaded  # `match --open --assign` loads once
     store = loaded.store
     case_file = find_case(loaded, case_id)
     case = case_file.case

@@ -251,14 +251,13 @@ def list_command(
     this order: variant, municipality, coordinator (--wide shows them). With --today in the
     past, the cases as they stood that day.
     """
-    from ekc.cases.workflow import load_store
     from ekc.cases.lifecycle import FLAG_HELP, as_it_stood
-    from ekc.cases.lifecycle import FLAG_HELP
     from ekc.cli.output import chosen_format
+    from ekc.store.views import morning_view
 
     as_json = chosen_format(output_format, as_json) == "json"
     app = app_context(ctx)
-    loaded = load_store(app.root)
+    loaded = morning_view(app.root, only_open, _value(phase) if phase is not None else None, municipality, coordinator, app.today)
     store = loaded.store
     rows = []
     stood = [f for f in (as_it_stood(c, app.today) for c in store.cases.values()) if f is not None]

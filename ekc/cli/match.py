@@ -52,67 +52,35 @@ def match_command(
         raise UsageProblem(f"{case_id!r} is not a case id (EKC-YYYY-XXXXX)")
     if assign_to is not None:
         assign_to = assign_to.strip().upper()  # `c-0042` is what a hurried hand types
+    from ekc.match import session as matching
+
     app = app_context(ctx)
-    root, today = app.root, app.today
-    store = _load_store(root)
+    session = matching.open_session(app.root, app.today, case_id)
+    if session.errors:
+        import sys
+
+        print(f"ekc: warning: the data has {session.errors} error{'s' * (session.errors != 1)} (run `ekc validate`); matching on what could be read", file=sys.stderr)
     if open_cases:
-        _match_open(root, store, today, as_json, assign)
+        _match_open(session, as_json, assign)
     else:
-        _match_one(root, store, case_id, today, top, as_json, assign or assign_to is not None, assign_to)
+        _match_one(session, case_id, top, as_json, assign or assign_to is not None, assign_to)
 
 
-def _load_store(root):
-    import sys
-
+def _match_one(session, case_id, top, as_json, assign, assign_to) -> None:
     from ekc.core.errors import Refused
-    from ekc.store.loader import load
+    from ekc.match import session as matching
 
-    loaded = load(root)
-    store = loaded.store
-    broken = [f for f in loaded.findings if f.is_error and f.path == "coordinators.yaml"]
-    if broken and not store.coordinators:
-        raise Refused("coordinators.yaml cannot be read; run `ekc validate` to see why")
-    errors = sum(1 for f in loaded.findings if f.is_error)
-    if errors:
-        print(f"ekc: warning: the data has {errors} error{'s' * (errors != 1)} (run `ekc validate`); matching on what could be read", file=sys.stderr)
-    return store
-
-
-def _match_one(root, store, case_id, today, top, as_json, assign, assign_to) -> None:
-    from ekc.match import ranking as matching
-    from ekc.core.errors import Refused
-
-    if case_id not in store.cases and (root / "cases" / case_id[4:8] / case_id / "case.yaml").is_file():
-        raise Refused(f"case.yaml of {case_id} has errors; run `ekc validate` to see them")
-    proposal = matching.rank(store, case_id, today)
-    if assign_to is not None and assign_to not in store.coordinators:
-        raise Refused(f"no coordinator {assign_to} in coordinators.yaml")
+    proposal = matching.rank_one(session, case_id, assign_to)
     chosen = assign_to or (proposal.best.coordinator if proposal.best else None)
     assigned = None
     if assign:
         if chosen is None:
-            _render_one(store, proposal, top, as_json, None)
+            _render_one(session.store, proposal, top, as_json, None)
             raise Refused(f"no eligible coordinator for {case_id}: nothing assigned (see the reasons above)")
-        _assign(root, case_id, chosen, today)
+        matching.assigner()
+        matching.assign(session, case_id, chosen)
         assigned = chosen
-    _render_one(store, proposal, top, as_json, assigned)
-
-
-def _assigner():
-    """`ekc case assign`'s own function, so both write, commit and refuse the same way."""
-    from ekc.core.errors import Refused
-
-    try:
-        from ekc.cases.workflow import assign
-    except ImportError as exc:
-        if exc.name not in ("ekc.cases.workflow", "ekc"):
-            raise
-        raise Refused("assigning needs `ekc case assign` (ekc.cases.workflow), which this installation lacks") from None
-    return assign
-
-
-def _assign(root, case_id: str, coordinator_id: str, today) -> None:
-    _assigner()(root, case_id, coordinator_id, today, force_reason=None, commit=True)
+    _render_one(session.store, proposal, top, as_json, assigned)
 
 
 def _candidate_json(candidate) -> dict:
@@ -214,26 +182,15 @@ def _console():
     return console()
 
 
-def _match_open(root, store, today, as_json: bool, assign: bool) -> None:
+def _match_open(session, as_json: bool, assign: bool) -> None:
     from ekc.cli.output import write_json
 
-    from ekc.match import ranking as matching
+    from ekc.match import ranking
+    from ekc.match import session as matching
 
-    proposal = matching.propose_open(store, today)
-    assigned: list[str] = []
-    if assign:
-        from ekc.core.errors import Refused
-
-        _assigner()  # refuse before the first case if assigning is not possible at all
-        for pairing in proposal.pairings:
-            if pairing.coordinator is None:
-                continue
-            try:
-                _assign(root, pairing.case, pairing.coordinator, today)
-            except Refused as exc:
-                done = f"assigned {len(assigned)} case{'s' * (len(assigned) != 1)} before it" if assigned else "nothing assigned"
-                raise Refused(f"{pairing.case} to {pairing.coordinator} refused: {exc.message}; {done}") from None
-            assigned.append(pairing.case)
+    store, today = session.store, session.today
+    proposal = ranking.propose_open(store, today, session.pool)
+    assigned = matching.assign_all(session, proposal) if assign else []
     seated = [p for p in proposal.pairings if p.coordinator is not None]
     if as_json:
         write_json({

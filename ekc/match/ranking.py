@@ -122,12 +122,15 @@ class Pool:
         return self.store.settings.match_weights
 
 
-def pool_of(store: DataStore, today: date) -> Pool:
-    conferences: dict[str, int] = {}
-    for case_file in store.cases.values():
-        case = case_file.case
-        if case.coordinator is not None and case.is_closed and reached_meeting(case):
-            conferences[case.coordinator] = conferences.get(case.coordinator, 0) + 1
+def pool_of(store: DataStore, today: date, conferences: dict[str, int] | None = None) -> Pool:
+    """`conferences`: counted already (ekc.store.views.conferences counts them from the store
+    index, so the closed history need not be loaded); else counted over `store.cases`."""
+    if conferences is None:
+        conferences = {}
+        for case_file in store.cases.values():
+            case = case_file.case
+            if case.coordinator is not None and case.is_closed and reached_meeting(case):
+                conferences[case.coordinator] = conferences.get(case.coordinator, 0) + 1
     region_provinces: dict[str, set[str]] = {}
     for municipality in store.municipalities.values():
         region_provinces.setdefault(municipality.region, set()).add(municipality.province)
@@ -445,7 +448,7 @@ def waiting_cases(store: DataStore) -> list[str]:
     return sorted(c.case.id for c in store.open_cases() if c.case.coordinator is None)
 
 
-def propose_open(store: DataStore, today: date) -> OpenProposal:
+def propose_open(store: DataStore, today: date, pool: Pool | None = None) -> OpenProposal:
     """A coordinator for every open case without one, all at once.
 
     An assignment problem, solved exactly: each coordinator's free places become that
@@ -456,7 +459,7 @@ def propose_open(store: DataStore, today: date) -> OpenProposal:
     import numpy as np
     from scipy.optimize import linear_sum_assignment
 
-    pool = pool_of(store, today)
+    pool = pool if pool is not None else pool_of(store, today)
     case_ids = waiting_cases(store)
     free = {c.id: max(c.max_cases - pool.taken.get(c.id, 0), 0) for c in pool.coordinators}
     # Only coordinators with a free place and no standing failure can take any case;

@@ -37,9 +37,9 @@ def build_report(root: Path, year: int, skip_invalid: bool) -> Built:
     leave such files out."""
     from ekc.core.errors import Refused
     from ekc.report import figures as research
-    from ekc.store.loader import load
+    from ekc.store.views import closed_in
 
-    loaded = load(root)
+    loaded = closed_in(root, year)  # the cases closed in the year, not the whole history
     invalid = invalid_inputs(loaded.findings, year)
     if invalid and not skip_invalid:
         first = invalid[0]

@@ -5,13 +5,17 @@ changed rule gives another key, so a cached verdict is by construction the verdi
 code would give now. The fingerprint covers every module a verdict depends on and the
 versions of pydantic and ruamel.yaml.
 
-Two files, because their readers differ: `verdicts` holds findings and small summaries
-(all a warm `ekc validate` reads: 15,000 cases unpickle in a fraction of a second);
-`models` holds the full case and personal models for the commands that need them.
+Two parts, because their readers differ. `verdicts.pickle` is the index: per file its stat
+data (size, mtime, ctime, inode, as git keeps them), its key, its findings and small summary
+(all a warm `ekc validate` reads), plus the cross-file findings per case with their inputs.
+`objects/` holds one pickle per full case or registry model, named by its key, so a command
+that needs the open cases unpickles those and not 25 years of history. Personal models are
+never cached (see ekc/store/loader.py, `_may_cache`).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -21,8 +25,9 @@ from pathlib import Path
 
 import ekc
 
-CACHE_FILES = ("verdicts.pickle", "models.pickle")
-_VERDICT_MODULES = ("model", "core", "validate", "store/yamlio.py", "store/fastyaml.py", "match/languages.py", "purge/retention.py", "budget/funding.py")
+CACHE_FILES = ("verdicts.pickle", "cross.pickle", "models.pickle")  # models.pickle: the old single model file
+OBJECTS = "objects"
+_VERDICT_MODULES = ("model", "core", "validate", "store/yamlio.py", "store/fastyaml.py", "store/loader.py", "match/languages.py", "match/ranking.py", "purge/retention.py", "budget/funding.py")
 
 
 @lru_cache(maxsize=1)
@@ -78,3 +83,69 @@ def write_cache(location: Path, entries: dict) -> None:
         os.replace(tmp, location)
     except OSError:
         pass  # a read-only checkout still validates, just without a cache
+
+
+def read_index(location: Path) -> dict:
+    """The whole index document ({} when missing, foreign or from other code).
+
+    The cyclic collector is paused while unpickling: tens of thousands of small acyclic
+    objects would trigger it again and again (4x the time to read the index)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with location.open("rb") as handle:
+            stored = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a missing, truncated or foreign cache is just empty
+        return {}
+    finally:
+        if enabled:
+            gc.enable()
+    if not isinstance(stored, dict) or stored.get("fingerprint") != code_fingerprint() or not isinstance(stored.get("entries"), dict):
+        return {}
+    return stored
+
+
+def shared(value, seen: dict):
+    """One object per equal string or date, so that the pickle stores each once and refers
+    to it after: 15,000 cases hold a few thousand distinct dates and a dozen phase names.
+    Keyed on the type too (True == 1, but they are not the same value)."""
+    return seen.setdefault((type(value), value), value)
+
+
+def write_index(location: Path, document: dict) -> int | None:
+    """Write atomically; returns the index file's own mtime_ns (the racy-git reference)."""
+    try:
+        location.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=location.parent, prefix=f".{location.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump({**document, "fingerprint": code_fingerprint()}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, location)
+        return os.stat(location).st_mtime_ns
+    except OSError:
+        return None  # a read-only checkout still validates, just without a cache
+
+
+def object_path(folder: Path, key: bytes) -> str:
+    name = key.hex()
+    return f"{folder}/{OBJECTS}/{name[:2]}/{name[2:]}"
+
+
+def read_object(folder: Path, key: bytes):
+    """A cached model by its content key, or None. The key covers the code fingerprint."""
+    try:
+        with open(object_path(folder, key), "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # noqa: BLE001 - missing or damaged: judge the file again
+        return None
+
+
+def write_object(folder: Path, key: bytes, model) -> None:
+    target = object_path(folder, key)
+    try:
+        os.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+        tmp = f"{target}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
+            pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, NamedTuple
 
 from ekc.core.findings import Finding, error
+from ekc.model.case import CaseSummary
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
-from ekc.store.files import data_files
+from ekc.store.files import CASE_FILES, ROOT_FILES, DataFile
 from ekc.validate.rules.comments import may_hold_own_comments
 from ekc.validate.verdicts import Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
@@ -27,6 +31,29 @@ REWRITE_FRACTION = 100
 PARALLEL_THRESHOLD = 400
 
 
+# Git's racy-git rule: a file whose mtime (or ctime) lies this close to the moment the index
+# was written may have changed again within one timestamp tick, so its stat data proves
+# nothing and its bytes are read and hashed. 2 s covers coarse filesystems (FAT, some NFS).
+RACY_NS = 2_000_000_000
+
+# Everything but the purge log: the commands of a working day never need it, and it grows
+# with every purge.
+WORKING_KINDS = frozenset({"settings", "municipalities", "coordinators", "case", "personal", "stray"})
+
+
+class Entry(NamedTuple):
+    """One file in the index: git's stat data, its content key and its verdict sans model."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    key: bytes
+    verdict: Verdict
+    met: bool = False  # a case that reached a meeting (matching counts conferences)
+    commented: bool = False  # a case.yaml with a `#` beyond ekc's header (ekc.validate.rules.comments)
+
+
 @dataclass
 class Loaded:
     root: Path
@@ -37,91 +64,242 @@ class Loaded:
     cache_hits: int = 0
     unreadable: set[str] = field(default_factory=set)  # files with no model: cross-file rules skip them
     commented: set[str] = field(default_factory=set)  # case.yaml files with a `#`: their comments are checked against personal.yaml
+    entries: dict[str, Entry] = field(default_factory=dict)  # every file's index entry, selected or not
+    files_read: int = 0  # files whose bytes were read (stat ambiguous or changed)
 
     @property
     def has_errors(self) -> bool:
         return any(f.is_error for f in self.findings)
 
+    def case_summaries(self) -> dict[str, tuple]:
+        """path -> (CaseSummary, met) of every readable case.yaml, selected or not."""
+        return {
+            path: (entry.verdict.summary, entry.met)
+            for path, entry in self.entries.items()
+            if path.endswith("/case.yaml") and entry.verdict.summary is not None
+        }
 
-def load(
+
+def load(root: Path, *args, **kwargs) -> Loaded:
+    """See `_load`. The cyclic garbage collector is paused meanwhile: loading makes tens of
+    thousands of small acyclic objects (index entries, summaries), and collecting during
+    that multiplied the time to read the index by four."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, *args, **kwargs)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(
     root: Path,
     use_cache: bool = True,
     workers: int | None = None,
     models: bool = True,
     kinds: frozenset[str] | None = None,
+    select: Callable[[Any], bool] | None = None,
+    lazy_purge_log: bool = False,
 ) -> Loaded:
-    """Judge every file (or take its verdict from the cache) and assemble the store.
+    """Judge every file (or take its verdict from the index) and assemble the store.
 
     With `models=False` the cases in `store.cases` carry CaseSummary / PersonalSummary
     instead of full models: enough for the cross-file rules and the budget, and much
     cheaper to cache. With `kinds`, only files of those kinds are read at all (the
     invoice path names {"municipalities", "case"}, so no personal.yaml is ever opened).
+    With `select`, a predicate over a case's CaseSummary, only the chosen cases enter
+    `store.cases` (and only their personal.yaml is parsed): a command asking about the
+    open cases pays for those, not for the whole history. Every file is still stat'ed, so
+    every verdict is current; `entries` holds all of them. With `lazy_purge_log` the purge
+    log's model is left out of the store (its findings are not): `purge_log_model` reads it.
     """
-    files = [f for f in data_files(root) if kinds is None or f.kind in kinds]
-    raws, unreadable = _read_all(root, files)
-    keys = {f.path: verdict_cache.verdict_key(f.kind, f.path, raws[f.path]) for f in files if f.path in raws}
     folder = verdict_cache.cache_dir(root)
-    cached = verdict_cache.read_cache(folder / "verdicts.pickle") if use_cache else {}
-    cached_models = verdict_cache.read_cache(folder / "models.pickle") if use_cache and models else {}
-    verdicts: dict[str, Verdict] = dict(unreadable)
+    document = verdict_cache.read_index(folder / "verdicts.pickle") if use_cache else {}
+    old: dict[str, Entry] = document.get("entries", {})
+    written_ns = document.get("written_ns", 0)
+    scan_ns = time.time_ns()  # before any stat: the racy-git reference for this run's hashes
+    listings = _Listings(root, document.get("folders", {}) if use_cache else {}, written_ns, scan_ns)
+    files = [f for f in listings.data_files() if kinds is None or f.kind in kinds]
+    base = str(root)
+    entries: dict[str, Entry] = {}
+    verdicts: dict[str, Verdict] = {}
+    raws: dict[str, bytes] = {}
     todo = []
+    stat_changed = 0  # files read: new, changed stat, or racy
+    moved = 0  # of those, with other stat data than the index holds
+    settled = 0  # of those, racy before but no longer: a rewrite makes them clean
     for data_file in files:
-        if data_file.path in unreadable:
+        path = data_file.path
+        try:
+            st = os.stat(f"{base}/{path}")
+        except OSError as exc:
+            verdicts[path] = _unreadable(path, exc)
             continue
-        key = keys[data_file.path]
-        hit = cached.get(key)
-        if hit is not None and hit.summary is not None and models:
-            model = cached_models.get(key)
-            hit = Verdict(model, hit.findings, hit.summary) if model is not None else None
-        if hit is not None:
-            verdicts[data_file.path] = hit
-        else:
-            todo.append((data_file.kind, data_file.path, raws[data_file.path]))
-    for (_, path, _), verdict in zip(todo, _judge_all(todo, workers)):
-        verdicts[path] = verdict
-    if use_cache and len(todo) > len(files) // REWRITE_FRACTION:
-        kinds = {f.path: f.kind for f in files}
-        verdict_cache.write_cache(
-            folder / "verdicts.pickle",
-            {keys[p]: v.without_model() for p, v in verdicts.items() if p in keys and _may_cache(kinds[p], v)},
-        )
-        if models:
-            verdict_cache.write_cache(
-                folder / "models.pickle",
-                {
-                    keys[p]: v.model
-                    for p, v in verdicts.items()
-                    if p in keys and kinds[p] != "personal" and v.summary is not None and v.model is not None
-                },
-            )
-    if not models:
-        verdicts = {path: verdict.without_model() for path, verdict in verdicts.items()}
-    loaded = _assemble(root, files, verdicts)
-    loaded.cache_hits = len(files) - len(todo) - len(unreadable)
-    loaded.commented = {f.path for f in files if f.kind == "case" and may_hold_own_comments(raws.get(f.path, b""))}
+        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        entry = old.get(path)
+        racy = max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS >= written_ns
+        if entry is not None and not racy and entry[:4] == signature:
+            entries[path] = entry
+            verdicts[path] = entry.verdict
+            continue
+        stat_changed += 1
+        if entry is None or entry[:4] != signature:
+            moved += 1
+        elif max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < scan_ns:
+            settled += 1  # racy against the old index, clean against a new one
+        try:
+            raw = b"" if data_file.kind == "stray" else read_file(f"{base}/{path}")
+        except OSError as exc:
+            verdicts[path] = _unreadable(path, exc)
+            continue
+        key = verdict_cache.verdict_key(data_file.kind, path, raw)
+        commented = data_file.kind == "case" and may_hold_own_comments(raw)
+        if entry is not None and entry.key == key:
+            entries[path] = Entry(*signature, key, entry.verdict, entry.met, commented)
+            verdicts[path] = entry.verdict
+            continue
+        raws[path] = raw
+        entries[path] = Entry(*signature, key, None, False, commented)  # verdict filled below
+        todo.append((data_file.kind, path, raw))
+    kind_of = {f.path: f.kind for f in files}
+    fresh_models: dict[str, Any] = {}
+    for (kind, path, _), (verdict, met) in zip(todo, _judge_all(todo, workers, models)):
+        keep = verdict.without_model() if kind in ("case", "personal") else _registry_entry(verdict)
+        entries[path] = entries[path]._replace(verdict=keep, met=met)
+        verdicts[path] = keep
+        if verdict.model is not None and kind != "personal":
+            fresh_models[path] = verdict.model
+            if use_cache:
+                verdict_cache.write_object(folder, entries[path].key, verdict.model)
+    if use_cache and max(len(todo), moved, settled, listings.listed) > len(files) // REWRITE_FRACTION:
+        kept = {p: e for p, e in entries.items() if _may_cache(kind_of[p], e.verdict)}
+        if kinds is not None:
+            # files of other kinds were not looked at: their entries stay for the commands
+            # that read them (each is checked by stat and key before any use)
+            kept = {**{p: e for p, e in old.items() if _kind_of_path(p) not in kinds}, **kept}
+        _write_index(folder, scan_ns, kept, listings.new)
+    loaded = _assemble(root, files, verdicts, entries, fresh_models, folder if use_cache else None, models, select, raws, lazy_purge_log)
+    loaded.cache_hits = len(files) - len(todo) - sum(1 for p in verdicts if p not in entries)
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
+    loaded.entries = entries
+    loaded.commented = {path for path, entry in entries.items() if entry.commented}
+    loaded.files_read = stat_changed
     return loaded
+
+
+def _kind_of_path(path: str) -> str:
+    if path in ROOT_FILES:
+        return ROOT_FILES[path]
+    return CASE_FILES.get(path.rsplit("/", 1)[-1], "stray") if path.count("/") == 3 else "stray"
+
+
+def _reached_meeting(case) -> bool:
+    from ekc.match.ranking import reached_meeting  # in the code fingerprint (ekc/store/cache.py)
+
+    return reached_meeting(case)
+
+
+def _write_index(folder: Path, scan_ns: int, entries: dict[str, Entry], folders: dict) -> None:
+    """`written_ns` is when this run began to stat: an entry hashed in this run is trusted
+    later only if its file's mtime and ctime lie RACY_NS before that (git's racy-git rule:
+    a change within the same timestamp tick as the stat would leave the stat unchanged).
+    An entry kept from an older run was already clean against an earlier reference."""
+    seen: dict = {}
+    compact = {path: _compact(entry, seen) for path, entry in entries.items()}
+    verdict_cache.write_index(folder / "verdicts.pickle", {"entries": compact, "written_ns": scan_ns, "folders": folders})
+
+
+class _Listings:
+    """`data_files`, with each folder's listing kept beside the index and trusted while the
+    folder's own stat data is unchanged and not racy: adding, removing or renaming an
+    entry changes a folder's mtime. 15,000 case folders cost a stat each, not a listing.
+    The files themselves are still stat'ed one by one (a change to a file's bytes does not
+    touch its folder)."""
+
+    def __init__(self, root: Path, old: dict, written_ns: int, scan_ns: int):
+        self.base = str(root)
+        self.scan_ns = scan_ns
+        self.old = old
+        self.written_ns = written_ns
+        self.new: dict = {}
+        self.listed = 0  # folders listed afresh that a rewritten index would spare
+
+    def entries(self, relative: str, files: bool) -> list[tuple[str, bool]] | None:
+        """Sorted (name, is_file or is_dir) pairs of a folder, None if it is no folder."""
+        try:
+            st = os.stat(f"{self.base}/{relative}")
+        except OSError:
+            return None
+        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, files)
+        hit = self.old.get(relative)
+        if hit is not None and hit[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < self.written_ns:
+            self.new[relative] = hit
+            return hit[1]
+        try:
+            with os.scandir(f"{self.base}/{relative}") as listing:
+                found = [(entry.name, entry.is_file() if files else entry.is_dir()) for entry in listing]
+        except NotADirectoryError:
+            return None
+        found.sort()
+        if hit is None or hit[0] != signature or max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < self.scan_ns:
+            self.listed += 1  # new or changed, or racy no longer: a rewritten index spares this listing
+        self.new[relative] = (signature, found)
+        return found
+
+    def data_files(self) -> list[DataFile]:
+        """The same list as ekc.store.files.data_files (a test pins it)."""
+        base = self.base
+        found = [DataFile(name, kind) for name, kind in ROOT_FILES.items() if os.path.isfile(f"{base}/{name}")]
+        years = self.entries("cases", False) if os.path.isdir(f"{base}/cases") else None
+        for year, is_dir in years or ():
+            if not is_dir:
+                found.append(DataFile(f"cases/{year}", "stray"))
+                continue
+            for case_folder, is_folder in self.entries(f"cases/{year}", False) or ():
+                if not is_folder:
+                    found.append(DataFile(f"cases/{year}/{case_folder}", "stray"))
+                    continue
+                prefix = f"cases/{year}/{case_folder}/"
+                for name, is_file in self.entries(prefix[:-1], True) or ():
+                    found.append(DataFile(prefix + name, CASE_FILES.get(name, "stray") if is_file else "stray"))
+        return found
+
+
+def _compact(entry: Entry, seen: dict) -> Entry:
+    summary = entry.verdict.summary
+    if not isinstance(summary, CaseSummary):
+        return entry
+    share = verdict_cache.shared
+    summary = summary._replace(
+        variant=share(summary.variant, seen),
+        municipality=share(summary.municipality, seen),
+        coordinator=share(summary.coordinator, seen),
+        phases=tuple(share(phase, seen) for phase in summary.phases),
+        dates=tuple(share(day, seen) for day in summary.dates),
+    )
+    return entry._replace(verdict=entry.verdict._replace(summary=summary))
+
+
+def _registry_entry(verdict: Verdict) -> Verdict:
+    """A registry's model goes to objects/ (read on demand); the index keeps a marker."""
+    if verdict.model is None:
+        return verdict
+    return Verdict(None, verdict.findings, REGISTRY_MARK)
+
+
+REGISTRY_MARK = "registry"  # summary of a registry entry whose model lies in objects/
+
+
+def _unreadable(path: str, exc: OSError) -> Verdict:
+    reason = exc.strerror or type(exc).__name__
+    return Verdict(None, (error(path, "read", f"cannot read this file: {reason}").located(1, 1),))
 
 
 def read_file(path: str) -> bytes:
     """Plain strings, not pathlib: on a warm run reading 30,000 files is most of the work."""
     with open(path, "rb") as handle:
         return handle.read()
-
-
-def _read_all(root: Path, files) -> tuple[dict[str, bytes], dict[str, Verdict]]:
-    """Every file's bytes; a file that cannot be read (permissions, vanished, a folder's
-    worth of trouble) is a finding of its own, never a traceback, and never cached."""
-    raws: dict[str, bytes] = {}
-    unreadable: dict[str, Verdict] = {}
-    base = str(root)
-    for data_file in files:
-        try:
-            raws[data_file.path] = b"" if data_file.kind == "stray" else read_file(f"{base}/{data_file.path}")
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            unreadable[data_file.path] = Verdict(None, (error(data_file.path, "read", f"cannot read this file: {reason}").located(1, 1),))
-    return raws, unreadable
 
 
 def _may_cache(kind: str, verdict: Verdict) -> bool:
@@ -134,54 +312,110 @@ def _may_cache(kind: str, verdict: Verdict) -> bool:
     return kind != "personal" or not verdict.findings
 
 
-def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None) -> list[Verdict]:
+def _judge_all(todo: list[tuple[str, str, bytes]], workers: int | None, models: bool = True) -> list[tuple[Verdict, bool]]:
+    """(verdict, reached a meeting) per file. With `models=False` a worker sends back case
+    and personal verdicts without their model: a cold `validate` needs only summaries, and
+    pickling 15,000 full models between processes was a fifth of its time."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        return [judge(*item) for item in todo]
+        return _judged(todo, models)
     size = max(50, len(todo) // (workers * 8))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [verdict for chunk in pool.map(judge_many, chunks) for verdict in chunk]
+        return [judged for chunk in pool.map(_judged, chunks, [models] * len(chunks)) for judged in chunk]
 
 
-def _assemble(root: Path, files, verdicts: dict[str, Verdict]) -> Loaded:
+def _judged(items: list[tuple[str, str, bytes]], models: bool = True) -> list[tuple[Verdict, bool]]:
+    out = []
+    for (kind, path, raw), verdict in zip(items, judge_many(items)):
+        met = kind == "case" and verdict.model is not None and _reached_meeting(verdict.model)
+        out.append((verdict if models or kind not in ("case", "personal") else verdict.without_model(), met))
+    return out
+
+
+def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str, Entry], fresh: dict[str, Any],
+              folder: Path | None, models: bool, select, raws: dict[str, bytes], lazy_purge_log: bool = False) -> Loaded:
     findings: list[Finding] = []
-    models: dict[str, object] = {}
     for data_file in files:
-        verdict = verdicts[data_file.path]
-        findings.extend(verdict.findings)
-        if verdict.model is not None or verdict.summary is not None:
-            models[data_file.path] = verdict.model if verdict.model is not None else verdict.summary
-    municipalities_file = models.get("municipalities.yaml")
-    coordinators_file = models.get("coordinators.yaml")
+        findings.extend(verdicts[data_file.path].findings)
+
+    def model_of(path: str, kind: str):
+        """The full model: judged in this run, else from objects/, else judged now."""
+        if path in fresh:
+            return fresh[path]
+        entry = entries.get(path)
+        if entry is None or (entry.verdict.summary is None and entry.verdict.model is None):
+            return None
+        if kind == "personal":
+            return _judge_now(root, kind, path, raws).model
+        model = verdict_cache.read_object(folder, entry.key) if folder is not None else None
+        if model is None:
+            model = _judge_now(root, kind, path, raws).model
+            if model is not None and folder is not None:
+                verdict_cache.write_object(folder, entry.key, model)
+        return model
+
+    wanted = ("settings", "municipalities", "coordinators") if lazy_purge_log else ("settings", "municipalities", "coordinators", "purge_log")
+    registries = {f.path: model_of(f.path, f.kind) for f in files if f.kind in wanted}
+    municipalities_file = registries.get("municipalities.yaml")
+    coordinators_file = registries.get("coordinators.yaml")
     cases: dict[str, CaseFile] = {}
     paths_by_id: dict[str, list[str]] = {}
+    present = set(verdicts)
     for data_file in files:
-        if data_file.kind != "case" or data_file.path not in models:
+        if data_file.kind != "case":
             continue
-        case = models[data_file.path]
-        paths_by_id.setdefault(case.id, []).append(data_file.path)
-        if case.id in cases:
+        summary = verdicts[data_file.path].summary
+        if summary is None:
+            continue
+        paths_by_id.setdefault(summary.id, []).append(data_file.path)
+        if summary.id in cases or (select is not None and not select(summary)):
             continue
         personal_path = data_file.path.rsplit("/", 1)[0] + "/personal.yaml"
-        cases[case.id] = CaseFile(
-            case=case,
-            path=data_file.path,
-            personal=models.get(personal_path),
-            personal_present=personal_path in verdicts,
-        )
+        personal = verdicts.get(personal_path)
+        if models:
+            case = model_of(data_file.path, "case")
+            personal_model = model_of(personal_path, "personal") if personal is not None and personal.summary is not None else None
+        else:
+            case = summary
+            personal_model = personal.summary if personal is not None else None
+        if case is None:
+            continue
+        cases[summary.id] = CaseFile(case=case, path=data_file.path, personal=personal_model, personal_present=personal_path in present)
     store = DataStore(
-        settings=models.get("ekc.yaml") or Settings(),
+        settings=registries.get("ekc.yaml") or Settings(),
         regions=_first_of_each(municipalities_file.regions) if municipalities_file else {},
         municipalities=_first_of_each(municipalities_file.municipalities, "code") if municipalities_file else {},
         coordinators=_first_of_each(coordinators_file.coordinators) if coordinators_file else {},
         cases=cases,
-        purge_log=models.get("purge-log.yaml") or PurgeLog(),
+        purge_log=registries.get("purge-log.yaml") or PurgeLog(),
     )
     from ekc.validate.rules.cross_rules import check_unique_case_ids
 
     findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
-    return Loaded(root, store, findings, set(verdicts), files_checked=len(files))
+    return Loaded(root, store, findings, present, files_checked=len(files))
+
+
+def purge_log_model(loaded: Loaded):
+    """The purge log's model of a store loaded with `lazy_purge_log` (None if unreadable)."""
+    entry = loaded.entries.get("purge-log.yaml")
+    if entry is None or entry.verdict.summary is None and entry.verdict.model is None:
+        return None
+    if entry.verdict.model is not None:
+        return entry.verdict.model
+    folder = verdict_cache.cache_dir(loaded.root)
+    model = verdict_cache.read_object(folder, entry.key)
+    return model if model is not None else _judge_now(loaded.root, "purge_log", "purge-log.yaml", {}).model
+
+
+def _judge_now(root: Path, kind: str, path: str, raws: dict[str, bytes]) -> Verdict:
+    raw = raws.get(path)
+    if raw is None:
+        try:
+            raw = read_file(f"{root}/{path}")
+        except OSError:
+            return Verdict(None, ())
+    return judge(kind, path, raw)
 
 
 def _first_of_each(items, key: str = "id") -> dict:

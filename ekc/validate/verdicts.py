@@ -1,7 +1,8 @@
 """One file's verdict: its model and its findings, a pure function of (kind, path, bytes).
 
 Because nothing else goes in, the verdict can be cached on exactly those inputs and can
-never be stale: cross-file rules are not part of it and always run afresh.
+never be stale: cross-file rules are not part of it (ekc/validate/pipeline.py keeps them
+per case with all their inputs and judges a case again when any input changed).
 """
 
 from typing import Any, NamedTuple

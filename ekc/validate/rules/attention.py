@@ -19,24 +19,33 @@ def _or_never(compute, *args) -> date | None:
         return None
 
 
-def check_attention(store: DataStore, today: date) -> list[Finding]:
+def attention_dates(case, retention_months: int) -> tuple[date | None, date | None]:
+    """(purge due, stale on) of one case: a pure function of the case, so it can be kept
+    with the case's content key; only the comparison with today runs every time."""
+    due = _or_never(purge_due_on, case, retention_months)
+    stale_on = None if case.is_closed else _or_never(add_months, case.phase_since, STALE_AFTER_MONTHS)
+    return due, stale_on
+
+
+def case_attention(case_file, due: date | None, stale_on: date | None, today: date) -> list[Finding]:
+    case = case_file.case
     found = []
-    retention = store.settings.retention_months
-    for case_file in store.cases.values():
-        case = case_file.case
-        due = _or_never(purge_due_on, case, retention)
-        if due is not None and today >= due and case_file.personal_present:
-            found.append(warning(
-                case_file.personal_path, "purge-due",
-                f"case {case.id} closed on {case.closed_on}; its personal data was due for purging on {due}: run ekc purge",
-            ).located(1, 1))
-        stale_on = None if case.is_closed else _or_never(add_months, case.phase_since, STALE_AFTER_MONTHS)
-        if stale_on is not None and stale_on <= today:
-            found.append(warning(
-                case_file.path, "stale",
-                f"no phase change since {case.phase_since} ({case.phase}); is the case still running?",
-                ("history", case.history_len - 1),
-            ))
+    if due is not None and today >= due and case_file.personal_present:
+        found.append(warning(
+            case_file.personal_path, "purge-due",
+            f"case {case.id} closed on {case.closed_on}; its personal data was due for purging on {due}: run ekc purge",
+        ).located(1, 1))
+    if stale_on is not None and stale_on <= today:
+        found.append(warning(
+            case_file.path, "stale",
+            f"no phase change since {case.phase_since} ({case.phase}); is the case still running?",
+            ("history", case.history_len - 1),
+        ))
+    return found
+
+
+def coordinator_attention(store: DataStore, today: date) -> list[Finding]:
+    found = []
     open_counts = store.open_case_counts
     for index, coordinator in enumerate(store.coordinators.values()):
         open_cases = open_counts[coordinator.id]
@@ -47,3 +56,11 @@ def check_attention(store: DataStore, today: date) -> list[Finding]:
                 ("coordinators", index, "agreements"),
             ))
     return found
+
+
+def check_attention(store: DataStore, today: date) -> list[Finding]:
+    found = []
+    retention = store.settings.retention_months
+    for case_file in store.cases.values():
+        found.extend(case_attention(case_file, *attention_dates(case_file.case, retention), today))
+    return found + coordinator_attention(store, today)

@@ -12,11 +12,22 @@ from ekc.validate.rules.registry_rules import COORDINATORS, MUNICIPALITIES
 def check_references(store: DataStore, unreadable: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
     """`unreadable`: registry files that did not load. Their own errors say why; checking
     references against them would add one false error to every case that names them."""
+    municipalities_known, coordinators_known = registries_known(unreadable)
+    found = check_coordinator_references(store, unreadable)
+    for case_file in store.cases.values():
+        found.extend(check_case_references(store, case_file, municipalities_known, coordinators_known))
+    return found
+
+
+def registries_known(unreadable) -> tuple[bool, bool]:
+    return MUNICIPALITIES not in unreadable, COORDINATORS not in unreadable
+
+
+def check_coordinator_references(store: DataStore, unreadable: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
+    """The regions and home of each coordinator exist in municipalities.yaml."""
     found: list[Finding] = []
-    municipalities_known = MUNICIPALITIES not in unreadable
-    coordinators_known = COORDINATORS not in unreadable
     for index, coordinator in enumerate(store.coordinators.values()):
-        if not municipalities_known:
+        if MUNICIPALITIES in unreadable:
             break
         loc = ("coordinators", index)
         for j, region in enumerate(coordinator.regions):
@@ -24,8 +35,6 @@ def check_references(store: DataStore, unreadable: frozenset[str] | set[str] = f
                 found.append(error(COORDINATORS, "reference", f"region {region!r} is not in municipalities.yaml", loc + ("regions", j)))
         if coordinator.home is not None and coordinator.home not in store.municipalities:
             found.append(error(COORDINATORS, "reference", f"home {coordinator.home} is not in municipalities.yaml", loc + ("home",)))
-    for case_file in store.cases.values():
-        found.extend(check_case_references(store, case_file, municipalities_known, coordinators_known))
     return found
 
 
@@ -44,7 +53,7 @@ def check_case_references(
             found.append(error(path, "ek2", f"a {case.variant} case needs a coordinator trained in EK-2; {coordinator.id} is not", ("coordinator",)))
     started = case.started_on
     if started is not None and not case.unfunded_start and case.municipality in store.municipalities:
-        if funding(store.municipalities.get(case.municipality), started, case.variant)[0] is None:
+        if not _funded(store.municipalities.get(case.municipality), started, case.variant):
             found.append(warning(
                 path, "unfunded",
                 f"the start on {started} is not covered by a contract of {case.municipality} for variant {case.variant} "
@@ -98,3 +107,22 @@ def check_orphan_personal(present_paths: set[str]) -> list[Finding]:
         for path in sorted(present_paths)
         if path.startswith("cases/") and path.endswith("/personal.yaml") and path[: -len("personal.yaml")] + "case.yaml" not in present_paths
     ]
+
+
+def _funded(municipality, started: date, variant: str) -> bool:
+    """Whether a contract of the municipality pays for this start (ekc.budget.funding).
+
+    Kept per (municipality, date, variant): in a cold run thousands of cases start on the
+    same days in the same municipality, and the answer does not change within a run. The
+    municipality model itself is part of the key, so an edited contract is a new entry.
+    """
+    key = (id(municipality), started, variant)
+    hit = _FUNDED.get(key)
+    if hit is None or hit[0] is not municipality:
+        if len(_FUNDED) > 100_000:
+            _FUNDED.clear()
+        hit = _FUNDED[key] = (municipality, funding(municipality, started, variant)[0] is not None)
+    return hit[1]
+
+
+_FUNDED: dict = {}

@@ -1,0 +1,262 @@
+"""The store index (stat data beside the verdicts) and the incremental cross-file rules are
+never stale: whatever changes, warm results equal cold ones (ekc/store/loader.py,
+ekc/validate/pipeline.py, ekc/store/views.py)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ekc.match.ranking import pool_of
+from ekc.store import loader
+from ekc.store.loader import load
+from ekc.store.views import closed_in, conferences, for_matching, morning_view
+from ekc.validate.pipeline import validate
+from tests.storebuilder import StoreBuilder, closed_case, coordinator, personal_doc, registered_case
+
+CLOSED = "cases/2024/EKC-2024-K7Q2M/case.yaml"
+OTHER = "cases/2024/EKC-2024-Q3RTX/case.yaml"
+OPEN = "cases/2024/EKC-2024-AB12C/case.yaml"
+PERSONAL = "cases/2024/EKC-2024-K7Q2M/personal.yaml"
+
+
+def small_store(root: Path) -> Path:
+    builder = StoreBuilder(root)
+    builder.coordinators["coordinators"].append(coordinator("C-0043", name="Henk Bakker"))
+    builder.with_case(closed_case(), personal_doc())
+    builder.with_case(closed_case("EKC-2024-Q3RTX", coordinator="C-0043"))
+    builder.with_case(registered_case(), personal_doc())
+    return builder.write()
+
+
+def same_size_same_mtime_edit(file: Path, old: bytes, new: bytes) -> None:
+    """Write other bytes of the same length and set the mtime back to the nanosecond."""
+    raw = file.read_bytes()
+    assert old in raw and len(old) == len(new)
+    before = file.stat()
+    file.write_bytes(raw.replace(old, new, 1))
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = file.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def codes(findings) -> list[tuple[str, str]]:
+    return sorted((f.path, f.code) for f in findings)
+
+
+def test_a_change_with_the_same_size_and_mtime_is_seen(tmp_path):
+    root = small_store(tmp_path / "data")
+    assert validate(root, date(2024, 9, 15)).findings == []
+    same_size_same_mtime_edit(root / OPEN, b"variant: family", b"variant: famlly")
+    assert ("cases/2024/EKC-2024-AB12C/case.yaml", "value") in codes(validate(root, date(2024, 9, 15)).findings)
+    assert morning_view(root, only_open=True).store.cases == {}  # the open case cannot be read now
+
+
+def test_an_edit_within_the_racy_window_is_seen_even_with_identical_stat_data(tmp_path, monkeypatch):
+    """Git's racy-git case: the file changes again within one timestamp tick, so size,
+    mtime, ctime and inode all match the index. Its mtime lies within RACY_NS of when the
+    index was made, so its bytes are checked."""
+    root = small_store(tmp_path / "data")
+    load(root, models=False)
+    recorded = {p: os.stat(root / p) for p in (OPEN,)}
+    (root / OPEN).write_bytes((root / OPEN).read_bytes().replace(b"variant: family", b"variant: famlly"))
+    real_stat = os.stat
+
+    def frozen_stat(path, *args, **kwargs):
+        for relative, st in recorded.items():
+            if str(path).endswith(relative):
+                return st
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader.os, "stat", frozen_stat)
+    assert ("cases/2024/EKC-2024-AB12C/case.yaml", "value") in codes(load(root, models=False).findings)
+
+
+def test_clean_stat_data_spares_reading_the_file(tmp_path, monkeypatch):
+    """Outside the racy window a matching stat is enough: nothing is read at all."""
+    root = small_store(tmp_path / "data")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)  # as if a minute later
+    load(root, models=False)
+
+    def no_reading(path):
+        raise AssertionError(f"{path} was read")
+
+    reader = loader.read_file
+    monkeypatch.setattr(loader, "read_file", no_reading)
+    warm = load(root, models=False)
+    assert warm.files_read == 0 and warm.cache_hits == warm.files_checked
+    # and a real change (new mtime, ctime) is still read
+    monkeypatch.setattr(loader, "read_file", reader)
+    time.sleep(0.01)
+    (root / OPEN).write_bytes((root / OPEN).read_bytes().replace(b"variant: family", b"variant: famlly"))
+    changed = load(root, models=False)
+    assert changed.files_read == 1
+    assert ("cases/2024/EKC-2024-AB12C/case.yaml", "value") in codes(changed.findings)
+
+
+def test_the_views_hold_only_the_cases_asked_for(tmp_path):
+    root = small_store(tmp_path / "data")
+    assert set(morning_view(root, only_open=True).store.cases) == {"EKC-2024-AB12C"}
+    assert set(closed_in(root, 2024).store.cases) == {"EKC-2024-K7Q2M", "EKC-2024-Q3RTX"}
+    assert closed_in(root, 2023).store.cases == {}
+    matching = for_matching(root)
+    assert set(matching.store.cases) == {"EKC-2024-AB12C"}
+    assert matching.store.cases["EKC-2024-AB12C"].personal is not None  # the family's wishes
+    assert conferences(matching) == {"C-0042": 1, "C-0043": 1}
+
+
+# -- warm equals cold, whatever happens ------------------------------------------------------
+
+MUNICIPALITY_ENDS = [b"2024-12-31", b"2024-03-31", b"2024-01-31"]
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("contract_end"), st.sampled_from(MUNICIPALITY_ENDS)),
+        st.tuples(st.just("coordinator_gone"), st.booleans()),
+        st.tuples(st.just("case_coordinator"), st.sampled_from([CLOSED, OTHER]), st.sampled_from([b"C-0042", b"C-0043", b"C-0044"])),
+        st.tuples(st.just("case_municipality"), st.sampled_from([CLOSED, OTHER, OPEN]), st.sampled_from([b"GM0439", b"GM0599", b"GM9999"])),
+        st.tuples(st.just("personal"), st.booleans()),
+        st.tuples(st.just("same_size"), st.sampled_from([CLOSED, OPEN]), st.sampled_from([b"family", b"famlly", b"groups"])),
+        st.tuples(st.just("reopen"), st.booleans()),
+        st.tuples(st.just("touch"), st.sampled_from([CLOSED, OTHER, OPEN, "municipalities.yaml", "coordinators.yaml"])),
+    ),
+    min_size=1,
+    max_size=6,
+)
+TODAYS = st.sampled_from([date(2024, 9, 15), date(2025, 3, 1), date(2031, 1, 1)])
+
+
+def apply(root: Path, step, spare: dict[str, bytes]) -> None:
+    kind = step[0]
+    if kind == "contract_end":
+        file = root / "municipalities.yaml"
+        raw = file.read_bytes()
+        for end in MUNICIPALITY_ENDS:
+            raw = raw.replace(b"end: " + end, b"end: " + step[1])
+        file.write_bytes(raw)
+    elif kind == "coordinator_gone":
+        file = root / "coordinators.yaml"
+        file.write_bytes(spare["coordinators.yaml"].replace(b"C-0043", b"C-0045") if step[1] else spare["coordinators.yaml"])
+    elif kind == "case_coordinator":
+        file = root / step[1]
+        raw = file.read_bytes()
+        for old in (b"C-0042", b"C-0043", b"C-0044"):
+            raw = raw.replace(b"coordinator: " + old, b"coordinator: " + step[2])
+        file.write_bytes(raw)
+    elif kind == "case_municipality":
+        file = root / step[1]
+        raw = file.read_bytes()
+        for old in (b"GM0439", b"GM0599", b"GM9999"):
+            raw = raw.replace(b"municipality: " + old, b"municipality: " + step[2])
+        file.write_bytes(raw)
+    elif kind == "personal":
+        file = root / PERSONAL
+        if step[1]:
+            file.unlink(missing_ok=True)
+        else:
+            file.write_bytes(spare[PERSONAL])
+    elif kind == "same_size":
+        file = root / step[1]
+        raw = file.read_bytes()
+        for old in (b"family", b"famlly", b"groups"):
+            if b"variant: " + old in raw and old != step[2]:
+                same_size_same_mtime_edit(file, b"variant: " + old, b"variant: " + step[2])
+                break
+    elif kind == "reopen":
+        file = root / OTHER
+        raw = file.read_bytes()
+        closed, reopened = b"phase: closed", b"phase: follow_up"
+        file.write_bytes(raw.replace(closed, reopened) if step[1] else raw.replace(reopened, closed))
+    elif kind == "touch":
+        file = root / step[1]
+        file.write_bytes(file.read_bytes())
+
+
+def assert_warm_equals_cold(root: Path, today: date) -> None:
+    warm, cold = validate(root, today), validate(root, today, use_cache=False)
+    assert warm.findings == cold.findings
+    assert warm.files_checked == cold.files_checked
+    full = load(root, use_cache=False)
+    every = full.store.cases
+    opened = morning_view(root, only_open=True)
+    assert opened.store.cases == {i: c for i, c in every.items() if not c.case.is_closed}
+    assert codes(opened.findings) == codes(f for f in full.findings if f.path != "purge-log.yaml")
+    year = closed_in(root, 2024)  # from case.yaml files only: no personal.yaml is read for a report
+    assert {i: (c.case, c.path) for i, c in year.store.cases.items()} == {
+        i: (c.case, c.path) for i, c in every.items() if c.case.closed_on and c.case.closed_on.year == 2024
+    }
+    matching = for_matching(root)
+    assert conferences(matching) == pool_of(full.store, today).conferences
+    assert matching.store.coordinators == full.store.coordinators
+    assert matching.store.municipalities == full.store.municipalities
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(STEPS, TODAYS)
+def test_warm_results_equal_cold_ones_through_any_changes(steps, today):
+    """Every racy file is checked by content (the test writes faster than RACY_NS)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = small_store(Path(tmp) / "data")
+        (root / ".git").mkdir()
+        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL)}
+        assert_warm_equals_cold(root, today)
+        for step in steps:
+            apply(root, step, spare)
+            assert_warm_equals_cold(root, today)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(STEPS, TODAYS)
+def test_warm_results_equal_cold_ones_when_stat_data_is_trusted(steps, today):
+    """The same with the clock a minute ahead, so that no file is racy and an unchanged stat
+    is trusted: every change must then show in size, mtime, ctime or inode (the steps are
+    10 ms apart, more than one timestamp tick)."""
+    real_ns = time.time_ns
+    with pytest.MonkeyPatch.context() as patch, tempfile.TemporaryDirectory() as tmp:
+        patch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
+        root = small_store(Path(tmp) / "data")
+        (root / ".git").mkdir()
+        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL)}
+        assert_warm_equals_cold(root, today)
+        for step in steps:
+            time.sleep(0.01)
+            apply(root, step, spare)
+            assert_warm_equals_cold(root, today)
+
+
+def test_the_kept_folder_listings_give_what_a_fresh_listing_gives(tmp_path, monkeypatch):
+    """A new file in a case folder, a removed personal.yaml, a new case folder: each
+    changes its folder's mtime, so a kept listing is never used for it."""
+    from ekc.store.files import data_files
+
+    root = small_store(tmp_path / "data")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
+    load(root, models=False)
+    time.sleep(0.01)
+    (root / "cases/2024/EKC-2024-AB12C/notes.txt").write_text("a stray file\n")
+    (root / PERSONAL).unlink()
+    (root / "cases/2024/EKC-2024-ZZ99Z").mkdir()
+    (root / "cases/2024/EKC-2024-ZZ99Z/case.yaml").write_bytes((root / OPEN).read_bytes())
+    warm = load(root, models=False)
+    assert sorted(warm.present_paths) == sorted(f.path for f in data_files(root))
+    assert ("cases/2024/EKC-2024-AB12C/notes.txt", "stray") in codes(warm.findings)
+
+
+def test_a_command_reading_some_kinds_leaves_the_other_entries_in_the_index(tmp_path):
+    """`budget check` reads no personal.yaml; the next `validate` still finds every verdict."""
+    from ekc.store.anonymous import load_anonymous
+
+    root = small_store(tmp_path / "data")
+    load_anonymous(root)
+    load(root, models=False)
+    load_anonymous(root)
+    warm = load(root, models=False)
+    assert warm.cache_hits == warm.files_checked
