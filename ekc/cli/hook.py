@@ -44,7 +44,7 @@ def pre_receive_command(ctx: typer.Context) -> None:
             typer.echo(f"  {render.text_line(finding)}", err=True)
     typer.echo(
         "ekc: nothing was changed on the server. Fix the files on your clone (`ekc validate` shows the "
-        "same problems there), commit, and push again. For purged files: make a fresh clone and redo your work there.",
+        "same problems there), commit, and push again. For purged data brought back: run `ekc sync` on your clone, then push again.",
         err=True,
     )
     raise typer.Exit(1)
