@@ -71,6 +71,7 @@ class Purged:
     blobs: list[str]
     commits: list[str]
     old_main: str
+    push_output: str = ""
 
 
 def purge(office: Path, today: str = "2025-01-01", push_to: str | None = "origin") -> Purged:
@@ -101,17 +102,28 @@ def purge(office: Path, today: str = "2025-01-01", push_to: str | None = "origin
     commit_all(office, f"purge: {CASE}")
     git(office, "reflog", "expire", "--expire=now", "--all")
     git(office, "gc", "-q", "--prune=now")
+    said = ""
     if push_to:
         result = push(office, "--force", push_to, "main", "+refs/tags/*:refs/tags/*", "+refs/notes/*:refs/notes/*")
         assert result.returncode == 0, result.stderr
-    return Purged(blobs, commits, old_main)
+        said = result.stderr
+    return Purged(blobs, commits, old_main, said)
 
 
 def present(repo: Path, ids: list[str]) -> set[str]:
-    text = "".join(f"{i}\n" for i in ids)
-    found = git(repo, "cat-file", "--batch-check", "--batch-all-objects", check=True).stdout
+    """Which ids any object in the repository has, reachable or not."""
+    found = git(repo, "cat-file", "--batch-check", "--batch-all-objects").stdout
     have = {line.split()[0] for line in found.splitlines()}
-    return {i for i in text.split() if i in have}
+    return {i for i in ids if i in have}
+
+
+def every_object_text(repo: Path) -> bytes:
+    """The content of every object, reachable or not (zlib-inflated by git)."""
+    return subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=repo, capture_output=True, check=True).stdout
+
+
+def family_strings() -> list[bytes]:
+    return [b"de Vries", b"Sanne", b"98765432", b"s.devries@example.org", b"Kerkstraat"]
 
 
 def refs(repo: Path) -> str:
