@@ -121,3 +121,18 @@ def test_two_people_changing_the_same_case_is_explained(tmp_path, monkeypatch):
     assert f"You and someone else both changed {OTHER}" in result.stderr
     assert out(bram, "rev-parse", "HEAD") == mine  # nothing lost
     assert out(bram, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def test_a_new_local_branch_is_pushed_under_its_own_name(tmp_path, monkeypatch):
+    server = make_server(tmp_path)
+    office = clone_of(server, tmp_path / "office")
+    populate(office)
+    anna = clone_of(server, tmp_path / "anna")
+    main_before = out(server, "rev-parse", "main")
+    git(anna, "checkout", "-q", "-b", "intake-week")
+    edit_other(anna, "parenting", "divorce")
+    mine = commit_all(anna, f"{OTHER}: reasons")
+    result = sync(anna, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert out(server, "rev-parse", "refs/heads/intake-week") == mine
+    assert out(server, "rev-parse", "main") == main_before

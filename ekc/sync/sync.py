@@ -121,10 +121,12 @@ def ordinary(top: Path, remote: str, default: str) -> SyncResult:
             run(top, "rebase", "--abort")
             result.conflict_cases = sorted({m.group(1) for p in conflicted if (m := CASE_IN_PATH.match(p))}) or ["(files outside cases/)"]
             return result
-    ahead = _text(top, "rev-list", "--count", f"{target}..HEAD") if _ok(top, "rev-parse", "--verify", "-q", target) else "1"
+    # pushed under its own name: a new local branch becomes a new branch on the remote
+    theirs = f"refs/remotes/{remote}/{current}"
+    ahead = _text(top, "rev-list", "--count", f"{theirs}..HEAD") if _ok(top, "rev-parse", "--verify", "-q", theirs) else "1"
     if ahead != "0":
-        git(top, "push", "--quiet", remote, f"HEAD:refs/heads/{upstream}")
-        result.pushed = upstream
+        git(top, "push", "--quiet", remote, f"HEAD:refs/heads/{current}")
+        result.pushed = current
     return result
 
 
