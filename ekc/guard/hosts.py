@@ -159,10 +159,15 @@ def plan(remote: Remote, old_to_new: dict[str, str], other_remotes: list[Remote]
 
 
 def instructions(remote_url: str, old_to_new_commit_map: dict[str, str], other_remotes: dict[str, str] | list[Remote],
-                 host: str | None = None, *, git_dir: Path, remote_name: str = "origin",
+                 host: str | None = None, *, git_dir: Path | None = None, remote_name: str = "origin",
                  pull_refs: list[str] | tuple[str, ...] = ()) -> tuple[str, list[Path]]:
     """What `ekc purge --push` prints after its push, and the files it leaves under
-    `<git_dir>/ekc/` for the person who files the request (text, written paths)."""
+    `<git_dir>/ekc/` for the person who files the request (text, written paths).
+    `git_dir` defaults to the repository of the current folder."""
+    if git_dir is None:
+        from ekc.store.git import git_dir as find_git_dir
+
+        git_dir = find_git_dir(Path.cwd())
     others = [Remote(n, u) for n, u in other_remotes.items()] if isinstance(other_remotes, dict) else list(other_remotes)
     text, files = plan(Remote(remote_name, remote_url), old_to_new_commit_map, others, host, pull_refs)
     folder = Path(git_dir) / OUT_FOLDER
