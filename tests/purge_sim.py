@@ -122,6 +122,18 @@ def every_object_text(repo: Path) -> bytes:
     return subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=repo, capture_output=True, check=True).stdout
 
 
+FAMILY_STRINGS = ["Sanne de Vries", "Joop de Vries", "s.devries@example.org", "+31 6 98765432", "+31 6 11111111", "Kerkstraat 1"]
+
+
+def leaks(repo: Path, purged: "Purged") -> list[str]:
+    """Where a family string survives (tests/support/leak_scan: every object, ref names,
+    every file under .git, the work tree), places only. The purged blob ids are checked
+    by `present`: the scanner would find them, as text, in purge-log.yaml itself."""
+    from tests.support.leak_scan import scan, where
+
+    return where(scan(repo, FAMILY_STRINGS))
+
+
 def family_strings() -> list[bytes]:
     return [b"de Vries", b"Sanne", b"98765432", b"s.devries@example.org", b"Kerkstraat"]
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from tests.gitrepos import git, out
-from tests.purge_sim import clone_of, every_object_text, family_strings, make_server, populate, present, purge, push
+from tests.purge_sim import clone_of, every_object_text, family_strings, leaks, make_server, populate, present, purge, push
 
 
 def test_the_post_receive_cleaner_removes_every_copy_and_says_so(tmp_path):
@@ -27,6 +27,7 @@ def test_the_post_receive_cleaner_removes_every_copy_and_says_so(tmp_path):
     assert present(server, purged.blobs + purged.commits + [purged.old_main]) == set()
     everything = every_object_text(server)
     assert not [s for s in family_strings() if s in everything]
+    assert leaks(server, purged) == []
     assert out(server, "rev-parse", "main") == out(office, "rev-parse", "main")  # the purge's own push stands
 
 

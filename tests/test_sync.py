@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from tests.gitrepos import commit_all, git, out
-from tests.purge_sim import (CASE, OTHER, PERSONAL, clone_of, every_object_text, family_strings, make_server,
+from tests.purge_sim import (CASE, OTHER, PERSONAL, clone_of, every_object_text, family_strings, leaks, make_server,
                              populate, present, purge, push)
 from tests.storebuilder import case_folder
 
@@ -51,6 +51,7 @@ def world(tmp_path):
 
 
 def assert_clean(clone, purged):
+    assert leaks(clone, purged) == []  # the red team's scanner, independent of ekc's proof
     assert present(clone, purged.blobs + purged.commits + [purged.old_main]) == set()
     everything = every_object_text(clone)
     assert not [s for s in family_strings() if s in everything]

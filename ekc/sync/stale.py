@@ -61,14 +61,14 @@ def _stamp(root: Path, gdir: Path) -> str:
 def warning(root: Path) -> str | None:
     """The one-line warning, or None; never fails a command (no git, no repository).
 
-    Every command calls this, so the answer is kept in .git/ekc/stale-check under a stamp
+    Every command calls this, so the answer is kept in .git/ekc-stale-check under a stamp
     of a few file times: an unchanged clone costs four `stat` calls and no git at all.
     """
     try:
         gdir = _git_folder(root.resolve())
         if gdir is None:
             return None
-        cache = gdir / "ekc" / "stale-check"
+        cache = gdir / "ekc-stale-check"  # beside .git/ekc/, whose files belong to the purge
         stamp = _stamp(root, gdir)
         if cache.is_file():
             kept, _, answer = cache.read_text().partition("\n")
