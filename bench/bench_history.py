@@ -37,7 +37,9 @@ def case_yaml(case_id: str, year: int, phases: int) -> str:
             f"conditions: false\nprofessional_help: unknown\nreasons: [parenting]\nhistory:\n{history}\n")
 
 
-def build(root: Path, commits: int) -> None:
+def build(root: Path, commits: int, personal_per_case: bool = False) -> None:
+    """`personal_per_case`: each personal.yaml names its own case (a distinct blob), as real
+    ones do; otherwise one shared text (one blob for all)."""
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
     stream = []
     cases = max(commits // 3, PURGED + 1)
@@ -51,7 +53,8 @@ def build(root: Path, commits: int) -> None:
         files = {f"cases/2024/{case_id}/case.yaml": case_yaml(case_id, 2024, phases)}
         # the first ten purged cases still have their personal.yaml: a stale clone's history
         if phases == 1 and (n % cases >= PURGED or n % cases < 10):
-            files[f"cases/2024/{case_id}/personal.yaml"] = "main_persons:\n  - {name: Voornaam Achternaam}\n"
+            files[f"cases/2024/{case_id}/personal.yaml"] = "main_persons:\n  - {name: Voornaam Achternaam}\n" + (
+                f"# {case_id}\n" if personal_per_case else "")
         if n == commits - 1:
             files["purge-log.yaml"] = log
         stream.append(f"commit refs/heads/main\ncommitter Bench <bench@example.org> {1700000000 + n} +0000\n")

@@ -18,6 +18,7 @@ from ekc.cli.schema import schema_command
 from ekc.cli.budget import budget_app
 from ekc.cli.purge import purge_command
 from ekc.cli.validate import validate_command
+from ekc.cli.sync import sync_command
 
 class _ErrorBoundary(TyperGroup):
     """The one place that turns a user-caused failure into a line on stderr and an exit code.
@@ -78,6 +79,28 @@ def main_options(
     version: bool = typer.Option(False, "--version", help="Print `ekc X.Y.Z` and exit.", callback=_print_version, is_eager=True),
 ) -> None:
     ctx.obj = AppContext(data_dir=data, today=_parse_today(today))
+    _warn_if_stale(ctx, data)
+
+
+# commands that deal with purged data themselves, or run where no clone is
+_NO_STALE_WARNING = {"sync", "hook", "init", "schema", "purge"}
+
+
+def _warn_if_stale(ctx: typer.Context, data: Path | None) -> None:
+    """The one place every command learns that this clone still holds purged data: one
+    line on stderr, once a command. Cheap: only when purge-log.yaml logs ids, one
+    `git cat-file --batch-check` over them."""
+    if ctx.invoked_subcommand in _NO_STALE_WARNING or ctx.resilient_parsing:
+        return
+    from ekc.store.files import find_data_root
+    from ekc.sync.stale import warning
+
+    root = data if data is not None else find_data_root(Path.cwd())
+    if root is None:
+        return
+    said = warning(Path(root))
+    if said:
+        typer.echo(f"ekc: {said}", err=True)
 
 
 app.command("validate")(validate_command)
@@ -89,6 +112,7 @@ app.add_typer(case_app, name="case")
 app.command("match")(match_command)
 app.add_typer(budget_app, name="budget")
 app.command("purge")(purge_command)
+app.command("sync")(sync_command)
 
 
 def main() -> None:

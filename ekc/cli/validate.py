@@ -20,6 +20,7 @@ def validate_command(
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text for people, json for scripts, github for Actions annotations."),
     as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     history: str | None = typer.Option(None, "--history", metavar="A..B", help="Also check every commit in the range for purged paths and for personal data in case.yaml."),
+    purge_log_from: str | None = typer.Option(None, "--purge-log-from", metavar="REV", help="With --history: also read purge-log.yaml from REV (in CI: the server's default branch, fetched from the server, never the pushed copy)."),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
     files: list[str] | None = typer.Argument(None, help="Files named by a hook; the whole repository is still checked, so cross-file rules hold, but only findings in these files are shown.", show_default=False),
 ) -> None:
@@ -36,7 +37,7 @@ def validate_command(
         from ekc.guard.history_check import check_history
 
         with render.progress(f"checking the commits of {history}"):
-            report.findings.extend(check_history(root, history))
+            report.findings.extend(check_history(root, history, purge_log_from))
     if files:
         report = _only(report, root, files)
     if output_format is OutputFormat.json:

@@ -16,6 +16,7 @@ from typing import Any
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
 from ekc.validate.rules.personal_data import check_no_personal_data
+from ekc.guard import logged as logged_ids
 from ekc.guard import plumbing
 from ekc.store.yamlio import locate_all, parse
 
@@ -90,6 +91,25 @@ def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], p
     return [*_purged_back(cwd, commits, purged, prefix), *_personal_in_cases(cwd, commits, prefix)]
 
 
+def logged_findings(hits: list[logged_ids.Hit], log: logged_ids.Logged, where: str, paths_checked: bool = False) -> list[Finding]:
+    """One finding per logged blob, commit, note or path found among pushed objects;
+    `paths_checked`: the commits' logged paths are reported already (`_purged_back`)."""
+    found, seen = [], set()
+    for hit in hits:
+        if paths_checked and hit.path in log.paths:
+            continue
+        if (hit.kind, hit.oid) in seen:
+            continue
+        seen.add((hit.kind, hit.oid))
+        day = log.days.get(hit.case, "an earlier day")
+        found.append(error(
+            PURGE_LOG, "purged-back",
+            f"{where} brings back {hit.describe(day)}: this history comes from a clone made before "
+            f"the purge; {logged_ids.REMEDY}",
+        ).located(1, 1))
+    return found
+
+
 def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
     """One finding a purged path: at the oldest commit in the range that holds it (the
     one that brought it in), with how many others hold it too."""
@@ -102,7 +122,7 @@ def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
         found.append(error(
             path, "purged-back",
             f"commit {oldest[:10]}{others} holds {path}, which was purged on {purged[path]} (purge-log.yaml): "
-            "this history comes from a clone made before the purge; make a fresh clone and redo the work there",
+            "this history comes from a clone made before the purge; run `ekc sync` on your clone, then push again",
         ).located(1, 1))
     return found
 
@@ -134,10 +154,12 @@ def _personal_in_cases(cwd, commits, prefix) -> list[Finding]:
     return found
 
 
-def check_history(root: Path, rev_range: str) -> list[Finding]:
-    """`ekc validate --history`: the range's commits, against the purge logs of the working
-    tree and of both ends of the range together (any of them may be the newest: after a
-    forced push from a stale clone, only A still knows the purge)."""
+def check_history(root: Path, rev_range: str, purge_log_from: str | None = None) -> list[Finding]:
+    """`ekc validate --history`: the range's commits and every object they reach, against
+    the purge logs of the working tree, of both ends of the range and of `purge_log_from`
+    together (any of them may be the newest: after a forced push from a stale clone, only
+    A still knows the purge; in CI `purge_log_from` is the server's default branch, fetched
+    from the server, because the pushed copy may be the stale one)."""
     top = plumbing.work_tree_root(root)
     if top is None:
         raise UsageProblem(f"--history needs a git repository, and {root} is not inside one")
@@ -150,7 +172,20 @@ def check_history(root: Path, rev_range: str) -> list[Finding]:
         for end in ends:
             for path, day in purged_paths_at(root, end, prefix).items():
                 purged.setdefault(path, day)
+        log = logged_ids.from_file(working)
+        for rev in [*ends, *([purge_log_from] if purge_log_from else [])]:
+            log.add(logged_ids.at(root, rev, prefix))
+        if purge_log_from and plumbing.resolve_commit(root, purge_log_from) is None:
+            raise UsageProblem(f"--purge-log-from {purge_log_from}: not a commit in this repository (fetch the default branch first)")
+        for path, case in log.paths.items():
+            purged.setdefault(path, log.days.get(case, "an earlier day"))
         findings = check_commits(root, commits, purged, prefix)
+        tip, base = ends[0], (ends[1] if len(ends) > 1 else None)
+        if ".." in rev_range and not plumbing.is_zero(rev_range.split("..", 1)[0]):
+            hits = logged_ids.scan_objects(root, [tip], log, exclude_existing=False, exclude=[base] if base else None)
+        else:
+            hits = logged_ids.scan_objects(root, [tip], log, exclude_existing=False)
+        findings.extend(logged_findings(hits, log, f"--history {rev_range}", paths_checked=True))
     except plumbing.GitFailed as exc:
         raise UsageProblem(f"--history {rev_range}: {exc}") from None
     findings.sort(key=lambda f: f.sort_key())

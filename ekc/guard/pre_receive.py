@@ -19,7 +19,8 @@ from pathlib import Path
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.guard.history_check import check_commits, purged_paths_at
+from ekc.guard.history_check import check_commits, logged_findings
+from ekc.guard import logged as logged_ids
 from ekc.guard import plumbing
 
 CHECKED_REFS = ("refs/heads/", "refs/tags/")
@@ -53,25 +54,34 @@ def parse_updates(text: str) -> list[RefUpdate]:
 def check_push(repo: Path, updates: list[RefUpdate], today: date) -> list[Refusal]:
     """The updates to refuse, each with its reasons; an empty list lets the push through."""
     live = [u for u in updates if not plumbing.is_zero(u.new)]
-    purged: dict[str, str] = {}
+    log = logged_ids.Logged()
+    default = logged_ids.default_branch(repo)
+    if default:
+        log.add(logged_ids.at(repo, default))  # the receiving side's own word first
     tips = set(plumbing.ref_tips(repo))
     tips.update(u.old for u in updates if not plumbing.is_zero(u.old))
     tips.update(u.new for u in live)
     for tip in sorted(tips):
         commit = plumbing.resolve_commit(repo, tip)
         if commit:
-            for path, day in purged_paths_at(repo, commit).items():
-                purged.setdefault(path, day)
+            log.add(logged_ids.at(repo, commit))
+    purged = {path: log.days.get(case, "an earlier day") for path, case in log.paths.items()}
     refusals = []
     validated: dict[str, list[Finding]] = {}
     for update in live:
+        # Every object the push brings (any commit of the range, a tag of a blob or a
+        # tree, a notes tree), against the logged ids; what a ref already holds came in
+        # checked, and the cleaner removed every ref reaching purged data.
+        hits = logged_ids.scan_objects(repo, [update.new], log)
         tip = plumbing.resolve_commit(repo, update.new)
+        back = logged_findings(hits, log, f"{update.ref}", paths_checked=tip is not None)
         if tip is None:
-            continue  # a tag of a tree or blob: no data repository to check
-        # Commits some ref already holds were checked when they came in.
+            if back:
+                refusals.append(Refusal(update, back))
+            continue  # a tag of a tree or blob: no data repository to validate
         commits = plumbing.rev_list(repo, tip, "--not", "--all")
-        findings = check_commits(repo, commits, purged)
-        if commits and update.ref.startswith(CHECKED_REFS):
+        findings = back + check_commits(repo, commits, purged)
+        if commits and not back and update.ref.startswith(CHECKED_REFS):
             if tip not in validated:
                 validated[tip] = validate_commit(repo, tip, today)
             findings.extend(validated[tip])

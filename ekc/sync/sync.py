@@ -1,0 +1,282 @@
+"""`ekc sync`: bring this clone up to date with the shared repository, and after a purge
+elsewhere, onto the new history with nothing of the old left behind.
+
+A purge rewrites history on one clone and the server; every other clone still holds the
+purged data (old branches, stash, notes, reflogs, COMMIT_EDITMSG, rerere records, loose
+objects) and would push it back. "Make a fresh clone" is the advice people skip, so this
+does what a fresh clone would, keeping the person's own clean work:
+
+- local commits whose change brings in no logged path, blob or commit are carried over
+  onto the remote's new history (cherry-picked in a scratch worktree, so the person's work
+  tree is touched once, at the end);
+- commits that do, stash entries and notes are dropped and listed by id and case id,
+  never by content (a clean stash entry is saved as a patch under .git/ekc/ first);
+- every other ref reaching old history, the reflogs, COMMIT_EDITMSG, MERGE_MSG, rr-cache,
+  ORIG_HEAD, FETCH_HEAD and every old object go (`reflog expire`, `gc --prune=now`);
+- then the proof: none of the logged ids can be read.
+
+Without a purge to apply it is `pull --rebase` and `push`, explaining in plain words when
+two people changed the same case.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ekc.core.errors import Refused, UsageProblem
+from ekc.guard import logged as logged_ids
+from ekc.store.git import GitFailed, git_dir, run
+from ekc.store.git import read as git
+
+CASE_IN_PATH = re.compile(r"cases/\d{4}/([^/]+)/")
+LEFTOVERS = ("COMMIT_EDITMSG", "MERGE_MSG", "SQUASH_MSG", "ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD",
+             "CHERRY_PICK_HEAD", "REVERT_HEAD", "AUTO_MERGE", "rr-cache", "logs")
+
+
+@dataclass
+class Dropped:
+    what: str  # "commit abc123 on branch x" / "stash@{0}" / "refs/notes/commits"
+    cases: list[str]
+
+
+@dataclass
+class SyncResult:
+    purge_applied: bool = False
+    carried: dict[str, int] = field(default_factory=dict)  # branch -> commits carried over
+    dropped: list[Dropped] = field(default_factory=list)
+    deleted_refs: list[str] = field(default_factory=list)
+    saved: list[str] = field(default_factory=list)  # patch files of clean stash entries / unplaced work
+    still_held: list[str] = field(default_factory=list)
+    conflict_cases: list[str] = field(default_factory=list)
+    conflict_branches: list[str] = field(default_factory=list)
+    pushed: str | None = None
+    logged: int = 0
+
+    @property
+    def needs_a_person(self) -> bool:
+        return bool(self.conflict_cases or self.conflict_branches or self.still_held)
+
+
+def _ok(root: Path, *args: str) -> bool:
+    return run(root, *args).returncode == 0
+
+
+def _text(root: Path, *args: str) -> str:
+    return git(root, *args).decode("utf-8", "replace").strip()
+
+
+def _refs(root: Path, *patterns: str) -> dict[str, str]:
+    out = _text(root, "for-each-ref", "--format=%(refname) %(objectname)", *patterns)
+    return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
+
+
+def default_branch(root: Path, remote: str) -> str:
+    """The remote's default branch name, as the remote says (one ls-remote)."""
+    out = _text(root, "ls-remote", "--symref", remote, "HEAD")
+    match = re.search(r"^ref: refs/heads/(\S+)\s+HEAD", out, re.M)
+    return match.group(1) if match else "main"
+
+
+def sync(root: Path, remote: str = "origin") -> SyncResult:
+    top = Path(_text(root, "rev-parse", "--show-toplevel"))
+    if not _ok(top, "remote", "get-url", remote):
+        raise UsageProblem(f"there is no remote called {remote!r} in this clone (git remote -v shows them)")
+    if _text(top, "status", "--porcelain", "--untracked-files=no"):
+        raise Refused("this clone has uncommitted changes: commit them first (ekc sync checks and carries commits over), then run ekc sync again")
+    before = _refs(top, f"refs/remotes/{remote}/")
+    branch = default_branch(top, remote)
+    git(top, "fetch", "--quiet", "--prune", remote, f"+refs/heads/*:refs/remotes/{remote}/*")
+    # tags apart: --prune with a tag refspec would delete the person's own tags
+    git(top, "fetch", "--quiet", "--force", remote, "+refs/tags/*:refs/tags/*")
+    _text(top, "symbolic-ref", f"refs/remotes/{remote}/HEAD", f"refs/remotes/{remote}/{branch}")
+    base = f"refs/remotes/{remote}/{branch}"
+    log = logged_ids.Logged()
+    log.add(logged_ids.at(top, base))
+    log.add(logged_ids.from_file(top / logged_ids.PURGE_LOG))
+    held = logged_ids.present(top, sorted(log.ids())) if log.ids() else set()
+    if held:
+        result = move_to_new_history(top, remote, branch, log, old_remote_tips=list(before.values()))
+        result.logged = len(log.ids())
+        return result
+    return ordinary(top, remote, branch)
+
+
+# -- the ordinary sync --------------------------------------------------------------------
+
+def ordinary(top: Path, remote: str, default: str) -> SyncResult:
+    result = SyncResult()
+    current = _text(top, "symbolic-ref", "--quiet", "--short", "HEAD") if _ok(top, "symbolic-ref", "-q", "HEAD") else None
+    if current is None:
+        raise Refused("HEAD is detached: check out a branch, then run ekc sync")
+    upstream = current if _ok(top, "rev-parse", "--verify", "-q", f"refs/remotes/{remote}/{current}") else default
+    target = f"refs/remotes/{remote}/{upstream}"
+    if _ok(top, "rev-parse", "--verify", "-q", target):
+        done = run(top, "rebase", "--quiet", target)
+        if done.returncode != 0:
+            conflicted = _text(top, "diff", "--name-only", "--diff-filter=U").splitlines()
+            run(top, "rebase", "--abort")
+            result.conflict_cases = sorted({m.group(1) for p in conflicted if (m := CASE_IN_PATH.match(p))}) or ["(files outside cases/)"]
+            return result
+    # pushed under its own name: a new local branch becomes a new branch on the remote
+    theirs = f"refs/remotes/{remote}/{current}"
+    ahead = _text(top, "rev-list", "--count", f"{theirs}..HEAD") if _ok(top, "rev-parse", "--verify", "-q", theirs) else "1"
+    if ahead != "0":
+        git(top, "push", "--quiet", remote, f"HEAD:refs/heads/{current}")
+        result.pushed = current
+    return result
+
+
+# -- onto the new history -----------------------------------------------------------------
+
+def _introduced(top: Path, commits: list[str], log: logged_ids.Logged) -> dict[str, set[str]]:
+    """commit -> the cases whose logged data its own change brings in (against its first
+    parent): a logged path or blob added or changed, or the commit itself logged."""
+    found: dict[str, set[str]] = {c: set() for c in commits}
+    for commit in commits:
+        if commit in log.commits:
+            found[commit].add(log.commits[commit])
+    if not commits:
+        return found
+    out = git(top, "diff-tree", "--stdin", "-r", "--root", "-m", "--no-renames", "--raw", "--no-abbrev",
+              stdin="".join(f"{c}\n" for c in commits).encode())
+    current = None
+    for line in out.decode("utf-8", "replace").splitlines():
+        if line.startswith(":") and current:
+            meta, _, path = line.partition("\t")
+            new_blob = meta.split()[3]
+            if new_blob in log.blobs:
+                found[current].add(log.blobs[new_blob])
+            elif path in log.paths and meta.split()[4] != "D":
+                found[current].add(log.paths[path])
+        elif line.strip():
+            first = line.split()[0]
+            current = first if first in found else current
+    return found
+
+
+def _cases_of(cases: set[str]) -> list[str]:
+    return sorted(cases)
+
+
+def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Logged, old_remote_tips: list[str]) -> SyncResult:
+    result = SyncResult(purge_applied=True)
+    gdir = git_dir(top)
+    saved = gdir / "ekc" / "sync-saved"
+    new_remote = _refs(top, f"refs/remotes/{remote}/")
+    new_tips = [oid for name, oid in new_remote.items() if not name.endswith("/HEAD")]
+    exclude = [f"^{t}" for t in [*old_remote_tips, *new_tips]]
+    current = _text(top, "symbolic-ref", "--quiet", "HEAD") if _ok(top, "symbolic-ref", "-q", "HEAD") else None
+
+    # 1. branches: carry clean own commits over, drop the rest
+    scratch = Path(tempfile.mkdtemp(prefix="ekc-sync-"))
+    worktree = scratch / "work"
+    try:
+        for name, tip in sorted(_refs(top, "refs/heads/").items()):
+            short = name[len("refs/heads/"):]
+            upstream = f"refs/remotes/{remote}/{short}" if f"refs/remotes/{remote}/{short}" in new_remote else f"refs/remotes/{remote}/{default}"
+            own = _text(top, "rev-list", "--reverse", "--no-merges", tip, *exclude).split()
+            introduced = _introduced(top, own, log)
+            clean = [c for c in own if not introduced[c]]
+            for commit in own:
+                if introduced[commit]:
+                    result.dropped.append(Dropped(f"commit {commit[:10]} on branch {short}", _cases_of(introduced[commit])))
+            new_base = _text(top, "rev-parse", upstream)
+            if not clean:
+                if f"refs/remotes/{remote}/{short}" in new_remote or name == current:
+                    git(top, "update-ref", name, new_base)
+                    result.carried[short] = 0
+                else:
+                    git(top, "update-ref", "-d", name)
+                    result.deleted_refs.append(name)
+                continue
+            if not worktree.exists():
+                git(top, "worktree", "add", "--quiet", "--detach", str(worktree), new_base)
+            else:
+                git(worktree, "checkout", "--quiet", "--detach", new_base)
+            picked = run(worktree, "-c", "core.hooksPath=/dev/null", "cherry-pick", "--allow-empty", "--keep-redundant-commits", *clean)
+            if picked.returncode != 0:
+                run(worktree, "cherry-pick", "--abort")
+                folder = saved / short.replace("/", "-")
+                folder.mkdir(parents=True, exist_ok=True)
+                for n, commit in enumerate(clean, 1):
+                    (folder / f"{n:04d}.patch").write_bytes(git(top, "format-patch", "--stdout", "-1", commit))
+                result.saved.append(str(folder))
+                result.conflict_branches.append(short)
+                git(top, "update-ref", name, new_base)
+                continue
+            git(top, "update-ref", name, _text(worktree, "rev-parse", "HEAD"))
+            result.carried[short] = len(clean)
+    finally:
+        if worktree.exists():
+            run(top, "worktree", "remove", "--force", str(worktree))
+        run(top, "worktree", "prune")
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    # 2. stash: every entry goes; a clean one is kept as a patch
+    stashes = _text(top, "stash", "list", "--format=%H").split() if _ok(top, "rev-parse", "-q", "--verify", "refs/stash") else []
+    for n, stash in enumerate(stashes):
+        hits = logged_ids.scan_objects(top, [stash], log, exclude_existing=False, exclude=[f"{stash}^1"])
+        cases = {h.case for h in hits}
+        if not cases:
+            saved.mkdir(parents=True, exist_ok=True)
+            patch = saved / f"stash-{n}.patch"
+            patch.write_bytes(git(top, "diff", "--binary", f"{stash}^1", stash))
+            result.saved.append(str(patch))
+        result.dropped.append(Dropped(f"stash@{{{n}}} {stash[:10]}", _cases_of(cases)))
+    if stashes:
+        git(top, "update-ref", "-d", "refs/stash")
+
+    # 3. notes: dropped, then the remote's own notes fetched again
+    for name, oid in sorted(_refs(top, "refs/notes/").items()):
+        hits = logged_ids.scan_objects(top, [oid], log, exclude_existing=False)
+        git(top, "update-ref", "-d", name)
+        result.dropped.append(Dropped(name, _cases_of({h.case for h in hits})))
+    run(top, "fetch", "--quiet", remote, "+refs/notes/*:refs/notes/*")
+
+    # 4. every other ref that still reaches purged data or the old history
+    clean_base = [_text(top, "rev-parse", f"refs/remotes/{remote}/{default}")]
+    fresh = list(_refs(top, f"refs/remotes/{remote}/", "refs/tags/").values())
+    for name, oid in sorted(_refs(top).items()):
+        if name.startswith(("refs/heads/", f"refs/remotes/{remote}/")):
+            continue
+        local_only = name.startswith("refs/tags/") is False or oid not in fresh
+        if logged_ids.scan_objects(top, [oid], log, exclude_existing=False, exclude=clean_base) or (
+                local_only and _reaches_old(top, oid, old_remote_tips, new_tips)):
+            git(top, "update-ref", "-d", name)
+            result.deleted_refs.append(name)
+
+    # 5. the work tree onto the new history, then nothing of the old left
+    if current and _ok(top, "rev-parse", "--verify", "-q", current):
+        git(top, "checkout", "--quiet", "--force", current[len("refs/heads/"):])
+    else:
+        git(top, "checkout", "--quiet", "--force", "-B", default, f"refs/remotes/{remote}/{default}")
+    for name in LEFTOVERS:
+        path = gdir / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink()
+    git(top, "-c", "gc.pruneExpire=now", "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now",
+        "-c", "gc.autoDetach=false", "-c", "gc.rerereResolved=0", "-c", "gc.rerereUnresolved=0",
+        "gc", "--quiet", "--prune=now")
+    result.still_held = sorted(logged_ids.present(top, sorted(log.ids())))
+    return result
+
+
+def _reaches_old(top: Path, oid: str, old_tips: list[str], new_tips: list[str]) -> bool:
+    """A ref into the old history (a tag of an old commit holding no logged id itself): it
+    would keep old objects alive. Old = in the remote's history before the fetch, and not
+    in it after (commits older than the purged file keep their ids and stay)."""
+    if not old_tips:
+        return False
+    commit = run(top, "rev-parse", "--verify", "-q", f"{oid}^{{commit}}")
+    if commit.returncode != 0:
+        return False
+    sha = commit.stdout.decode().strip()
+    if any(_ok(top, "merge-base", "--is-ancestor", sha, tip) for tip in new_tips):
+        return False
+    return any(_ok(top, "merge-base", "--is-ancestor", sha, tip) for tip in old_tips)
