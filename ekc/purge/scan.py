@@ -53,14 +53,12 @@ class HistoryReads:
 
     personal: Background
     graph: Background
-    messages: Background
 
 
 def start_reads(root: Path) -> HistoryReads:
     return HistoryReads(
         personal=Background(root, *PERSONAL_LOG),
-        graph=Background(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents"),
-        messages=Background(root, "log", "--all", "-z", "--format=%H%n%B"),
+        graph=Background(root, "rev-list", "--all"),
     )
 
 ZERO = "0" * 40
@@ -81,12 +79,13 @@ class PersonalHistory:
     blobs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     introduced_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     renames: set[tuple[str, str]] = field(default_factory=set)
+    removed_at: dict[str, int] = field(default_factory=dict)  # path -> committer time it last left a tree
 
 
 # No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
 # commit, five times slower on a long history than printing all changes and filtering here.
 PERSONAL_LOG = (
-    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H",
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H %ct",
 )
 
 
@@ -98,10 +97,11 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
     """
     out = (raw if raw is not None else git(root, *PERSONAL_LOG)).decode("utf-8", "surrogateescape")
     found = PersonalHistory()
-    commit = ""
+    commit, when = "", 0
     for line in out.splitlines():
         if line.startswith("\x01"):
-            commit = line[1:]
+            commit, _, stamp = line[1:].partition(" ")
+            when = int(stamp or 0)
             continue
         if not line.startswith(":") or "personal.yaml" not in line:
             continue
@@ -114,8 +114,11 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
             source, target = paths
             if status.startswith("R"):
                 found.renames.add((source, target))
+                found.removed_at[source] = max(found.removed_at.get(source, 0), when)
         else:
             source = target = paths[0]
+        if status == "D":
+            found.removed_at[source] = max(found.removed_at.get(source, 0), when)
         if old != ZERO:
             found.blobs[source].add(old)
         if new != ZERO:
@@ -163,6 +166,12 @@ class Ref:
     type: str  # commit | tag | tree | blob
     peeled: str  # the commit a tag points to, else the object itself
     symbolic: bool
+
+
+def head_paths(root: Path) -> set[str]:
+    """Every file in the tree at the tip of the checked-out (default) branch."""
+    out = git(root, "-c", "core.quotePath=false", "ls-tree", "-r", "-z", "--name-only", "HEAD", check=False)
+    return {p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p}
 
 
 def refs(root: Path) -> list[Ref]:

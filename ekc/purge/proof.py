@@ -1,0 +1,131 @@
+"""The proof of a purge: nothing of a purged person is left anywhere in the repository.
+
+One pass over every object in the database, reachable or not (`git cat-file
+--batch-all-objects --batch`), with a multi-string search (`Needles`, Aho-Corasick) for the
+identifying strings and a set lookup for the purged blob ids; then every ref name, and every
+file under .git outside the object database (config, packed-refs, logs, COMMIT_EDITMSG...).
+The same scan, run before the rewrite, tells the rewrite which blobs to redact.
+
+What it reports names objects and places, never the string it found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ekc.core.identifying import Needles
+from ekc.store.git import failure, git, git_dir, stream
+
+
+@dataclass
+class ObjectScan:
+    objects: int = 0
+    blobs: set[str] = field(default_factory=set)  # blobs holding a string
+    commits: set[str] = field(default_factory=set)  # commits whose message or identity holds one
+    tags: set[str] = field(default_factory=set)
+    trees: set[str] = field(default_factory=set)  # trees with a file or folder named after a person
+    purged_present: set[str] = field(default_factory=set)  # purged blob ids still in the database
+
+
+def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
+    """(id, type, content) of every object in the database, reachable or not, in one stream."""
+    process = stream(root, "cat-file", "--batch-all-objects", "--batch", "--unordered")
+    out = process.stdout
+    try:
+        while True:
+            header = out.readline()
+            if not header:
+                break
+            sha, kind, size = header.split()
+            content = out.read(int(size))
+            out.read(1)
+            yield sha.decode(), kind, content
+    finally:
+        out.close()
+        errors = process.stderr.read()
+        process.stderr.close()
+        code = process.wait()
+    if code != 0:
+        raise failure(("cat-file",), code, errors)
+
+
+def scan_objects(root: Path, needles: Needles, purged_blobs: set[str]) -> ObjectScan:
+    found = ObjectScan()
+    buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags, b"tree": found.trees}
+    for sha, kind, content in all_objects(root):
+        found.objects += 1
+        if sha in purged_blobs:
+            found.purged_present.add(sha)
+        if kind == b"tree":
+            content = _tree_names(content)
+        if needles.find_bytes(content):
+            buckets[kind].add(sha)
+    return found
+
+
+def _tree_names(content: bytes) -> bytes:
+    """The entry names of a raw tree, without the binary object ids between them."""
+    names, position = [], 0
+    while position < len(content):
+        nul = content.index(b"\0", position)
+        names.append(content[content.index(b" ", position) + 1 : nul])
+        position = nul + 21
+    return b"\n".join(names)
+
+
+def ref_names(root: Path) -> list[str]:
+    return git(root, "for-each-ref", "--format=%(refname)").decode("utf-8", "surrogateescape").splitlines()
+
+
+def git_files_with(root: Path, needles: Needles) -> list[str]:
+    """Files under .git, outside the object database, that hold a string (relative paths)."""
+    gdir = git_dir(root)
+    hits = []
+    for path in sorted(gdir.rglob("*")):
+        relative = path.relative_to(gdir)
+        if relative.parts[0] == "objects" or not path.is_file():
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if needles.find_bytes(data) or needles.find(relative.as_posix()):
+            hits.append(needles.redact(relative.as_posix()))
+    return hits
+
+
+def work_files_with(root: Path, needles: Needles) -> list[str]:
+    """Files of the work tree (outside .git) whose name or content holds a string."""
+    hits = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0] == ".git" or not path.is_file():
+            continue
+        if needles.find(relative.as_posix()) or needles.find_bytes(path.read_bytes()):
+            hits.append(needles.redact(relative.as_posix()))
+    return hits
+
+
+@dataclass
+class Proof:
+    objects_scanned: int
+    refs_scanned: int
+    remaining: list[str]  # where something is left: object ids, "ref ...", ".git/..."; never the string
+
+    @property
+    def clean(self) -> bool:
+        return not self.remaining
+
+
+def prove(root: Path, needles: Needles, purged_blobs: set[str]) -> Proof:
+    scan = scan_objects(root, needles, purged_blobs)
+    remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
+    for kind, ids in (("blob", scan.blobs), ("commit", scan.commits), ("tag", scan.tags), ("tree", scan.trees)):
+        remaining += [f"{kind} {sha} holds an identifying string" for sha in sorted(ids)]
+    refs = ref_names(root)
+    remaining += [f"a ref name holds an identifying string ({i + 1} of {len(refs)})" for i, r in enumerate(refs) if needles.find(r)]
+    remaining += [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
+    remaining += [f"work tree file {p} holds an identifying string" for p in work_files_with(root, needles)]
+    return Proof(scan.objects, len(refs), remaining)
