@@ -13,7 +13,8 @@ import pickle
 
 from ekc.core.identifying import Needles, PersonalStrings
 
-RULES_ENV = "EKC_PURGE_RULES"
+from ekc.purge.journal import RULES_ENV
+
 PURGE_NAME = b"ekc purge"
 PURGE_EMAIL = b"purge@invalid"
 

@@ -17,6 +17,7 @@ from ekc.store.yamlio import atomic_write
 # Before the purge commit the old history is intact: an interrupted purge rolls back.
 # From the commit on, the new history is complete and checked: it rolls forward.
 ROLL_BACK_PHASES = ("prepared", "rewritten")
+RULES_ENV = "EKC_PURGE_RULES"  # git-filter-repo's callbacks find the rules (.git/ekc/purge-work) through it
 PHASES = ("prepared", "rewritten", "committed", "expired", "collected", "verified")
 
 

@@ -410,6 +410,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "deletes": plan.ref_deletes,
         "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
     }
+    state["objects_before"] = _object_files(git_dir(root))
     _backup_reflogs(root, git_dir(root))
     journal.write(root, state)
     _checkpoint("prepared")
@@ -427,10 +428,14 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         state["proof"].update(_check_rewrite(root, plan, backup))
         trace("check: refs")
     except BaseException:
+        # in this process, nothing else wrote objects meanwhile: what is new, the rewrite wrote
+        state["objects_created"] = sorted(set(_object_files(git_dir(root))) - set(state["objects_before"]))
         _roll_back(root, state)
         raise
     state["phase"] = "rewritten"
     state["rewritten_refs"] = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
+    # the only object files a rollback may ever delete: those the rewrite wrote
+    state["objects_created"] = sorted(set(_object_files(git_dir(root))) - set(state["objects_before"]))
     journal.write(root, state)
     _checkpoint("rewritten")
     try:
@@ -442,6 +447,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     state["phase"] = "committed"
     state["refs"] = {n: v for n, v in backup.items() if n not in plan.ref_renames}
     state["rewritten_refs"] = None
+    state["objects_before"] = state["objects_created"] = None
     journal.write(root, state)
     _checkpoint("committed")
     trace("purge-log commit")
@@ -469,6 +475,17 @@ def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
             "blobs": sorted(target_blobs | redacted), "commits": sorted(commits),
         })
     return records
+
+
+def _object_files(gdir: Path) -> list[str]:
+    """The files of the object database now (packs and loose objects)."""
+    objects = gdir / "objects"
+    found = []
+    for folder, _, files in os.walk(objects):
+        relative = Path(folder).relative_to(objects).as_posix()
+        if relative == "pack" or len(relative) == 2:
+            found += [f"{relative}/{name}" for name in files]
+    return sorted(found)
 
 
 def _backup_reflogs(root: Path, gdir: Path) -> None:
@@ -511,8 +528,6 @@ def filter_repo_command(paths_file: Path) -> list[str]:
 
 
 def _rewrite(root: Path, plan: Plan) -> None:
-    from ekc.purge.callbacks import RULES_ENV
-
     work = journal.work_dir(root)
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)  # else it may ask a question
     paths_file = work / "paths.txt"
@@ -520,7 +535,7 @@ def _rewrite(root: Path, plan: Plan) -> None:
     command = filter_repo_command(paths_file)
     if os.environ.get(KILL_ENV) == "rewrite":
         command[command.index("--commit-callback") + 1] = _KILL_CALLBACK
-    env = git_env({RULES_ENV: str(work / "rules.pickle"), "PYTHONPATH": _package_path()})
+    env = git_env({journal.RULES_ENV: str(work / "rules.pickle"), "PYTHONPATH": _package_path()})
     result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=env)
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
     if result.returncode != 0:
@@ -570,12 +585,26 @@ def _redact_descriptions(root: Path, plan: Plan) -> None:
 
 
 def _check_rewrite(root: Path, plan: Plan, backup: dict[str, str]) -> dict[str, Any]:
-    """Before anything is committed or collected: every ref is still there (renamed or not)."""
-    after = {r.name for r in scan.refs(root) if not r.symbolic}
+    """Before anything is committed or collected: every ref is still there (renamed or not),
+    and at each tip only what the plan meant changed: a purged file gone, a file holding a
+    string redacted (or renamed, where its path held one). A failure rolls back."""
+    refs_after = {r.name: r for r in scan.refs(root) if not r.symbolic}
+    after = set(refs_after)
     expected = {plan.ref_renames.get(n, n) for n in backup if n not in plan.ref_deletes}
     problems = [f"a ref disappeared ({len(expected - after)})"] if expected - after else []
+    for name, old in sorted(backup.items()):
+        ref = refs_after.get(plan.ref_renames.get(name, name))
+        if ref is None or ref.object == old or ref.type not in ("commit", "tag"):
+            continue
+        old_commit = git_text(root, "rev-parse", f"{old}^{{commit}}")
+        for path, old_blob, status in scan.raw_changes(root, old_commit, ref.peeled):
+            if path in plan.paths or old_blob in plan.drop or old_blob in plan.found.blobs:
+                continue
+            if plan.needles.find(path) or "***" in path:
+                continue
+            problems.append(f"{path} changed ({status})")
     if problems:
-        raise Refused("the rewrite did not do what was planned, so it was rolled back: " + "; ".join(problems))
+        raise Refused("the rewrite did not do what was planned, so it was rolled back: " + "; ".join(problems[:5]))
     return {"refs_compared": len(expected), "refs_renamed": len(plan.ref_renames), "refs_deleted": len(plan.ref_deletes)}
 
 
@@ -607,8 +636,12 @@ def _commit_log(root: Path, records: list[dict[str, Any]], plan: Plan, today: da
 
 
 def _roll_back(root: Path, state: dict[str, Any]) -> None:
-    """Back to the refs, files and reflogs from before. No object file is deleted: what the
-    rewrite wrote holds no personal data (it is redacted), and gc collects it once unreachable."""
+    """Back to the refs, files and reflogs from before.
+
+    Object files: only those on the journal's list of what the rewrite wrote are deleted
+    (and a killed fast-import's temporary pack). Anything else stays, whatever happened since
+    (a `git gc` may have repacked everything): deleting by "not on the list from before"
+    would destroy the new packs and every commit in them."""
     gdir = git_dir(root)
     backup = state.get("refs")
     if backup:
@@ -628,6 +661,10 @@ def _roll_back(root: Path, state: dict[str, Any]) -> None:
     if saved_logs.is_dir():
         shutil.rmtree(gdir / "logs", ignore_errors=True)
         saved_logs.rename(gdir / "logs")
+    for relative in state.get("objects_created") or []:
+        (gdir / "objects" / relative).unlink(missing_ok=True)
+    for temporary in (gdir / "objects" / "pack").glob("tmp_*"):
+        temporary.unlink(missing_ok=True)
     _remove_crash_reports(gdir)
     shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
     journal.remove(root)

@@ -253,4 +253,15 @@ def tree_changes(root: Path, old: str, new: str) -> list[tuple[str, str]]:
     return changes
 
 
+def raw_changes(root: Path, old: str, new: str) -> list[tuple[str, str, str]]:
+    """(path, its old blob, status) of every file that differs between two commits' trees."""
+    out = git(root, "-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--raw", "--no-abbrev", old, new)
+    changes = []
+    for line in out.decode("utf-8", "surrogateescape").splitlines():
+        meta, _, path = line.partition("\t")
+        fields = meta.split(" ")
+        changes.append((_unquote(path), fields[2], fields[4]))
+    return changes
+
+
 HEX_TOKEN = re.compile(rb"(\b[0-9a-f]{7,40}\b)")  # git-filter-repo's own pattern for commit ids in messages
