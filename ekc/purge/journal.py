@@ -34,6 +34,11 @@ def work_dir(root: Path) -> Path:
     return state_dir(root) / "purge-work"
 
 
+def rewrite_objects(root: Path) -> Path:
+    """Where git-filter-repo writes its objects (GIT_OBJECT_DIRECTORY) until the purge adopts them."""
+    return state_dir(root) / "purge-objects"
+
+
 def reflog_backup(root: Path) -> Path:
     """A copy of .git/logs from before the rewrite, so a rollback leaves even the reflogs as they were."""
     return state_dir(root) / "purge-reflogs"

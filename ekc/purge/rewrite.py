@@ -410,7 +410,6 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "deletes": plan.ref_deletes,
         "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
     }
-    state["objects_before"] = _object_files(git_dir(root))
     _backup_reflogs(root, git_dir(root))
     journal.write(root, state)
     _checkpoint("prepared")
@@ -419,6 +418,8 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         if plan.ref_deletes:
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
         _rewrite(root, plan)
+        state["objects_created"] = _adopt_objects(root)
+        journal.write(root, state)
         trace("git-filter-repo")
         _rename_refs(root, plan.ref_renames, head)
         _redact_descriptions(root, plan)
@@ -428,14 +429,10 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         state["proof"].update(_check_rewrite(root, plan, backup))
         trace("check: refs")
     except BaseException:
-        # in this process, nothing else wrote objects meanwhile: what is new, the rewrite wrote
-        state["objects_created"] = sorted(set(_object_files(git_dir(root))) - set(state["objects_before"]))
         _roll_back(root, state)
         raise
     state["phase"] = "rewritten"
     state["rewritten_refs"] = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
-    # the only object files a rollback may ever delete: those the rewrite wrote
-    state["objects_created"] = sorted(set(_object_files(git_dir(root))) - set(state["objects_before"]))
     journal.write(root, state)
     _checkpoint("rewritten")
     try:
@@ -447,7 +444,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     state["phase"] = "committed"
     state["refs"] = {n: v for n, v in backup.items() if n not in plan.ref_renames}
     state["rewritten_refs"] = None
-    state["objects_before"] = state["objects_created"] = None
+    state["objects_created"] = None
     journal.write(root, state)
     _checkpoint("committed")
     trace("purge-log commit")
@@ -475,17 +472,6 @@ def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
             "blobs": sorted(target_blobs | redacted), "commits": sorted(commits),
         })
     return records
-
-
-def _object_files(gdir: Path) -> list[str]:
-    """The files of the object database now (packs and loose objects)."""
-    objects = gdir / "objects"
-    found = []
-    for folder, _, files in os.walk(objects):
-        relative = Path(folder).relative_to(objects).as_posix()
-        if relative == "pack" or len(relative) == 2:
-            found += [f"{relative}/{name}" for name in files]
-    return sorted(found)
 
 
 def _backup_reflogs(root: Path, gdir: Path) -> None:
@@ -535,7 +521,15 @@ def _rewrite(root: Path, plan: Plan) -> None:
     command = filter_repo_command(paths_file)
     if os.environ.get(KILL_ENV) == "rewrite":
         command[command.index("--commit-callback") + 1] = _KILL_CALLBACK
-    env = git_env({journal.RULES_ENV: str(work / "rules.pickle"), "PYTHONPATH": _package_path()})
+    # Everything the rewrite writes lands in a folder of its own, reading the real database as
+    # an alternate: a rollback removes exactly that folder, and nothing else, ever.
+    objects = journal.rewrite_objects(root)
+    shutil.rmtree(objects, ignore_errors=True)
+    (objects / "pack").mkdir(parents=True)
+    env = git_env({
+        journal.RULES_ENV: str(work / "rules.pickle"), "PYTHONPATH": _package_path(),
+        "GIT_OBJECT_DIRECTORY": str(objects), "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(git_dir(root) / "objects"),
+    })
     result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=env)
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
     if result.returncode != 0:
@@ -558,6 +552,23 @@ if os.environ['EKC_SEEN'] == '3':
     os.kill(os.getppid(), signal.SIGKILL)
     os.kill(os.getpid(), signal.SIGKILL)
 """
+
+
+def _adopt_objects(root: Path) -> list[str]:
+    """Move what the rewrite wrote into the object database; the list is all a rollback may delete."""
+    source = journal.rewrite_objects(root)
+    target = git_dir(root) / "objects"
+    moved = []
+    files = sorted(p for p in source.rglob("*") if p.is_file())
+    # a pack's index last: git uses a pack once its .idx is there
+    for path in sorted(files, key=lambda p: (p.suffix == ".idx", str(p))):
+        relative = path.relative_to(source).as_posix()
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if not (target / relative).exists():
+            os.replace(path, target / relative)
+            moved.append(relative)
+    shutil.rmtree(source, ignore_errors=True)
+    return moved
 
 
 def _rename_refs(root: Path, renames: dict[str, str], head: str) -> None:
@@ -638,8 +649,8 @@ def _commit_log(root: Path, records: list[dict[str, Any]], plan: Plan, today: da
 def _roll_back(root: Path, state: dict[str, Any]) -> None:
     """Back to the refs, files and reflogs from before.
 
-    Object files: only those on the journal's list of what the rewrite wrote are deleted
-    (and a killed fast-import's temporary pack). Anything else stays, whatever happened since
+    Object files: only the rewrite's own folder and the packs on the journal's list of what
+    it wrote and moved in are deleted. Anything else stays, whatever happened since
     (a `git gc` may have repacked everything): deleting by "not on the list from before"
     would destroy the new packs and every commit in them."""
     gdir = git_dir(root)
@@ -661,10 +672,9 @@ def _roll_back(root: Path, state: dict[str, Any]) -> None:
     if saved_logs.is_dir():
         shutil.rmtree(gdir / "logs", ignore_errors=True)
         saved_logs.rename(gdir / "logs")
-    for relative in state.get("objects_created") or []:
+    shutil.rmtree(journal.rewrite_objects(root), ignore_errors=True)
+    for relative in state.get("objects_created") or []:  # the rewrite's own packs, by name
         (gdir / "objects" / relative).unlink(missing_ok=True)
-    for temporary in (gdir / "objects" / "pack").glob("tmp_*"):
-        temporary.unlink(missing_ok=True)
     _remove_crash_reports(gdir)
     shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
     journal.remove(root)
