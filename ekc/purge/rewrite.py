@@ -225,7 +225,7 @@ def fetch_all_refs(root: Path, remote: str) -> None:
         name = line.split("\t")[1]
         if name.startswith("refs/") and not name.startswith(("refs/heads/", "refs/tags/")) and not name.endswith("^{}"):
             specs.append(f"{name}:{name}")
-    result = git_layer.run(root, "fetch", "--no-tags", "--quiet", remote, *specs)
+    result = git_layer.run(root, "fetch", "--no-tags", "--no-write-fetch-head", "--quiet", remote, *specs)
     if result.returncode != 0:
         raise Refused(
             f"fetching every ref of {remote} failed: a ref differs between this clone and {remote}; "
