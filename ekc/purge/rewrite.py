@@ -417,8 +417,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     try:
         if plan.ref_deletes:
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
-        _rewrite(root, plan)
-        state["objects_created"] = _adopt_objects(root)
+        state["objects_created"] = _rewrite(root, plan)
         journal.write(root, state)
         trace("git-filter-repo")
         _rename_refs(root, plan.ref_renames, head)
@@ -426,6 +425,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
             (root / path).unlink(missing_ok=True)
         git(root, "read-tree", "--reset", "-u", "HEAD")
+        _remove_empty_folders(root)
         state["proof"].update(_check_rewrite(root, plan, backup))
         trace("check: refs")
     except BaseException:
@@ -513,7 +513,7 @@ def filter_repo_command(paths_file: Path) -> list[str]:
     ]
 
 
-def _rewrite(root: Path, plan: Plan) -> None:
+def _rewrite(root: Path, plan: Plan) -> list[str]:
     work = journal.work_dir(root)
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)  # else it may ask a question
     paths_file = work / "paths.txt"
@@ -531,10 +531,84 @@ def _rewrite(root: Path, plan: Plan) -> None:
         "GIT_OBJECT_DIRECTORY": str(objects), "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(git_dir(root) / "objects"),
     })
     result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=env)
-    shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
     if result.returncode != 0:
+        shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise Refused(f"git-filter-repo failed ({detail[-1] if detail else 'exit ' + str(result.returncode)}); the repository was rolled back to how it was")
+    commit_map = _commit_map(git_dir(root) / "filter-repo" / "commit-map")
+    shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
+    _rewrite_notes(root, plan, commit_map, env)
+    return _adopt_objects(root)
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """A purged file's folder (`intake/<name>/`) would otherwise stay behind, empty, named."""
+    for folder, subfolders, files in os.walk(root, topdown=False):
+        here = Path(folder)
+        if here == root or ".git" in here.relative_to(root).parts:
+            continue
+        try:
+            here.rmdir()  # only succeeds when empty
+        except OSError:
+            pass
+
+
+def _commit_map(path: Path) -> dict[str, str]:
+    mapping = {}
+    if path.is_file():
+        for line in path.read_text().splitlines()[1:]:
+            old, _, new = line.partition(" ")
+            mapping[old] = new
+    return mapping
+
+
+def _rewrite_notes(root: Path, plan: Plan, commit_map: dict[str, str], env: dict[str, str]) -> None:
+    """git-filter-repo passes notes through untouched (their files are named after commits).
+
+    Each notes ref becomes one new commit holding the same notes, redacted, attached to the
+    rewritten commits; the old notes history, messages and identities go with the old objects."""
+    names = git_layer.run(root, "for-each-ref", "--format=%(refname)", "refs/notes/", env=env).stdout.decode("utf-8", "surrogateescape").split()
+    for name in names:
+        listing = git_layer.run(root, "ls-tree", "-r", "-z", name, env=env)
+        if listing.returncode != 0:
+            continue
+        entries = []
+        for record in listing.stdout.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            entries.append((path.decode("utf-8", "surrogateescape"), meta.split()[2].decode()))
+        contents = _blobs(root, [blob for _, blob in entries], env)
+        stamp = int(datetime.now(timezone.utc).timestamp())
+        message = b"Notes rewritten by ekc purge\n"
+        stream = [f"commit {name}\ncommitter ekc purge <purge@invalid> {stamp} +0000\n".encode(),
+                  f"data {len(message)}\n".encode() + message]
+        for path, blob in entries:
+            target = path.replace("/", "")
+            target = commit_map.get(target, target)
+            data = plan.needles.redact_bytes(contents.get(blob, b""))
+            stream.append(f"M 100644 inline {target}\ndata {len(data)}\n".encode() + data + b"\n")
+        stream.append(b"\n")
+        done = git_layer.run(root, "fast-import", "--quiet", "--force", input=b"".join(stream), env=env)
+        if done.returncode != 0:
+            raise Refused("rewriting the notes failed; the repository was rolled back to how it was")
+
+
+def _blobs(root: Path, ids: list[str], env: dict[str, str]) -> dict[str, bytes]:
+    if not ids:
+        return {}
+    out = git_layer.run(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode(), env=env).stdout
+    contents, position = {}, 0
+    for sha in ids:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        if len(header) < 3:
+            position = end + 1
+            continue
+        size = int(header[2])
+        contents[sha] = out[end + 1 : end + 1 + size]
+        position = end + 1 + size + 1
+    return contents
 
 
 def _package_path() -> str:
@@ -605,8 +679,8 @@ def _check_rewrite(root: Path, plan: Plan, backup: dict[str, str]) -> dict[str, 
     problems = [f"a ref disappeared ({len(expected - after)})"] if expected - after else []
     for name, old in sorted(backup.items()):
         ref = refs_after.get(plan.ref_renames.get(name, name))
-        if ref is None or ref.object == old or ref.type not in ("commit", "tag"):
-            continue
+        if ref is None or ref.object == old or ref.type not in ("commit", "tag") or name.startswith("refs/notes/"):
+            continue  # notes are files named after commits: rewritten whole by _rewrite_notes
         old_commit = git_text(root, "rev-parse", f"{old}^{{commit}}")
         for path, old_blob, status in scan.raw_changes(root, old_commit, ref.peeled):
             if path in plan.paths or old_blob in plan.drop or old_blob in plan.found.blobs:
@@ -656,9 +730,11 @@ def _roll_back(root: Path, state: dict[str, Any]) -> None:
     gdir = git_dir(root)
     backup = state.get("refs")
     if backup:
-        now = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
-        commands = [f"update {name} {sha}\n" for name, sha in sorted(backup.items()) if now.get(name) != sha]
-        commands += [f"delete {name}\n" for name in sorted(set(now) - set(backup))]
+        # names only: a ref may point into the rewrite's own folder, which git cannot read here
+        listing = git(root, "for-each-ref", "--format=%(refname)%00%(symref)").decode("utf-8", "surrogateescape")
+        now = {line.split("\0")[0] for line in listing.splitlines() if not line.split("\0")[1]}
+        commands = [f"update {name} {sha}\n" for name, sha in sorted(backup.items())]
+        commands += [f"delete {name}\n" for name in sorted(now - set(backup))]
         if commands:
             git(root, "update-ref", "--stdin", input="".join(commands).encode())
         for old, new in (state.get("renames") or {}).items():
@@ -803,7 +879,7 @@ def _push(root: Path, state: dict[str, Any]) -> tuple[list[str], list[str]]:
         ref = spec.split(":", 1)[1]
         if flag == "!":
             refused.append(f"{ref}: {summary}")
-        else:
+        elif flag != "-":  # a deletion: the old name may be a person's, and it is gone
             pushed.append(ref)
     if result.returncode != 0 and not refused:
         detail = " ".join(result.stderr.decode("utf-8", "replace").split())[-300:]
