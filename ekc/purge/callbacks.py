@@ -25,6 +25,10 @@ _needles = Needles(PersonalStrings(set(_rules["values"]), set(_rules["parts"])),
 _drop_paths: set[bytes] = {p.encode("utf-8", "surrogateescape") for p in _rules["paths"]}
 _drop_blobs: set[bytes] = {b.encode() for b in _rules["drop_blobs"]}
 _redact_blobs: set[bytes] = {b.encode() for b in _rules["redact_blobs"]}
+_tag_names: dict[bytes, bytes] = {
+    old[len("refs/tags/"):].encode("utf-8", "surrogateescape"): new[len("refs/tags/"):].encode()
+    for old, new in _rules.get("renames", {}).items() if old.startswith("refs/tags/")
+}
 _new_blobs: dict[bytes, bytes] = {}
 _names: dict[bytes, bytes] = {}
 
@@ -64,5 +68,7 @@ def commit(commit) -> None:
 
 
 def tag(tag) -> None:
+    """An annotated tag holds its own name: a tag named after a person gets its purged-<n> name."""
+    tag.ref = _tag_names.get(tag.ref, tag.ref)
     if tag.tagger_name is not None:
         tag.tagger_name, tag.tagger_email = _identity(tag.tagger_name, tag.tagger_email)

@@ -97,10 +97,6 @@ def start_reads(root: Path) -> scan.HistoryReads:
     return scan.start_reads(root)
 
 
-def _day(stamp: int) -> date:
-    return datetime.fromtimestamp(stamp, timezone.utc).date()
-
-
 def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None = None) -> Plan:
     trace("start")
     reads = reads or scan.start_reads(root)
@@ -110,7 +106,7 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     head = scan.head_paths(root)
     live = {purge_plan.folder_of(p) for p in head if purge_plan.CASE_FOLDER_PATH.match(p)}
     assignment = purge_plan.assign(
-        list(personal.blobs), personal.renames, {p: _day(t) for p, t in personal.removed_at.items()},
+        list(personal.blobs), personal.renames, {p: date.fromisoformat(d) for p, d in personal.removed_at.items()},
         live, expired, set(store.cases), store.settings.retention_months, today,
     )
     targets = [
@@ -371,6 +367,7 @@ def _rules(plan: Plan) -> dict[str, Any]:
         "values": sorted(plan.strings.values), "parts": sorted(plan.strings.parts),
         "kept_words": sorted(plan.kept_words), "paths": sorted(plan.paths),
         "drop_blobs": sorted(plan.drop), "redact_blobs": sorted(plan.found.blobs - plan.drop),
+        "renames": plan.ref_renames,
     }
 
 
@@ -652,7 +649,9 @@ def _rename_refs(root: Path, renames: dict[str, str], head: str) -> None:
     commands = []
     for old, new in sorted(renames.items()):
         if old in now:
-            commands += [f"create {new} {now[old]}\n", f"delete {old} {now[old]}\n"]
+            if new not in now:  # an annotated tag arrives under its new name already
+                commands.append(f"create {new} {now[old]}\n")
+            commands.append(f"delete {old} {now[old]}\n")
     git(root, "update-ref", "--stdin", input="".join(commands).encode())
     if head in renames:
         git(root, "symbolic-ref", "HEAD", renames[head])

@@ -79,13 +79,13 @@ class PersonalHistory:
     blobs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     introduced_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     renames: set[tuple[str, str]] = field(default_factory=set)
-    removed_at: dict[str, int] = field(default_factory=dict)  # path -> committer time it last left a tree
+    removed_at: dict[str, str] = field(default_factory=dict)  # path -> committer date (YYYY-MM-DD) it last left a tree
 
 
 # No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
 # commit, five times slower on a long history than printing all changes and filtering here.
 PERSONAL_LOG = (
-    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H %ct",
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H %cs",
 )
 
 
@@ -97,11 +97,10 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
     """
     out = (raw if raw is not None else git(root, *PERSONAL_LOG)).decode("utf-8", "surrogateescape")
     found = PersonalHistory()
-    commit, when = "", 0
+    commit, when = "", ""
     for line in out.splitlines():
         if line.startswith("\x01"):
-            commit, _, stamp = line[1:].partition(" ")
-            when = int(stamp or 0)
+            commit, _, when = line[1:].partition(" ")
             continue
         if not line.startswith(":") or "personal.yaml" not in line:
             continue
@@ -114,11 +113,11 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
             source, target = paths
             if status.startswith("R"):
                 found.renames.add((source, target))
-                found.removed_at[source] = max(found.removed_at.get(source, 0), when)
+                found.removed_at[source] = max(found.removed_at.get(source, ""), when)
         else:
             source = target = paths[0]
         if status == "D":
-            found.removed_at[source] = max(found.removed_at.get(source, 0), when)
+            found.removed_at[source] = max(found.removed_at.get(source, ""), when)
         if old != ZERO:
             found.blobs[source].add(old)
         if new != ZERO:
