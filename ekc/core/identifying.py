@@ -145,6 +145,7 @@ def message_problem(message: str, personal: PersonalStrings | None = None, free_
 import unicodedata  # noqa: E402
 
 REDACTED = "***"
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _DIGIT_GLUE = re.compile(r"[\s().-]+")
 _POSTCODE = re.compile(r"\b(\d{4})\s*([A-Za-z]{2})\b")
 _HOUSE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s+(?P<number>\d+)\s*(?P<suffix>[A-Za-z](?![A-Za-z]))?")
@@ -154,8 +155,7 @@ def fold(text: str) -> str:
     """Case, NFC/NFD and diacritics folded away: `Zoë`, `ZOË`, `Zoe\u0308` all read `zoe`."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).casefold()
 
 
 def phone_national(phone: str) -> str | None:

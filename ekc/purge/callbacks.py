@@ -56,10 +56,17 @@ def message(text: bytes) -> bytes:
     return _redact(text)
 
 
+_identities: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
+
+
 def _identity(name: bytes, email: bytes) -> tuple[bytes, bytes]:
-    if _needles.find_bytes(name) or _needles.find_bytes(email):
-        return PURGE_NAME, PURGE_EMAIL
-    return name, email
+    """An office has a handful of identities over thousands of commits: each is judged once."""
+    key = (name, email)
+    known = _identities.get(key)
+    if known is None:
+        named = _needles.find_bytes(name) or _needles.find_bytes(email)
+        known = _identities[key] = (PURGE_NAME, PURGE_EMAIL) if named else key
+    return known
 
 
 def commit(commit) -> None:

@@ -11,6 +11,7 @@ What it reports names objects and places, never the string it found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,14 +66,12 @@ def scan_objects(root: Path, needles: Needles, purged_blobs: set[str]) -> Object
     return found
 
 
+_TREE_ENTRY = re.compile(rb"[0-7]{5,6} ([^\0]*)\0.{20}", re.DOTALL)
+
+
 def _tree_names(content: bytes) -> bytes:
-    """The entry names of a raw tree, without the binary object ids between them."""
-    names, position = [], 0
-    while position < len(content):
-        nul = content.index(b"\0", position)
-        names.append(content[content.index(b" ", position) + 1 : nul])
-        position = nul + 21
-    return b"\n".join(names)
+    """The entry names of a raw tree, without the binary object ids between them (SHA-1)."""
+    return b"\n".join(_TREE_ENTRY.findall(content))
 
 
 def ref_names(root: Path) -> list[str]:
@@ -97,14 +96,19 @@ def git_files_with(root: Path, needles: Needles) -> list[str]:
 
 
 def work_files_with(root: Path, needles: Needles) -> list[str]:
-    """Files of the work tree (outside .git) whose name or content holds a string."""
+    """Files and folders of the work tree whose name holds a string, and files git does not
+    track (ignored ones too) whose content does. A tracked file is a blob already scanned:
+    the purge starts and ends with a clean tree."""
     hits = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if relative.parts[0] == ".git" or not path.is_file():
-            continue
-        if needles.find(relative.as_posix()) or needles.find_bytes(path.read_bytes()):
+        if relative.parts[0] != ".git" and needles.find(relative.as_posix()):
             hits.append(needles.redact(relative.as_posix()))
+    untracked = git(root, "ls-files", "-z", "--others").split(b"\0")
+    for name in untracked:
+        path = root / name.decode("utf-8", "surrogateescape")
+        if name and path.is_file() and needles.find_bytes(path.read_bytes()):
+            hits.append(needles.redact(name.decode("utf-8", "surrogateescape")))
     return hits
 
 

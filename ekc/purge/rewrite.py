@@ -86,6 +86,7 @@ class Plan:
     descriptions: list[str]  # branches whose description names a person
     commits_total: int
     path_blobs: dict[str, set[str]] = field(default_factory=dict)
+    strings_by_blob: dict[str, PersonalStrings] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -120,7 +121,10 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     kept_blobs = {b: p for p in sorted(assignment.kept_paths) for b in personal.blobs[p]}
     shared = {b: kept_blobs[b] for b in sorted(blobs) if b in kept_blobs}
     drop = blobs - set(shared)
-    strings = _identifying_strings(root, drop)
+    by_blob = _strings_by_blob(root, drop)
+    strings = PersonalStrings()
+    for found_in_blob in by_blob.values():
+        strings.update(found_in_blob)
     kept_words = _kept_words(root, head, assignment.kept_paths)
     needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
@@ -132,21 +136,23 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     descriptions = _descriptions_naming(root, needles)
     return Plan(
         targets, assignment.unjudged, paths, blobs, drop, shared, strings, kept_words, needles, found,
-        renames, deletes, descriptions, commits_total, {p: set(personal.blobs[p]) for p in paths},
+        renames, deletes, descriptions, commits_total, {p: set(personal.blobs[p]) for p in paths}, by_blob,
     )
 
 
-def _identifying_strings(root: Path, blobs: set[str]) -> PersonalStrings:
+def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
     """From every version the purged files ever had, including those that are not valid YAML."""
     from ekc.store.yamlio import parse
 
-    found = PersonalStrings()
-    for raw in scan.blob_contents(root, blobs).values():
+    found = {}
+    for blob, raw in scan.blob_contents(root, blobs).items():
+        strings = PersonalStrings()
         parsed = parse("personal.yaml", raw)
         if parsed.ok:
-            found.update(of_personal_document(parsed.data))
+            strings.update(of_personal_document(parsed.data))
         # and line by line, always: a version that parses may hold a name in a comment
-        found.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+        strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+        found[blob] = strings
     return found
 
 
@@ -450,7 +456,8 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
 
 def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
     """purge-log.yaml entries: ids, dates, blob and commit ids, and paths inside the case folder."""
-    hit_contents = scan.blob_contents(root, plan.found.blobs | plan.found.commits | plan.found.tags)
+    hits = plan.found.blobs | plan.found.commits | plan.found.tags
+    hit_contents = scan.blob_contents(root, hits) if hits else {}
     records = []
     for target in plan.targets:
         if target.case_id is None:
@@ -460,10 +467,13 @@ def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
             continue
         own = PersonalStrings()
         target_blobs = {b for p in target.paths for b in plan.path_blobs.get(p, ())} & plan.drop
-        own.update(_identifying_strings(root, target_blobs))
-        mine = Needles(own, plan.kept_words)
-        redacted = {sha for sha, data in hit_contents.items() if sha in plan.found.blobs and mine.find_bytes(data)}
-        commits = {sha for sha, data in hit_contents.items() if sha not in plan.found.blobs and mine.find_bytes(data)}
+        for blob in target_blobs:
+            own.update(plan.strings_by_blob.get(blob, PersonalStrings()))
+        redacted, commits = set(), set()
+        if hit_contents:
+            mine = Needles(own, plan.kept_words)
+            redacted = {sha for sha, data in hit_contents.items() if sha in plan.found.blobs and mine.find_bytes(data)}
+            commits = {sha for sha, data in hit_contents.items() if sha not in plan.found.blobs and mine.find_bytes(data)}
         records.append({
             "case": target.case_id, "closed": target.closed.isoformat(), "paths": named, "other_paths": others,
             "blobs": sorted(target_blobs | redacted), "commits": sorted(commits),
