@@ -31,18 +31,31 @@ class ObjectScan:
 
 
 def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
-    """(id, type, content) of every object in the database, reachable or not, in one stream."""
+    """(id, type, content) of every object in the database, reachable or not, in one stream.
+
+    Read in large chunks and cut in memory: a read call per object costs more than the search.
+    """
     process = stream(root, "cat-file", "--batch-all-objects", "--batch", "--unordered")
     out = process.stdout
+    buffer = b""
+    position = 0
     try:
         while True:
-            header = out.readline()
-            if not header:
+            chunk = out.read(1 << 22)
+            if not chunk:
                 break
-            sha, kind, size = header.split()
-            content = out.read(int(size))
-            out.read(1)
-            yield sha.decode(), kind, content
+            buffer = buffer[position:] + chunk
+            position = 0
+            while True:
+                end = buffer.find(b"\n", position)
+                if end < 0:
+                    break
+                sha, kind, size = buffer[position:end].split()
+                stop = end + 1 + int(size)
+                if stop + 1 > len(buffer):
+                    break
+                yield sha.decode(), kind, buffer[end + 1 : stop]
+                position = stop + 1
     finally:
         out.close()
         errors = process.stderr.read()
@@ -54,13 +67,22 @@ def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
 
 def scan_objects(root: Path, needles: Needles, purged_blobs: set[str]) -> ObjectScan:
     found = ObjectScan()
-    buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags, b"tree": found.trees}
+    buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
+    seen_names: set[bytes] = set()
     for sha, kind, content in all_objects(root):
         found.objects += 1
+        if kind == b"tree":
+            # each commit writes new trees that repeat their siblings' names: search a name once
+            names = set(_TREE_ENTRY.findall(content))
+            new = names - seen_names
+            if new:
+                seen_names |= new
+                if needles.find_bytes(b"\n".join(new)):
+                    found.trees.add(sha)
+                    seen_names -= new  # every tree holding it must be reported, not only the first
+            continue
         if sha in purged_blobs:
             found.purged_present.add(sha)
-        if kind == b"tree":
-            content = _tree_names(content)
         if needles.find_bytes(content):
             buckets[kind].add(sha)
     return found
