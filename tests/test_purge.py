@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ekc.purge import rewrite as history
 from ekc.cli.app import app
 from ekc.store.loader import load
 from tests import purge_repo as pr

@@ -114,7 +114,7 @@ def test_1_an_expired_case_goes_at_every_path_it_ever_had(office):
     h, root = office, office.root
     h.write("intake/Oosterkamp-Wilhelmina/personal.yaml", dump({**FAMILY, "notes": "intake\n"}))
     h.commit("Intake")
-    h.write(f"cases/2024/EKC-2024-XXXX0/case.yaml", dump(closed(X)))  # the id with a typo
+    h.write("cases/2024/EKC-2024-XXXX0/case.yaml", dump(closed(X)))  # the id with a typo
     git(root, "mv", "intake/Oosterkamp-Wilhelmina/personal.yaml", "cases/2024/EKC-2024-XXXX0/personal.yaml")
     h.commit("File the intake")
     git(root, "mv", "cases/2024/EKC-2024-XXXX0", f"cases/2024/{X}")

@@ -91,11 +91,6 @@ def scan_objects(root: Path, needles: Needles, purged_blobs: set[str]) -> Object
 _TREE_ENTRY = re.compile(rb"[0-7]{5,6} ([^\0]*)\0.{20}", re.DOTALL)
 
 
-def _tree_names(content: bytes) -> bytes:
-    """The entry names of a raw tree, without the binary object ids between them (SHA-1)."""
-    return b"\n".join(_TREE_ENTRY.findall(content))
-
-
 def ref_names(root: Path) -> list[str]:
     return git(root, "for-each-ref", "--format=%(refname)").decode("utf-8", "surrogateescape").splitlines()
 

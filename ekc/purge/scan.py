@@ -6,7 +6,6 @@ Each function is one `git` call whose output is parsed here; none changes anythi
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -128,37 +127,6 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
 
 
 @dataclass(frozen=True)
-class CommitGraph:
-    order: list[str]  # parents before children
-    parents: dict[str, tuple[str, ...]]
-
-
-def commit_graph(root: Path, raw: bytes | None = None) -> CommitGraph:
-    out = (raw if raw is not None else git(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents")).decode()
-    order, parents = [], {}
-    for line in out.splitlines():
-        ids = line.split()
-        order.append(ids[0])
-        parents[ids[0]] = tuple(ids[1:])
-    return CommitGraph(order, parents)
-
-
-def commit_messages(root: Path, revisions: list[str] | None = None, raw: bytes | None = None) -> dict[str, bytes]:
-    """The raw message of every commit reachable from all refs, or from `revisions`.
-
-    NUL cannot occur in a commit message, so it separates them.
-    """
-    out = raw if raw is not None else git(root, "log", *(revisions or ["--all"]), "-z", "--format=%H%n%B")
-    messages = {}
-    for record in out.split(b"\0"):
-        if not record:
-            continue
-        sha, _, body = record.partition(b"\n")
-        messages[sha.decode()] = body
-    return messages
-
-
-@dataclass(frozen=True)
 class Ref:
     name: str
     object: str
@@ -180,22 +148,6 @@ def refs(root: Path) -> list[Ref]:
         name, obj, kind, peeled, symref = line.split("\0")
         found.append(Ref(name, obj, kind, peeled or obj, bool(symref)))
     return found
-
-
-def tag_messages(root: Path, tags: Iterable[str]) -> dict[str, bytes]:
-    """The message of each annotated tag object, read in one `cat-file --batch`."""
-    ids = list(dict.fromkeys(tags))
-    if not ids:
-        return {}
-    out = git(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode())
-    messages, position = {}, 0
-    for sha in ids:
-        header_end = out.index(b"\n", position)
-        size = int(out[position:header_end].split()[2])
-        body = out[header_end + 1 : header_end + 1 + size]
-        position = header_end + 1 + size + 1
-        messages[sha] = body.partition(b"\n\n")[2]
-    return messages
 
 
 def blob_contents(root: Path, ids: Iterable[str]) -> dict[str, bytes]:
@@ -229,29 +181,6 @@ def missing_objects(root: Path, ids: Iterable[str]) -> set[str]:
     return {line.split()[0] for line in out.splitlines() if line.endswith(" missing")}
 
 
-def reachable_paths_of(root: Path, blob_ids: set[str]) -> dict[str, str]:
-    """For each of these blobs, one path a reachable commit keeps it under."""
-    if not blob_ids:
-        return {}
-    out = git(root, "-c", "core.quotePath=false", "rev-list", "--all", "--objects").decode("utf-8", "surrogateescape")
-    found = {}
-    for line in out.splitlines():
-        sha, _, path = line.partition(" ")
-        if sha in blob_ids and sha not in found:
-            found[sha] = path
-    return found
-
-
-def tree_changes(root: Path, old: str, new: str) -> list[tuple[str, str]]:
-    """(status, path) of every file that differs between two commits' trees."""
-    out = git(root, "-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--name-status", old, new)
-    changes = []
-    for line in out.decode("utf-8", "surrogateescape").splitlines():
-        status, _, path = line.partition("\t")
-        changes.append((status, _unquote(path)))
-    return changes
-
-
 def raw_changes(root: Path, old: str, new: str) -> list[tuple[str, str, str]]:
     """(path, its old blob, status) of every file that differs between two commits' trees."""
     out = git(root, "-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--raw", "--no-abbrev", old, new)
@@ -261,6 +190,3 @@ def raw_changes(root: Path, old: str, new: str) -> list[tuple[str, str, str]]:
         fields = meta.split(" ")
         changes.append((_unquote(path), fields[2], fields[4]))
     return changes
-
-
-HEX_TOKEN = re.compile(rb"(\b[0-9a-f]{7,40}\b)")  # git-filter-repo's own pattern for commit ids in messages
