@@ -312,6 +312,18 @@ class Needles:
         for automaton in (self._text_keys, self._digit_keys):
             if len(automaton):
                 automaton.make_automaton()
+        # the pre-filter on raw bytes: for each string its longest piece that is ASCII in
+        # every spelling (NFC or NFD, any case), searched in the lowered bytes as Latin-1
+        self._raw_keys = ahocorasick.Automaton()
+        for value in [*strings.values, *strings.parts]:
+            if phone_national(value):
+                continue
+            pieces = re.split(r"[^\x21-\x7e]+", unicodedata.normalize("NFC", value).lower())
+            key = max(pieces, key=len) if pieces else ""
+            if len(key) >= 3 and (fold(value) in words or fold(value) in loose or "@" in value or " " in value):
+                self._raw_keys.add_word(key, key)
+        if len(self._raw_keys):
+            self._raw_keys.make_automaton()
 
     _STRIP = str.maketrans("", "", " ().-\t\n\r")
 
@@ -324,6 +336,19 @@ class Needles:
                 return True
         if len(self._digit_keys):
             for _ in self._digit_keys.iter(low.translate(self._STRIP)):
+                return True
+        return False
+
+    def raw_candidate(self, data: bytes) -> bool:
+        """A cheap first look at raw bytes (an object's content, a tree with its binary ids):
+        False means no string can be in it; True means `find` must look."""
+        if self.empty:
+            return False
+        if len(self._raw_keys):
+            for _ in self._raw_keys.iter(data.lower().decode("latin-1")):
+                return True
+        if len(self._digit_keys):
+            for _ in self._digit_keys.iter(data.translate(None, b" ().-\t\n\r").decode("latin-1")):
                 return True
         return False
 

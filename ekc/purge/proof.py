@@ -66,29 +66,26 @@ def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
 
 
 def scan_objects(root: Path, needles: Needles, purged_blobs: set[str]) -> ObjectScan:
+    """Every object through a raw-bytes pre-filter; only candidates are read as text."""
     found = ObjectScan()
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
-    seen_names: set[bytes] = set()
+    raw, find = needles.raw_candidate, needles.find_bytes
     for sha, kind, content in all_objects(root):
         found.objects += 1
-        if kind == b"tree":
-            # each commit writes new trees that repeat their siblings' names: search a name once
-            names = set(_TREE_ENTRY.findall(content))
-            new = names - seen_names
-            if new:
-                seen_names |= new
-                if needles.find_bytes(b"\n".join(new)):
-                    found.trees.add(sha)
-                    seen_names -= new  # every tree holding it must be reported, not only the first
-            continue
-        if sha in purged_blobs:
+        if kind == b"blob" and sha in purged_blobs:
             found.purged_present.add(sha)
-        if needles.find_bytes(content):
-            buckets[kind].add(sha)
+        if kind == b"tree":
+            content = _TREE_IDS.sub(b"\n", content)  # the names, without the binary ids
+        # the raw look is exact for ASCII text; text with other letters (a diacritic added
+        # to a name written without one) is read in full
+        if not raw(content) and content.isascii():
+            continue
+        if find(content):
+            (found.trees if kind == b"tree" else buckets[kind]).add(sha)
     return found
 
 
-_TREE_ENTRY = re.compile(rb"[0-7]{5,6} ([^\0]*)\0.{20}", re.DOTALL)
+_TREE_IDS = re.compile(rb"\0.{20}", re.DOTALL)  # each entry's binary id (SHA-1), after its name
 
 
 def ref_names(root: Path) -> list[str]:
