@@ -10,10 +10,11 @@ earlier `ekc purge` leaves them). 150 cases expired this month. Two shapes:
           (the worst case for a partial rewrite).
 
 Each shape is copied three times: `ekc purge --yes` (the whole command: loading 30,000
-files, planning, preflight, rewrite, checks, commit, expire, gc, proof) and the bare
-`git filter-repo --invert-paths --paths-from-file P --replace-message M` with the same
-paths and the same message rules: once with ekc's pruning options and once with its
-defaults. Each contender runs --repeat times on fresh copies, in turn; the minimum is the figure
+files, planning with its scan of every object, preflight, rewrite with the identity, file
+and message callbacks, checks, commit, expire, gc, and the proof's scan of every object)
+and the bare `git filter-repo --invert-paths --paths-from-file P --replace-message M` with
+the same paths and the strings as literals: once with ekc's pruning options and once with
+its defaults. The scans' seconds come from EKC_PURGE_TRACE. Each contender runs --repeat times on fresh copies, in turn; the minimum is the figure
 (the machine is shared, so the minimum is the least disturbed run). Run:
 `python3 bench/purge_bench.py [--commits N --cases N --repeat N --out DIR]`.
 """
@@ -34,7 +35,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ekc import purge_plan  # noqa: E402
 from ekc.core.ids import CROCKFORD  # noqa: E402
 
 TODAY = date(2026, 11, 15)
@@ -204,12 +204,17 @@ def generate(root: Path, commits: int, cases: int, shape: str, seed: int = 7) ->
     return {"paths": sorted(purged_paths), "strings": strings, "commits": mark}
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
+def timed(command: list[str], cwd: Path, env: dict | None = None, steps: dict | None = None) -> float:
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True)
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(map(str, command))}\n{result.stderr.decode()[-2000:]}\n{result.stdout.decode()[-2000:]}")
+    if steps is not None:  # EKC_PURGE_TRACE lines: "ekc purge trace: <step>: <seconds> s"
+        for line in result.stderr.decode().splitlines():
+            if line.startswith("ekc purge trace: "):
+                step, _, seconds = line[len("ekc purge trace: "):].rpartition(": ")
+                steps[step] = steps.get(step, 0.0) + float(seconds.split()[0])
     return elapsed
 
 
@@ -223,11 +228,11 @@ def bench_shape(out: Path, shape: str, commits: int, cases: int, repeat: int) ->
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(out / "cache")}
     results = {"shape": shape, "commits": info["commits"], "cases": cases, "purged_paths": len(info["paths"]), "generate_s": generated}
 
-    patterns = purge_plan.redaction_patterns(info["strings"])
     work = out / f"{shape}-work"
     work.mkdir(exist_ok=True)
     (work / "paths.txt").write_text("".join(f"literal:{p}\n" for p in info["paths"]))
-    (work / "messages.txt").write_bytes(purge_plan.replace_message_file(patterns))
+    # the bare run redacts the strings as written (literal), where ekc matches every spelling
+    (work / "messages.txt").write_text("".join(f"literal:{t}==>***\n" for t in sorted(set(info["strings"]), key=len, reverse=True)))
     bare = [sys.executable, "-m", "git_filter_repo", "--force", "--invert-paths", "--paths-from-file", str(work / "paths.txt"), "--replace-message", str(work / "messages.txt")]
     contenders = {
         "ekc_purge": None,
@@ -248,12 +253,21 @@ def bench_shape(out: Path, shape: str, commits: int, cases: int, repeat: int) ->
                 if round_ == 0:
                     dry = subprocess.run([*ekc, "purge", "--dry-run"], env=env, capture_output=True, text=True)
                     results["plan"] = next((line for line in dry.stdout.splitlines() if "blobs" in line), dry.stderr.strip())
-                times[name].append(timed([*ekc, "purge", "--yes"], repo, env))
+                steps: dict[str, float] = {}
+                times[name].append(timed([*ekc, "purge", "--yes"], repo, {**env, "EKC_PURGE_TRACE": "1"}, steps))
+                scan = steps.get("plan: scan of every object", 0.0) + steps.get("proof: scan of every object", 0.0)
+                results.setdefault("scans_s", []).append(scan)
+                results.setdefault("proof_scan_s", []).append(steps.get("proof: scan of every object", 0.0))
+                results.setdefault("filter_repo_s", []).append(steps.get("git-filter-repo", 0.0))
                 ekc_parent = subprocess.run(["git", "-C", str(repo), "rev-parse", "main^"], capture_output=True, text=True).stdout.strip()
             else:
                 times[name].append(timed(command, repo))
                 if name == "bare_same_options":
                     bare_head = subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], capture_output=True, text=True).stdout.strip()
+    for key in ("scans_s", "proof_scan_s", "filter_repo_s"):
+        results[key] = min(results[key])
+    results["proof_scan_share"] = results["proof_scan_s"] / min(times["ekc_purge"])
+    results["both_scans_share"] = results["scans_s"] / min(times["ekc_purge"])
     for name, values in times.items():
         results[f"{name}_min_s"] = min(values)
         results[f"{name}_median_s"] = statistics.median(values)

@@ -63,7 +63,6 @@ def test_the_office_is_set_up_as_the_issue_tells(office):
     assert out(root, "cat-file", "-t", "case-folder") == "tree"
 
 
-@pytest.mark.xfail(strict=False, reason="issue 12: purge-truth branch")
 def test_purge_with_push_leaves_no_byte_of_the_family_in_the_clone_or_on_the_server(office):
     root, server = office.root, office.server
     open_before = (root / office.paths["open"]).read_bytes()

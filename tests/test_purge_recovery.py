@@ -111,7 +111,7 @@ def test_killed_after_the_purge_commit_the_next_run_finishes_and_proves_it(repo,
     again = run_ekc(repo, "purge", "--yes")
     assert again.returncode == 0, again.stderr
     assert "Finished the interrupted purge" in again.stdout
-    assert "4 checked with git cat-file, 3 absent" in again.stdout
+    assert "4 known, 3 absent" in again.stdout
     fully_purged(repo, blobs)
     assert "Nothing to purge" in run_ekc(repo, "purge", "--yes").stdout
 
@@ -141,10 +141,10 @@ def test_a_rewrite_that_would_change_a_kept_file_is_rolled_back(repo, monkeypatc
 
     original = history.filter_repo_command
 
-    def also_coordinators(paths_file, message_file, refs):
+    def also_coordinators(paths_file):
         with open(paths_file, "a") as handle:
             handle.write("literal:coordinators.yaml\n")
-        return original(paths_file, message_file, refs)
+        return original(paths_file)
 
     monkeypatch.setattr(history, "filter_repo_command", also_coordinators)
     before = snapshot(repo)

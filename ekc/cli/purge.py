@@ -1,4 +1,5 @@
-"""`ekc purge`: parse, call ekc.purge.rewrite, render. It never prints a person's name."""
+"""`ekc purge`: parse, call ekc.purge.rewrite, render. It never prints a person's name:
+paths outside a case folder and ref names that held a name are counted, not shown."""
 
 from __future__ import annotations
 
@@ -24,20 +25,20 @@ def purge_command(
     ctx: typer.Context,
     dry_run: bool = typer.Option(False, "--dry-run", help="List the cases, paths and commits affected; change nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before rewriting history (needed without a terminal)."),
-    push: str | None = typer.Option(None, "--push", metavar="REMOTE", help="Force-push the rewritten branches and tags to REMOTE, with lease."),
+    push: str | None = typer.Option(None, "--push", metavar="REMOTE", help="Fetch every ref of REMOTE, rewrite them all and force-push them back, with lease."),
 ) -> None:
-    """Delete the personal.yaml of every expired case from the files and from all of git history, and prove it.
+    """Delete the personal data of every expired case from the files and from all of git history, and prove it.
 
-    Names, e-mail addresses and phone numbers of the purged files are redacted from commit
-    and tag messages; purge-log.yaml records the cases. If a purge is interrupted, running
-    `ekc purge` again rolls it back or finishes it.
+    Expired and orphaned personal.yaml files go at every path they ever had; their names,
+    addresses, e-mail addresses and phone numbers become *** in every other file, message,
+    identity and ref name. purge-log.yaml records the cases. If a purge is interrupted,
+    running `ekc purge` again rolls it back or finishes it.
     """
     from rich.console import Console
 
-    from ekc.purge import rewrite as history
     from ekc.cli.output import use_colour
     from ekc.core.errors import Refused, UsageProblem
-    from ekc.store.loader import load
+    from ekc.purge import rewrite as history
 
     app = app_context(ctx)
     root = app.root
@@ -60,34 +61,49 @@ def purge_command(
             out.print("Rolled back: the repository is as it was before that purge. Run `ekc purge` again to purge.")
             return
         _render_outcome(out, outcome)
+        _exit(outcome)
         return
 
-    if not history.is_git_repository(root):
-        raise Refused(f"{root} is not a git repository: there is no history to purge")
-    history.trace("start")
-    reads = history.start_reads(root)  # read-only: git reads all of history while Python checks and loads
-    push_updates = [] if dry_run else history.preflight(root, push)
-    history.trace("preflight")
-    loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
-    history.trace("load the data repository")
-    plan = history.plan_purge(root, loaded.store, app.today, reads)
-    if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
-        raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
-    if loaded.has_errors:
-        typer.echo("ekc: warning: some files have errors; a case whose case.yaml cannot be read is not considered (ekc validate)", err=True)
+    prepared = history.prepare(root, app.today, dry_run, push)
+    plan = prepared.plan
     if plan.empty:
         out.print("Nothing to purge: no expired case has personal data in the files or in history.")
         return
     _render_plan(out, plan, dry_run)
     if dry_run:
+        if plan.unjudged:
+            raise Refused(_unjudged(plan.unjudged))
         return
-    if not yes:
+    if plan.targets and not yes:
         if not _interactive():
             raise UsageProblem("purge rewrites history and needs confirmation: without a terminal, pass --yes")
         if not typer.confirm(f"Rewrite history and delete the personal data of {len(plan.targets)} case(s)?", default=False):
             raise Refused("cancelled; nothing was changed")
-    outcome = history.execute(root, plan, app.today, push_updates, push)
-    _render_outcome(out, outcome)
+    outcome = history.run(root, prepared, app.today, push)
+    if plan.targets:
+        _render_outcome(out, outcome)
+    _exit(outcome)
+
+
+def _unjudged(case_ids: list[str]) -> str:
+    return (
+        f"{len(case_ids)} case(s) cannot be judged, their case.yaml has errors (ekc validate): "
+        + ", ".join(case_ids) + "; their personal data was kept, fix them and run `ekc purge` again"
+    )
+
+
+def _exit(outcome) -> None:
+    from ekc.core.errors import Refused
+
+    problems = []
+    if outcome.proof.get("remaining"):
+        problems.append(f"the proof failed: {len(outcome.proof['remaining'])} place(s) still hold personal data of a purged case")
+    if outcome.refused:
+        problems.append("the remote refused: " + "; ".join(outcome.refused))
+    if outcome.unjudged:
+        problems.append(_unjudged(outcome.unjudged))
+    if problems:
+        raise Refused(". ".join(problems))
 
 
 def _interactive() -> bool:
@@ -97,55 +113,57 @@ def _interactive() -> bool:
 def _render_plan(out, plan, dry_run: bool) -> None:
     from rich.table import Table
 
+    from ekc.purge.plan import log_paths
+
+    if plan.unjudged:
+        out.print("Cannot be judged (case.yaml has errors), kept: " + ", ".join(plan.unjudged))
+    if not plan.targets:
+        return
     table = Table(title="Expired cases whose personal data goes" + (" (dry run: nothing changes)" if dry_run else ""))
     for column in ("case", "closed", "purge due"):
         table.add_column(column, no_wrap=True)
     table.add_column("paths in history", overflow="fold")
     table.add_column("commits that wrote them", overflow="fold")
     for target in plan.targets:
+        named, others = log_paths(target.case_id, target.paths)
+        shown = named + ([f"and {others} path(s) outside the case folder"] if others else [])
         table.add_row(
-            target.case_id, target.closed.isoformat(), target.due.isoformat(), "\n".join(target.paths),
+            target.case_id or "(orphan)", target.closed.isoformat(), target.due.isoformat(), "\n".join(shown),
             " ".join(c[:10] for c in target.commits),
         )
     out.print(table)
+    found = plan.found
     out.print(
-        f"{len(plan.blobs)} file version(s) (blobs) to remove; {len(plan.tainted)} of {plan.commits_total} commits "
-        f"rewritten, from {plan.oldest[:12] if plan.oldest else '-'} on; {plan.messages_to_redact} commit message(s) and "
-        f"{plan.tags_to_redact} tag message(s) name a purged person; refs rewritten: {len(plan.rewrite_refs)}"
+        f"{len(plan.blobs)} file version(s) (blobs) to remove; {len(found.blobs - plan.drop)} other file version(s), "
+        f"{len(found.commits)} commit(s), {len(found.tags)} tag(s) and {len(found.trees)} folder listing(s) hold a name "
+        f"or contact detail and are redacted; {len(plan.ref_renames)} ref(s) renamed, {len(plan.ref_deletes)} ref(s) to the "
+        f"data itself deleted, {len(plan.descriptions)} branch description(s) redacted; {plan.commits_total} commits in history"
     )
-    for ref in plan.rewrite_refs:
-        out.print(f"  {ref}")
 
 
 def _render_outcome(out, outcome) -> None:
     proof = outcome.proof
     if outcome.recovered == "completed":
         out.print("Finished the interrupted purge.")
-    out.print(f"Purged the personal data of {len(outcome.targets)} case(s): " + ", ".join(t["case"] for t in outcome.targets))
+    out.print(f"Purged the personal data of {len(outcome.targets)} case(s): " + ", ".join(outcome.targets))
     out.print("Proof:")
     out.print(
-        f"  every blob a purged path ever had: {proof.get('blobs_checked', 0)} checked with git cat-file, "
-        f"{proof.get('blobs_absent', 0)} absent from the object database"
+        f"  every object in the database, reachable or not: {proof.get('objects_scanned', 0)} scanned for the purged "
+        f"strings and blob ids; {proof.get('refs_scanned', 0)} ref names, every file under .git and the work tree too"
     )
+    out.print(f"  every version of a purged personal.yaml: {proof.get('blobs_checked', 0)} known, {proof.get('blobs_absent', 0)} absent")
     for blob, path in proof.get("blobs_shared", {}).items():
-        out.print(f"  shared, kept: {blob} is byte for byte the content of kept file {path} (not personal data of a purged case alone)")
-    if "refs_compared" in proof:
-        out.print(
-            f"  every other file at every ref byte-identical: {proof['refs_compared']} refs compared, "
-            f"{proof['refs_rewritten']} rewritten, only the purged paths differ"
-        )
-        out.print(
-            f"  no purged name, e-mail address or phone number in any commit or tag message: "
-            f"{proof.get('messages_scanned_before', 0)} scanned before the rewrite, the {proof['messages_checked']} rewritten ones again after"
-        )
-        out.print(
-            f"  {proof['commits_rewritten']} of {proof['commits_total']} commits rewritten"
-            + (f", from {proof['oldest_rewritten'][:12]} on" if proof.get("oldest_rewritten") else "")
-        )
+        out.print(f"  shared, kept: {blob} is byte for byte the personal.yaml of kept case file {path}")
+    for place in proof.get("remaining", []):
+        out.print(f"  NOT PURGED: {place}")
+    if not proof.get("remaining"):
+        out.print("  nothing of a purged case remains")
     out.print("  reflogs expired, unreachable objects pruned; purge-log.yaml committed")
     if outcome.pushed:
         out.print(f"Pushed to {outcome.push_remote} (with lease): " + ", ".join(outcome.pushed))
-    elif outcome.publish:
+    for refusal in outcome.refused:
+        out.print(f"Refused by {outcome.push_remote}: {refusal}")
+    if not outcome.push_remote and outcome.publish:
         out.print("Nothing was pushed. To publish the purge (the lease names the values from before it):")
         out.print("  " + " ".join(outcome.publish), soft_wrap=True)
     out.print(OTHER_CLONES.format(remote=outcome.push_remote or "origin"))

@@ -46,6 +46,10 @@ class PersonalStrings:
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
             self.values.add(" ".join(str(value).split()))
 
+    def add_address(self, value: Any) -> None:
+        if isinstance(value, str) and value.strip():
+            self.values |= address_strings(value)
+
     def update(self, other: PersonalStrings) -> None:
         self.values |= other.values
         self.parts |= other.parts
@@ -67,8 +71,9 @@ def of_personal_document(document: Any) -> PersonalStrings:
     found = PersonalStrings()
     if not isinstance(document, dict):
         return found
-    for key in ("phone", "email", "address"):
+    for key in ("phone", "email"):
         found.add_value(_get(document, key))
+    found.add_address(_get(document, "address"))
     for key in ("main_persons", "network"):
         members = document.get(key)
         if isinstance(members, list):
@@ -128,3 +133,237 @@ def message_problem(message: str, personal: PersonalStrings | None = None, free_
         if part.casefold() not in template_words and _occurs(part, message):
             return "it repeats personal data (a name or contact detail of a person)"
     return None
+
+
+# -- the purge's matching: every spelling of a string, in any text --------------------------
+#
+# DATA-FORMAT.md "What a purge removes": matching ignores letter case, NFC versus NFD and
+# diacritics (`Zoë` = `Zoe`); phone numbers compare by their digits (`06-4242 9191`,
+# `+31 6 42429191` and `0031642429191` are one number); a name part that also occurs in
+# kept data is matched only inside the full name.
+
+import unicodedata  # noqa: E402
+
+REDACTED = "***"
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_DIGIT_GLUE = re.compile(r"[\s().-]+")
+_POSTCODE = re.compile(r"\b(\d{4})\s*([A-Za-z]{2})\b")
+_HOUSE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s+(?P<number>\d+)\s*(?P<suffix>[A-Za-z](?![A-Za-z]))?")
+
+
+def fold(text: str) -> str:
+    """Case, NFC/NFD and diacritics folded away: `Zoë`, `ZOË`, `Zoe\u0308` all read `zoe`."""
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).casefold()
+
+
+def phone_national(phone: str) -> str | None:
+    """The digits of a phone number after its country code or trunk 0; None if it is no phone."""
+    stripped = phone.strip()
+    if not re.fullmatch(r"\+?[0-9][0-9 ()./-]{5,24}", stripped):
+        return None
+    digits = re.sub(r"\D", "", stripped)
+    if stripped.startswith("+31"):
+        digits = digits[2:]
+    elif digits.startswith("0031"):
+        digits = digits[4:]
+    elif stripped.startswith("+"):
+        pass
+    elif digits.startswith("00"):
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = digits[1:]
+    return digits if len(digits) >= 6 else None
+
+
+def address_strings(address: str) -> set[str]:
+    """The address as written, the street with house number, and the postcode with house number."""
+    found = {" ".join(address.split())}
+    head = _HOUSE.match(address.strip())
+    if head:
+        number = head["number"] + (head["suffix"] or "")
+        found.add(f"{' '.join(head['street'].split())} {number}")
+        postcode = _POSTCODE.search(address)
+        if postcode:
+            found.add(f"{postcode[1]} {postcode[2]} {number}")
+    return found
+
+
+_LOOSE_FIELD = re.compile(
+    r"""(?:^|[\s{,-])(name|email|phone|address)\s*:\s*("[^"\n]*"?|'[^'\n]*'?|[^,}\n#]*)""", re.MULTILINE,
+)
+
+
+def of_unreadable_text(text: str) -> PersonalStrings:
+    """Strings from a version of personal.yaml that is not valid YAML (committed with --no-verify).
+
+    Read line by line: `name:`, `email:`, `phone:` and `address:` keep their meaning even when
+    the document around them does not parse.
+    """
+    found = PersonalStrings()
+    for match in _LOOSE_FIELD.finditer(text):
+        key, raw = match[1], match[2]
+        if key == "address":  # an address holds commas: the rest of its line
+            line_end = text.find("\n", match.start(2))
+            raw = text[match.start(2) : line_end if line_end >= 0 else len(text)].split(" #")[0]
+        value = raw.strip().strip("\"'{}").strip()
+        if not value:
+            continue
+        if key == "name":
+            found.add_name(value)
+        elif key == "address":
+            found.add_address(value)
+        else:
+            found.add_value(value)
+    return found
+
+
+def words_of(text: str) -> set[str]:
+    """Every word of a text, folded: what kept data holds, so a name part that is also a kept
+    word (a coordinator Jansen, the municipality Zwolle) is matched only inside the full name."""
+    return {w for w in _WORD.findall(fold(text)) if len(w) >= NAME_PART_MIN}
+
+
+def _fold_table() -> dict[str, str]:
+    """For each folded letter, every precomposed Latin letter that folds to it."""
+    variants: dict[str, set[str]] = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded.isascii() and folded.isalpha():
+            variants.setdefault(folded, set()).update({char, char.upper(), char.lower()})
+    return {k: "".join(sorted(v)) for k, v in variants.items()}
+
+
+_VARIANTS = _fold_table()
+_MARKS = "[\u0300-\u036f]*"
+
+
+def _letter_pattern(char: str) -> str:
+    if char.isspace():
+        return r"\s+"
+    if char.isalpha():
+        extra = _VARIANTS.get(char, "")
+        return f"[{re.escape(char + char.upper() + extra)}]{_MARKS}"
+    return re.escape(char)
+
+
+def _text_pattern(folded: str) -> str:
+    """Spaces between a digit and a letter are optional (`1441 AB 1` = `1441AB-1`)."""
+    out = []
+    for i, c in enumerate(folded):
+        if c == " " and 0 < i < len(folded) - 1 and (folded[i - 1].isdigit() or folded[i + 1].isdigit()):
+            out.append(r"[\s,-]*")
+        else:
+            out.append(_letter_pattern(c))
+    return "".join(out)
+
+
+_SEP = r"[\s().-]*"
+
+
+def _phone_pattern(national: str) -> str:
+    body = _SEP.join(national)
+    return rf"(?<![0-9])(?:(?:\+|00){_SEP}[0-9]{{1,3}}{_SEP}(?:\(?0\)?{_SEP})?|0{_SEP})?{body}(?![0-9])"
+
+
+class Needles:
+    """The identifying strings of the purged persons, ready to find and to redact in any text.
+
+    `find` is a fast multi-string search (Aho-Corasick over folded text) confirmed by the
+    same regular expression `redact` uses, so what the proof finds is exactly what the
+    rewrite would have replaced.
+    """
+
+    def __init__(self, strings: PersonalStrings, kept_words: set[str] = frozenset()):
+        import ahocorasick
+
+        words: set[str] = set()  # folded, whole-word
+        loose: set[str] = set()  # folded, anywhere (e-mail addresses)
+        phones: set[str] = set()
+        for value in strings.values:
+            national = phone_national(value)
+            if national:
+                phones.add(national)
+                continue
+            folded = " ".join(fold(value).split())
+            if len(folded) < 3 or not re.search(r"[^\W\d_]", folded):
+                continue
+            (loose if "@" in folded else words).add(folded)
+        for part in strings.parts:
+            folded = fold(part)
+            if folded not in kept_words:
+                words.add(folded)
+        self.empty = not (words or loose or phones)
+        alternatives = [
+            *(rf"(?<!\w){_text_pattern(w)}(?!\w)" for w in sorted(words, key=len, reverse=True)),
+            *(_text_pattern(e) for e in sorted(loose, key=len, reverse=True)),
+            *(_phone_pattern(p) for p in sorted(phones, key=len, reverse=True)),
+        ]
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+        # the pre-filter: one key per string, each occurring in every spelling of it
+        self._text_keys = ahocorasick.Automaton()
+        for key in {max(w.split(" "), key=len) for w in words} | loose:
+            self._text_keys.add_word(key, key)
+        self._digit_keys = ahocorasick.Automaton()
+        for key in phones:
+            self._digit_keys.add_word(key, key)
+        for automaton in (self._text_keys, self._digit_keys):
+            if len(automaton):
+                automaton.make_automaton()
+        # the pre-filter on raw bytes: for each string its longest piece that is ASCII in
+        # every spelling (NFC or NFD, any case), searched in the lowered bytes as Latin-1
+        self._raw_keys = ahocorasick.Automaton()
+        for value in [*strings.values, *strings.parts]:
+            if phone_national(value):
+                continue
+            pieces = re.split(r"[^\x21-\x7e]+", unicodedata.normalize("NFC", value).lower())
+            key = max(pieces, key=len) if pieces else ""
+            if len(key) >= 3 and (fold(value) in words or fold(value) in loose or "@" in value or " " in value):
+                self._raw_keys.add_word(key, key)
+        if len(self._raw_keys):
+            self._raw_keys.make_automaton()
+
+    _STRIP = str.maketrans("", "", " ().-\t\n\r")
+
+    def candidate(self, text: str) -> bool:
+        if self.empty:
+            return False
+        low = fold(text)
+        if len(self._text_keys):
+            for _ in self._text_keys.iter(low):
+                return True
+        if len(self._digit_keys):
+            for _ in self._digit_keys.iter(low.translate(self._STRIP)):
+                return True
+        return False
+
+    def raw_candidate(self, data: bytes) -> bool:
+        """A cheap first look at raw bytes (an object's content, a tree with its binary ids):
+        False means no string can be in it; True means `find` must look."""
+        if self.empty:
+            return False
+        if len(self._raw_keys):
+            for _ in self._raw_keys.iter(data.lower().decode("latin-1")):
+                return True
+        if len(self._digit_keys):
+            for _ in self._digit_keys.iter(data.translate(None, b" ().-\t\n\r").decode("latin-1")):
+                return True
+        return False
+
+    def find(self, text: str) -> bool:
+        return self.candidate(text) and bool(self.pattern.search(text))
+
+    def redact(self, text: str) -> str:
+        if not self.candidate(text):
+            return text
+        return self.pattern.sub(REDACTED, text)
+
+    def find_bytes(self, data: bytes) -> bool:
+        return self.find(data.decode("utf-8", "surrogateescape"))
+
+    def redact_bytes(self, data: bytes) -> bytes:
+        text = data.decode("utf-8", "surrogateescape")
+        new = self.redact(text)
+        return data if new is text else new.encode("utf-8", "surrogateescape")

@@ -1,4 +1,7 @@
 """Owns the deletion of personal data: when a case's personal.yaml expires (`retention`),
-what a purge removes (`plan`), reading history for it (`scan`), the rewrite itself and its
-proof (`rewrite`), and the journal that lets a killed purge finish or roll back (`journal`).
+which paths and cases a purge takes and what purge-log.yaml records (`plan`), reading
+history for it (`scan`), the rewrite (`rewrite`, with `callbacks` running inside
+git-filter-repo), the proof over every object (`proof`), and the journal that lets a killed
+purge finish or roll back (`journal`). Which strings identify a person, and how they are
+matched in every spelling, is ekc.core.identifying's.
 """

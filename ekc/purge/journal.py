@@ -17,6 +17,7 @@ from ekc.store.yamlio import atomic_write
 # Before the purge commit the old history is intact: an interrupted purge rolls back.
 # From the commit on, the new history is complete and checked: it rolls forward.
 ROLL_BACK_PHASES = ("prepared", "rewritten")
+RULES_ENV = "EKC_PURGE_RULES"  # git-filter-repo's callbacks find the rules (.git/ekc/purge-work) through it
 PHASES = ("prepared", "rewritten", "committed", "expired", "collected", "verified")
 
 
@@ -31,6 +32,11 @@ def journal_path(root: Path) -> Path:
 def work_dir(root: Path) -> Path:
     """Scratch files for git-filter-repo (the redaction list holds names): removed on every exit."""
     return state_dir(root) / "purge-work"
+
+
+def rewrite_objects(root: Path) -> Path:
+    """Where git-filter-repo writes its objects (GIT_OBJECT_DIRECTORY) until the purge adopts them."""
+    return state_dir(root) / "purge-objects"
 
 
 def reflog_backup(root: Path) -> Path:

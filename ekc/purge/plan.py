@@ -1,4 +1,4 @@
-"""Which cases' personal data must go today, and which strings must leave the commit messages.
+"""Which cases' personal data must go today, at which paths, and what purge-log.yaml records.
 
 Pure: no git, no files. The shell (ekc/purge/rewrite.py) reads history and hands the personal
 documents it found to these functions.
@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ekc.core.identifying import of_personal_document
 from ekc.core.ids import is_case_id
 from ekc.model.datastore import DataStore
 from ekc.purge.retention import purge_due_on
 
-REDACTED = "[redacted]"
 
 
 @dataclass(frozen=True)
@@ -54,154 +52,114 @@ def case_id_of(path: str) -> str | None:
     return parts[-2] if is_case_id(parts[-2]) else None
 
 
-def identifying_strings(document: Any) -> set[str]:
-    """Names, e-mail addresses, phone numbers and the address in one personal.yaml document
-    (gathered by `ekc.core.identifying`, the one owner of that rule)."""
-    return of_personal_document(document).values
+CASE_FOLDER_PATH = re.compile(r"^cases/\d{4}/([^/]+)/[^/]+$")
 
 
-_EMAIL_IN_TEXT = re.compile(r"[^@\s:'\"\[\]{},]+@[^@\s'\"\[\]{},]+\.[A-Za-z]{2,}")
-_PHONE_IN_TEXT = re.compile(r"\+?[0-9][0-9 ()-]{7,20}[0-9]")
+def folder_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
-def strings_in_unreadable(text: str) -> set[str]:
-    """E-mail addresses and phone numbers in a version that is not even valid YAML.
+@dataclass(frozen=True)
+class TargetDraft:
+    """One purge target: an expired case, or an orphan (a folder that left the tree)."""
 
-    Names cannot be told from other words without the structure; such a version is rare
-    (validation refuses it on commit) and its addresses and numbers are still caught.
+    case_id: str | None  # None: an orphan outside any case folder (an intake/ copy)
+    closed: date  # for an orphan: the day its folder left the tree
+    due: date
+    paths: tuple[str, ...]
+    orphan: bool = False
+
+
+@dataclass
+class Assignment:
+    targets: list[TargetDraft]
+    kept_paths: set[str]  # personal.yaml paths of cases that stay (and of cases not judged)
+    unjudged: list[str]  # case folders in the tree whose case.yaml cannot be read
+
+
+def assign(
+    history_paths: Iterable[str],
+    renames: set[tuple[str, str]],
+    removed_at: dict[str, date],
+    live_folders: set[str],
+    expired: dict[str, ExpiredCase],
+    judged: set[str],
+    retention_months: int,
+    today: date,
+) -> Assignment:
+    """Which personal.yaml paths of history go, and for which case (DATA-FORMAT.md 1 and 2).
+
+    A path in a live case folder belongs to that case. A path elsewhere that was renamed into
+    a case's path belongs to that case (a renamed case folder, an intake/ file moved in). Any
+    other path whose folder is no longer in the tree is an orphan: it expires
+    `retention_months` after it left the tree.
     """
-    return set(_EMAIL_IN_TEXT.findall(text)) | {m.strip() for m in _PHONE_IN_TEXT.findall(text)}
+    from ekc.core.dates import add_months
 
-
-def _is_phone(text: str) -> bool:
-    return bool(re.fullmatch(r"\+?[0-9][0-9 ()./-]{5,24}", text))
-
-
-SEPARATOR = r"[\s().-]*"
-DUTCH_PREFIX = rf"(?:(?:\+|00)31{SEPARATOR}(?:\(?0\)?{SEPARATOR})?|0{SEPARATOR})?"
-
-
-def _phone_digits(phone: str) -> tuple[bool, str]:
-    """(Dutch?, the digits after the country code or trunk 0)."""
-    digits = re.sub(r"\D", "", phone)
-    stripped = phone.strip()
-    if stripped.startswith("+31"):
-        return True, digits[2:]
-    if digits.startswith("0031"):
-        return True, digits[4:]
-    if digits.startswith("0") and len(digits) == 10:
-        return True, digits[1:]
-    return False, digits
-
-
-def _letter(char: str) -> str:
-    """One character in either case: git-filter-repo matches bytes, where (?i) knows ASCII only."""
-    if char.isspace():
-        return r"\s+"
-    if char.lower() == char.upper():
-        return re.escape(char)
-    if char.isascii():
-        return f"[{char.lower()}{char.upper()}]"
-    return "(?:" + "|".join(re.escape(v) for v in dict.fromkeys((char, char.lower(), char.upper()))) + ")"
-
-
-class _Trie:
-    """Alternatives sharing a prefix share one branch: a regex engine then tries a handful of
-    branches at each position instead of one per string (hundreds, in a monthly purge)."""
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Trie] = {}
-        self.end = False
-
-    def add(self, tokens: list[str]) -> None:
-        node = self
-        for token in tokens:
-            node = node.children.setdefault(token, _Trie())
-        node.end = True
-
-    def regex(self) -> str:
-        branches = [token + child.regex() for token, child in self.children.items()]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if self.end:  # greedy: the longer string is tried first, the shorter on backtracking
-            return f"(?:{body})?"
-        return body
-
-
-def redaction_patterns(strings: Iterable[str]) -> list[str]:
-    """The regular expression that redacts these strings from messages (a list of at most one).
-
-    Phone numbers match in any of their usual spellings (+31 6 1234 5678, 0612345678,
-    06-12345678); names and e-mail addresses in any case and spacing, only as whole words, so
-    a name that is also part of a longer word does not wreck a message. Where one string
-    extends another (`Joop` and `Joop de Vries`), the longer one wins.
-    """
-    words, dutch, foreign, loose = _Trie(), _Trie(), _Trie(), []
-    empty = True
-    for text in sorted({s.strip() for s in strings if s and s.strip()}):
-        digits = re.sub(r"\D", "", text)
-        if _is_phone(text) and len(digits) >= 6:
-            is_dutch, national = _phone_digits(text)
-            tokens = [national[0]] + [SEPARATOR + d for d in national[1:]]
-            (dutch if is_dutch else foreign).add(tokens)
-        elif len(text) >= 3:
-            tokens = [_letter(c) for c in " ".join(text.split())]
-            if re.match(r"\w", text) and re.search(r"\w$", text):
-                words.add(tokens)
-            else:
-                loose.append("".join(tokens))
-        else:
+    owner: dict[str, str] = {}
+    for path in history_paths:
+        folder = folder_of(path)
+        if folder in live_folders:
+            owner[path] = folder
+    changed = True
+    while changed:
+        changed = False
+        for source, target in sorted(renames):
+            if source not in owner and target in owner and folder_of(source) not in live_folders:
+                owner[source] = owner[target]
+                changed = True
+    by_folder: dict[str, set[str]] = {}
+    for path, folder in owner.items():
+        by_folder.setdefault(folder, set()).add(path)
+    targets, kept, unjudged = [], set(), []
+    for folder, paths in sorted(by_folder.items()):
+        case_id = folder.rsplit("/", 1)[-1]
+        if case_id in expired:
+            e = expired[case_id]
+            targets.append(TargetDraft(case_id, e.closed, e.due, tuple(sorted(paths))))
             continue
-        empty = False
-    if empty:
-        return []
-    parts = []
-    if words.children:
-        parts.append(rf"(?<![\w@.-]){words.regex()}(?![\w@-])")
-    if dutch.children:
-        parts.append(rf"(?<![0-9]){DUTCH_PREFIX}{dutch.regex()}(?![0-9])")
-    if foreign.children:
-        parts.append(rf"(?<![0-9])(?:\+|00)?{foreign.regex()}(?![0-9])")
-    parts += sorted(loose, key=len, reverse=True)
-    return ["|".join(parts)]
+        kept |= paths
+        if case_id not in judged and is_case_id(case_id):
+            unjudged.append(case_id)
+    orphans: dict[str, set[str]] = {}
+    for path in history_paths:
+        if path not in owner:
+            orphans.setdefault(folder_of(path), set()).add(path)
+    for folder, paths in sorted(orphans.items()):
+        left = [removed_at[p] for p in paths if p in removed_at]
+        if not left:  # never left a tree: it lives on another branch; not an orphan of the default one
+            kept |= paths
+            continue
+        closed = max(left)
+        due = add_months(closed, retention_months)
+        if today < due:
+            kept |= paths
+            continue
+        case_id = folder.rsplit("/", 1)[-1]
+        targets.append(TargetDraft(case_id if is_case_id(case_id) else None, closed, due, tuple(sorted(paths)), True))
+    return Assignment(targets, kept, sorted(unjudged))
 
 
-def combined(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns) if len(patterns) > 1 else (patterns[0] if patterns else "")
-
-
-def compiled(patterns: list[str]) -> list[re.Pattern[bytes]]:
-    """Bytes patterns, exactly as git-filter-repo compiles the line of --replace-message.
-
-    Scanning with these (not with str patterns, whose \\w knows more letters) is what lets
-    the shell predict which commits the rewrite will change.
-    """
-    return [re.compile(combined(patterns).encode("utf-8"))] if patterns else []
-
-
-def redact(message: bytes, patterns: list[re.Pattern[bytes]]) -> bytes:
-    """What the message will read after the purge: the rule git-filter-repo applies."""
-    for pattern in patterns:
-        message = pattern.sub(REDACTED.encode(), message)
-    return message
-
-
-def replace_message_file(patterns: list[str]) -> bytes:
-    """The --replace-message file for git-filter-repo: one `regex:` line."""
-    if not patterns:
-        return b""
-    line = combined(patterns)
-    if "\n" in line or "\r" in line:
-        raise ValueError("a redaction pattern spans lines")
-    return f"regex:{line}==>{REDACTED}\n".encode("utf-8")
+def log_paths(case_id: str | None, paths: Iterable[str]) -> tuple[list[str], int]:
+    """The paths purge-log.yaml may name (under cases/<YYYY>/<case-id>/), and how many others."""
+    named, others = [], 0
+    for path in paths:
+        match = CASE_FOLDER_PATH.match(path)
+        if case_id is not None and match and match[1] == case_id:
+            named.append(path)
+        else:
+            others += 1
+    return sorted(named), others
 
 
 @dataclass(frozen=True)
 class PurgeRecordDraft:
     case_id: str
     closed: date
-    paths: tuple[str, ...]
+    paths: tuple[str, ...]  # under cases/<YYYY>/<case-id>/ only
+    other_paths: int = 0
+    blobs: tuple[str, ...] = ()
+    commits: tuple[str, ...] = ()
 
 
 def log_entries(drafts: Iterable[PurgeRecordDraft], today: date) -> list[dict[str, Any]]:
@@ -210,10 +168,17 @@ def log_entries(drafts: Iterable[PurgeRecordDraft], today: date) -> list[dict[st
     Each entry gets its own date objects: a YAML dumper writes one object met twice as an
     anchor and an alias, which data files refuse.
     """
-    return [
-        {"case": d.case_id, "closed": _copy(d.closed), "purged": _copy(today), "paths": sorted(d.paths)}
-        for d in sorted(drafts, key=lambda d: d.case_id)
-    ]
+    entries = []
+    for d in sorted(drafts, key=lambda d: d.case_id):
+        entry: dict[str, Any] = {"case": d.case_id, "closed": _copy(d.closed), "purged": _copy(today), "paths": sorted(d.paths)}
+        if d.other_paths:
+            entry["other_paths"] = d.other_paths
+        if d.blobs:
+            entry["blobs"] = sorted(d.blobs)
+        if d.commits:
+            entry["commits"] = sorted(d.commits)
+        entries.append(entry)
+    return entries
 
 
 def _copy(day: date) -> date:

@@ -27,11 +27,13 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ekc.purge import plan as purge_plan
+import re
+
 from ekc.core.errors import Refused
+from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, words_of
+from ekc.purge import journal, proof, scan
+from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
-from ekc.purge import scan as scan
-from ekc.purge import journal as journal
 from ekc.store.git import git, git_dir, git_env, git_ok, git_text, is_git_repository
 
 KILL_ENV = "EKC_PURGE_KILL_AT"  # tests: die (SIGKILL) at a named point, see _checkpoint
@@ -54,32 +56,41 @@ RESIDUE_FILES = ("FETCH_HEAD", "ORIG_HEAD", "MERGE_MSG", "SQUASH_MSG", "MERGE_HE
 
 @dataclass(frozen=True)
 class Target:
-    case_id: str
+    case_id: str | None
     closed: date
     due: date
     paths: tuple[str, ...]
     commits: tuple[str, ...] = ()  # commits that added or changed one of its paths
+    orphan: bool = False
+
+    @property
+    def label(self) -> str:
+        """How output names it: a case id, or a count of paths: never a path outside a case folder."""
+        return self.case_id or "a personal.yaml outside any case folder"
 
 
 @dataclass
 class Plan:
     targets: list[Target]
+    unjudged: list[str]  # case folders whose case.yaml cannot be read: named, not purged, exit 1
     paths: set[str]
-    blobs: set[str]
-    patterns: list[str]  # redaction regexes: hold names, never written outside .git/ekc/purge-work
-    tainted: set[str]  # commits the rewrite changes
-    boundary: list[str]  # untouched parents of changed commits: the rewrite stops there
-    rewrite_refs: list[str]
-    oldest: str | None
+    blobs: set[str]  # every version the purged paths had
+    drop: set[str]  # of those, the blobs that go wherever they are (not shared with a kept case)
+    shared: dict[str, str]  # blob -> a kept personal.yaml path holding it too
+    strings: PersonalStrings  # hold names: only in memory and in .git/ekc/purge-work
+    kept_words: set[str]
+    needles: Needles
+    found: proof.ObjectScan  # what the scan before the rewrite found
+    ref_renames: dict[str, str]
+    ref_deletes: list[str]  # refs (tags) of a purged blob or of a tree holding personal data
+    descriptions: list[str]  # branches whose description names a person
     commits_total: int
-    messages_to_redact: int
-    tags_to_redact: int
-    tags_total: int = 0
-    shared: dict[str, str] = field(default_factory=dict)  # blob -> a kept personal.yaml path holding it too
+    path_blobs: dict[str, set[str]] = field(default_factory=dict)
+    strings_by_blob: dict[str, PersonalStrings] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
-        return not self.targets
+        return not self.targets and not self.unjudged
 
 
 def start_reads(root: Path) -> scan.HistoryReads:
@@ -93,108 +104,135 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     expired = {e.case_id: e for e in purge_plan.expired_cases(store, today)}
     personal = scan.personal_history(root, reads.personal.result())
     trace("plan: personal.yaml history")
-    groups: dict[str, set[str]] = {}
-    for path in personal.blobs:
-        case_id = purge_plan.case_id_of(path)
-        if case_id in expired:
-            groups.setdefault(case_id, set()).add(path)
-    _follow_renames(groups, personal.renames)
-
+    head = scan.head_paths(root)
+    live = {purge_plan.folder_of(p) for p in head if purge_plan.CASE_FOLDER_PATH.match(p)}
+    assignment = purge_plan.assign(
+        list(personal.blobs), personal.renames, {p: date.fromisoformat(d) for p, d in personal.removed_at.items()},
+        live, expired, set(store.cases), store.settings.retention_months, today,
+    )
     targets = [
-        Target(
-            case_id, expired[case_id].closed, expired[case_id].due, tuple(sorted(paths)),
-            tuple(sorted({c for p in paths for c in personal.introduced_in[p]})),
-        )
-        for case_id, paths in sorted(groups.items())
+        Target(d.case_id, d.closed, d.due, d.paths, tuple(sorted({c for p in d.paths for c in personal.introduced_in[p]})), d.orphan)
+        for d in assignment.targets
     ]
+    graph = reads.graph.result()
+    commits_total = graph.count(b"\n")
     paths = {p for t in targets for p in t.paths}
     blobs = {b for p in paths for b in personal.blobs[p]}
-    shared = {b: p for p, held in sorted(personal.blobs.items()) if p not in paths for b in held if b in blobs}
-    patterns = purge_plan.redaction_patterns(_identifying_strings(root, blobs))
+    kept_blobs = {b: p for p in sorted(assignment.kept_paths) for b in personal.blobs[p]}
+    shared = {b: kept_blobs[b] for b in sorted(blobs) if b in kept_blobs}
+    drop = blobs - set(shared)
+    by_blob = _strings_by_blob(root, drop)
+    strings = PersonalStrings()
+    for found_in_blob in by_blob.values():
+        strings.update(found_in_blob)
+    kept_words = _kept_words(root, head, assignment.kept_paths)
+    needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
-    graph = scan.commit_graph(root, reads.graph.result())
-    trace("plan: commit graph")
-    if not targets:
-        reads.messages.result()
-        return Plan([], set(), set(), [], set(), [], [], None, len(graph.order), 0, 0)
-
-    compiled = purge_plan.compiled(patterns)
-    anything = compiled[0] if compiled else None
-    messages = scan.commit_messages(root, raw=reads.messages.result())
-    named = {sha for sha, message in messages.items() if anything is not None and anything.search(message)}
-    seeds = {c for p in paths for c in personal.introduced_in[p] if c in graph.parents} | named
-    tainted = _descendants(graph, seeds)
-    # git-filter-repo rewrites abbreviated commit ids in messages; a message naming a
-    # changed commit changes too, and so do its descendants.
-    with_ids = {sha: tokens for sha, message in messages.items() if (tokens := scan.HEX_TOKEN.findall(message))}
-    while True:
-        known = sorted(tainted)
-        more = {sha for sha, tokens in with_ids.items() if sha not in tainted and _names_any(tokens, known)}
-        if not more:
-            break
-        tainted = _descendants(graph, tainted | more)
-
-    trace("plan: messages and taint")
+    found = proof.scan_objects(root, needles, drop) if targets else proof.ObjectScan()
+    trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
-    annotated = [r.object for r in all_refs if r.type == "tag"]
-    tag_text = scan.tag_messages(root, annotated)
-    named_tags = {sha for sha, message in tag_text.items() if anything is not None and anything.search(message)}
-    rewrite_refs = sorted(r.name for r in all_refs if r.peeled in tainted or r.object in named_tags)
-    boundary = sorted({p for c in tainted for p in graph.parents[c] if p not in tainted})
-    oldest = next((c for c in graph.order if c in tainted), None)
+    renames = _ref_renames([r.name for r in all_refs], needles)
+    deletes = _data_refs(root, all_refs, drop, found)
+    descriptions = _descriptions_naming(root, needles)
     return Plan(
-        targets, paths, blobs, patterns, tainted, boundary, rewrite_refs, oldest,
-        len(graph.order), len(named), len(named_tags), len(tag_text), shared,
+        targets, assignment.unjudged, paths, blobs, drop, shared, strings, kept_words, needles, found,
+        renames, deletes, descriptions, commits_total, {p: set(personal.blobs[p]) for p in paths}, by_blob,
     )
 
 
-def _follow_renames(groups: dict[str, set[str]], renames: set[tuple[str, str]]) -> None:
-    """A file moved into a case folder from a path not named after the case still counts."""
-    changed = True
-    while changed:
-        changed = False
-        for source, target in renames:
-            for paths in groups.values():
-                if target in paths and source not in paths and purge_plan.case_id_of(source) is None:
-                    paths.add(source)
-                    changed = True
-
-
-def _identifying_strings(root: Path, blobs: set[str]) -> set[str]:
-    """Names, e-mail addresses and phones from every version the purged files ever had."""
+def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
+    """From every version the purged files ever had, including those that are not valid YAML."""
     from ekc.store.yamlio import parse
 
-    found: set[str] = set()
-    for raw in scan.blob_contents(root, blobs).values():
+    found = {}
+    for blob, raw in scan.blob_contents(root, blobs).items():
+        strings = PersonalStrings()
         parsed = parse("personal.yaml", raw)
         if parsed.ok:
-            found |= purge_plan.identifying_strings(parsed.data)
-        else:
-            found |= purge_plan.strings_in_unreadable(raw.decode("utf-8", "replace"))
+            strings.update(of_personal_document(parsed.data))
+        # and line by line, always: a version that parses may hold a name in a comment
+        strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+        found[blob] = strings
     return found
 
 
-def _descendants(graph: scan.CommitGraph, seeds: set[str]) -> set[str]:
-    tainted = set(seeds)
-    for commit in graph.order:  # parents come first
-        if commit not in tainted and any(p in tainted for p in graph.parents[commit]):
-            tainted.add(commit)
-    return tainted
+def _kept_words(root: Path, head: set[str], kept_paths: set[str]) -> set[str]:
+    """Every word of the data that stays: coordinators.yaml, municipalities.yaml, kept personal.yaml."""
+    words: set[str] = set()
+    for path in ["coordinators.yaml", "municipalities.yaml", *sorted(p for p in kept_paths if p in head)]:
+        file = root / path
+        if file.is_file():
+            words |= words_of(file.read_text(encoding="utf-8", errors="replace"))
+    return words
 
 
-def _names_any(tokens: list[bytes], known: list[str]) -> bool:
-    """Does any token abbreviate one of these (sorted) commit ids?"""
-    from bisect import bisect_left
+_NAMESPACE = re.compile(r"^(refs/remotes/[^/]+/|refs/[^/]+/|refs/)")
 
-    for token in tokens:
-        text = token.decode()
-        index = bisect_left(known, text)
-        if index < len(known) and known[index].startswith(text):
-            return True
-    return False
+
+def _ref_renames(names: list[str], needles: Needles) -> dict[str, str]:
+    """Each ref whose name holds a string becomes `purged-<n>` in its namespace; one n per name,
+    so a branch and its remote-tracking ref stay a pair."""
+    numbers: dict[str, int] = {}
+    renames = {}
+    for name in sorted(names):
+        if not needles.find(name):
+            continue
+        prefix = _NAMESPACE.match(name)[1]
+        short = name[len(prefix):]
+        number = numbers.setdefault(short, len(numbers) + 1)
+        renames[name] = f"{prefix}purged-{number}"
+    return renames
+
+
+def _data_refs(root: Path, all_refs: list[scan.Ref], drop: set[str], found: proof.ObjectScan) -> list[str]:
+    """Refs (tags, mostly) of a blob or a tree, not a commit, that hold personal data: deleted.
+
+    git-filter-repo rewrites commits; a tag of the data itself would keep it alive."""
+    bad = drop | found.blobs | found.trees
+    deletes = []
+    for ref in all_refs:
+        target = git_text(root, "rev-parse", f"{ref.object}^{{}}") if ref.type == "tag" else ref.object
+        kind = git_text(root, "cat-file", "-t", target)
+        if kind == "commit":
+            continue
+        if target in bad:
+            deletes.append(ref.name)
+        elif kind == "tree":
+            listing = git(root, "ls-tree", "-r", "-t", target).decode("utf-8", "surrogateescape")
+            if any(line.split()[2] in bad for line in listing.splitlines()):
+                deletes.append(ref.name)
+    return sorted(deletes)
+
+
+def _descriptions_naming(root: Path, needles: Needles) -> list[str]:
+    out = git(root, "config", "-z", "--get-regexp", r"^branch\..*\.description$", check=False)
+    names = []
+    for entry in out.split(b"\0"):
+        key, _, value = entry.partition(b"\n")
+        if key and (needles.find_bytes(value) or needles.find_bytes(key)):
+            names.append(key.decode("utf-8", "surrogateescape")[len("branch."):-len(".description")])
+    return names
 
 
 # -- refusing to start -------------------------------------------------------------------
+
+def fetch_all_refs(root: Path, remote: str) -> None:
+    """Every ref of the remote, not only its branches and tags: notes and a colleague's
+    refs/backup/* keep the old history reachable there, so they are rewritten too."""
+    if remote not in git_text(root, "remote").splitlines():
+        raise Refused(f"there is no remote called {remote!r} (git remote -v)")
+    listing = git(root, "ls-remote", remote).decode("utf-8", "surrogateescape")
+    specs = [f"+refs/heads/*:refs/remotes/{remote}/*", "refs/tags/*:refs/tags/*"]
+    for line in listing.splitlines():
+        name = line.split("\t")[1]
+        if name.startswith("refs/") and not name.startswith(("refs/heads/", "refs/tags/")) and not name.endswith("^{}"):
+            specs.append(f"{name}:{name}")
+    result = git_layer.run(root, "fetch", "--no-tags", "--no-write-fetch-head", "--quiet", remote, *specs)
+    if result.returncode != 0:
+        raise Refused(
+            f"fetching every ref of {remote} failed: a ref differs between this clone and {remote}; "
+            f"make them equal first ({' '.join(result.stderr.decode('utf-8', 'replace').split())[-300:]})"
+        )
 
 @dataclass(frozen=True)
 class PushUpdate:
@@ -229,8 +267,8 @@ def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
     if len(worktrees) > 1:
         raise Refused(f"this repository has {len(worktrees) - 1} other worktree(s) (git worktree list): remove them first")
     for ref in scan.refs(root):
-        if ref.name.startswith(("refs/notes/", "refs/replace/")):
-            raise Refused(f"{ref.name} exists: notes and replace refs keep old commits alive; remove them first")
+        if ref.name.startswith("refs/replace/"):
+            raise Refused(f"{ref.name} exists: replace refs change what old commits read as; remove them first")
     if (gdir / "shallow").exists():
         raise Refused("this is a shallow clone: the purge needs all of history; work in a full clone")
     if (gdir / "objects" / "info" / "alternates").exists():
@@ -253,11 +291,11 @@ def _push_preflight(root: Path, remote: str) -> list[PushUpdate]:
     """Every branch and tag of the remote is here, unchanged, and nothing here is missing there."""
     if remote not in git_text(root, "remote").splitlines():
         raise Refused(f"there is no remote called {remote!r} (git remote -v)")
-    listing = git(root, "ls-remote", "--heads", "--tags", remote).decode("utf-8", "surrogateescape")
+    listing = git(root, "ls-remote", remote).decode("utf-8", "surrogateescape")
     remote_refs = {}
     for line in listing.splitlines():
         sha, name = line.split("\t")
-        if not name.endswith("^{}"):
+        if name.startswith("refs/") and not name.endswith("^{}"):
             remote_refs[name] = sha
     local = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
     missing = scan.missing_objects(root, remote_refs.values())
@@ -266,7 +304,7 @@ def _push_preflight(root: Path, remote: str) -> list[PushUpdate]:
     updates = []
     for name, sha in sorted(remote_refs.items()):
         short = name.split("/", 2)[2]
-        candidates = [name] if name.startswith("refs/tags/") else [name, f"refs/remotes/{remote}/{short}"]
+        candidates = [name, f"refs/remotes/{remote}/{short}"] if name.startswith("refs/heads/") else [name]
         holder = next((c for c in candidates if local.get(c) == sha), None)
         if holder is None:
             here = local.get(name)
@@ -293,6 +331,12 @@ class Outcome:
     push_remote: str | None = None
     recovered: str | None = None  # "rolled back" | "completed" when an interrupted purge was found
     publish: list[str] = field(default_factory=list)  # without --push: the git push that publishes it
+    refused: list[str] = field(default_factory=list)  # refs the remote refused, with its reason
+    unjudged: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.proof.get("remaining") or self.refused or self.unjudged)
 
 
 def publish_command(root: Path, before: dict[str, str]) -> list[str]:
@@ -324,65 +368,117 @@ def publish_command(root: Path, before: dict[str, str]) -> list[str]:
     return ["git", "push", "--atomic", *leases, remote, *updates]
 
 
+def _rules(plan: Plan) -> dict[str, Any]:
+    return {
+        "values": sorted(plan.strings.values), "parts": sorted(plan.strings.parts),
+        "kept_words": sorted(plan.kept_words), "paths": sorted(plan.paths),
+        "drop_blobs": sorted(plan.drop), "redact_blobs": sorted(plan.found.blobs - plan.drop),
+        "renames": plan.ref_renames,
+    }
+
+
+def _load_needles(root: Path) -> Needles:
+    import pickle
+
+    with open(journal.work_dir(root) / "rules.pickle", "rb") as file:
+        rules = pickle.load(file)
+    return Needles(PersonalStrings(set(rules["values"]), set(rules["parts"])), set(rules["kept_words"]))
+
+
 def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_remote: str | None) -> Outcome:
+    import pickle
+
     head = git_text(root, "symbolic-ref", "HEAD")
     backup = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
+    work = journal.work_dir(root)
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / "rules.pickle", "wb") as file:  # the strings: needed until the proof, then removed
+        pickle.dump(_rules(plan), file)
+    records = _records(root, plan)
     state = {
-        "version": 1,
+        "version": 2,
         "phase": "prepared",
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "today": today.isoformat(),
         "head": head,
         "refs": backup,
-        "cases": [{"case": t.case_id, "closed": t.closed.isoformat(), "paths": list(t.paths)} for t in plan.targets],
-        "paths": sorted(plan.paths),
-        "blobs": sorted(plan.blobs),
+        "rewritten_refs": None,
+        "cases": [t.label for t in plan.targets],
+        "records": records,
+        "blobs": sorted(plan.drop),
         "shared": dict(sorted(plan.shared.items())),
+        "unjudged": plan.unjudged,
         "push": {"remote": push_remote, "updates": [[u.remote_ref, u.expected, u.local_ref] for u in push]} if push_remote else None,
-        "proof": {},
+        "renames": plan.ref_renames,
+        "deletes": plan.ref_deletes,
+        "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
     }
-    gdir = git_dir(root)
-    state["objects_before"] = _object_files(gdir)
-    _backup_reflogs(root, gdir)
+    _backup_reflogs(root, git_dir(root))
     journal.write(root, state)
     _checkpoint("prepared")
-    trace("backup of refs, reflogs, object list")
+    trace("backup of refs and reflogs")
     try:
-        _rewrite(root, plan)
+        if plan.ref_deletes:
+            git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
+        state["objects_created"] = _rewrite(root, plan)
+        journal.write(root, state)
         trace("git-filter-repo")
+        _rename_refs(root, plan.ref_renames, head)
+        _redact_descriptions(root, plan)
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
             (root / path).unlink(missing_ok=True)
+        git(root, "read-tree", "--reset", "-u", "HEAD")
+        _remove_empty_folders(root)
         state["proof"].update(_check_rewrite(root, plan, backup))
-        trace("check: trees and messages")
+        trace("check: refs")
     except BaseException:
         _roll_back(root, state)
         raise
-    finally:
-        journal.clear_work(root)
     state["phase"] = "rewritten"
+    state["rewritten_refs"] = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
     journal.write(root, state)
     _checkpoint("rewritten")
     try:
-        _commit_log(root, plan, today)
+        _commit_log(root, records, plan, today)
     except BaseException:
         _roll_back(root, state)
         raise
+    # from here on the old history is never restored: the journal keeps no ref name that held a name
     state["phase"] = "committed"
+    state["refs"] = {n: v for n, v in backup.items() if n not in plan.ref_renames}
+    state["rewritten_refs"] = None
+    state["objects_created"] = None
     journal.write(root, state)
     _checkpoint("committed")
     trace("purge-log commit")
     return _finish(root, state)
 
 
-def _object_files(gdir: Path) -> list[str]:
-    """The files of the object database now: a rollback deletes whatever the rewrite added."""
-    objects = gdir / "objects"
-    found = []
-    for folder, _, files in os.walk(objects):
-        relative = Path(folder).relative_to(objects).as_posix()
-        if relative == "pack" or len(relative) == 2:  # packs and loose objects (xx/...)
-            found += [f"{relative}/{name}" for name in files]
-    return sorted(found)
+def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
+    """purge-log.yaml entries: ids, dates, blob and commit ids, and paths inside the case folder."""
+    hits = plan.found.blobs | plan.found.commits | plan.found.tags
+    hit_contents = scan.blob_contents(root, hits) if hits else {}
+    records = []
+    for target in plan.targets:
+        if target.case_id is None:
+            continue
+        named, others = purge_plan.log_paths(target.case_id, target.paths)
+        if not named:
+            continue
+        own = PersonalStrings()
+        target_blobs = {b for p in target.paths for b in plan.path_blobs.get(p, ())} & plan.drop
+        for blob in target_blobs:
+            own.update(plan.strings_by_blob.get(blob, PersonalStrings()))
+        redacted, commits = set(), set()
+        if hit_contents:
+            mine = Needles(own, plan.kept_words)
+            redacted = {sha for sha, data in hit_contents.items() if sha in plan.found.blobs and mine.find_bytes(data)}
+            commits = {sha for sha, data in hit_contents.items() if sha not in plan.found.blobs and mine.find_bytes(data)}
+        records.append({
+            "case": target.case_id, "closed": target.closed.isoformat(), "paths": named, "other_paths": others,
+            "blobs": sorted(target_blobs | redacted), "commits": sorted(commits),
+        })
+    return records
 
 
 def _backup_reflogs(root: Path, gdir: Path) -> None:
@@ -401,46 +497,132 @@ def _checkpoint(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def filter_repo_command(paths_file: Path, message_file: Path | None, refs: list[str] | None) -> list[str]:
-    """The git-filter-repo invocation; `refs` None means from the root, over every ref.
+_CALLBACK = "import ekc.purge.callbacks as c\nreturn c.{}"
 
-    `--prune-empty never` and `--prune-degenerate never`: every commit keeps its place (a
-    commit that only added personal data stays, empty, its message redacted). That keeps
-    history's shape, and it is what makes a rewrite from the first changed commit equal to
-    one from the root: git-filter-repo warns that with negative revisions it cannot judge
-    degenerate merges.
+
+def filter_repo_command(paths_file: Path) -> list[str]:
+    """The git-filter-repo invocation: every ref, from the root.
+
+    `--file-info-callback` (not --replace-text or a blob callback) keeps `--no-data`: only the
+    blobs the scan found holding a string are read and redacted. `--prune-empty never` and
+    `--prune-degenerate never`: every commit keeps its place (a commit that only added
+    personal data stays, empty, its message redacted). `--partial`: refs, reflogs and gc are
+    the purge's own business (it expires and collects after its commit).
     """
-    command = [
-        sys.executable, "-m", "git_filter_repo", "--force", "--quiet",
+    return [
+        sys.executable, "-m", "git_filter_repo", "--force", "--quiet", "--partial",
         "--invert-paths", "--paths-from-file", str(paths_file),
         "--prune-empty", "never", "--prune-degenerate", "never",
+        "--file-info-callback", _CALLBACK.format("file_info(filename, mode, blob_id, value)"),
+        "--message-callback", _CALLBACK.format("message(message)"),
+        "--commit-callback", _CALLBACK.format("commit(commit)"),
+        "--tag-callback", _CALLBACK.format("tag(tag)"),
     ]
-    if message_file is not None:
-        command += ["--replace-message", str(message_file)]
-    if refs is not None:
-        command += ["--refs", *refs]
-    return command
 
 
-def _rewrite(root: Path, plan: Plan, full: bool = False) -> None:
+def _rewrite(root: Path, plan: Plan) -> list[str]:
     work = journal.work_dir(root)
-    work.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)  # else it may ask a question
     paths_file = work / "paths.txt"
     paths_file.write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)), encoding="utf-8")
-    message_file = None
-    if plan.patterns:
-        message_file = work / "messages.txt"
-        message_file.write_bytes(purge_plan.replace_message_file(plan.patterns))
-    refs = None if full else [*plan.rewrite_refs, *(f"^{b}" for b in plan.boundary)]
-    command = filter_repo_command(paths_file, message_file, refs)
+    command = filter_repo_command(paths_file)
     if os.environ.get(KILL_ENV) == "rewrite":
-        command += ["--commit-callback", _KILL_CALLBACK]
-    result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=git_env())
-    shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
+        command[command.index("--commit-callback") + 1] = _KILL_CALLBACK
+    # Everything the rewrite writes lands in a folder of its own, reading the real database as
+    # an alternate: a rollback removes exactly that folder, and nothing else, ever.
+    objects = journal.rewrite_objects(root)
+    shutil.rmtree(objects, ignore_errors=True)
+    (objects / "pack").mkdir(parents=True)
+    env = git_env({
+        journal.RULES_ENV: str(work / "rules.pickle"), "PYTHONPATH": _package_path(),
+        "GIT_OBJECT_DIRECTORY": str(objects), "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(git_dir(root) / "objects"),
+    })
+    result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=env)
     if result.returncode != 0:
+        shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise Refused(f"git-filter-repo failed ({detail[-1] if detail else 'exit ' + str(result.returncode)}); the repository was rolled back to how it was")
+    commit_map = _commit_map(git_dir(root) / "filter-repo" / "commit-map")
+    shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
+    _rewrite_notes(root, plan, commit_map, env)
+    return _adopt_objects(root)
+
+
+def _remove_empty_folders(root: Path) -> None:
+    """A purged file's folder (`intake/<name>/`) would otherwise stay behind, empty, named."""
+    for folder, subfolders, files in os.walk(root, topdown=False):
+        here = Path(folder)
+        if here == root or ".git" in here.relative_to(root).parts:
+            continue
+        try:
+            here.rmdir()  # only succeeds when empty
+        except OSError:
+            pass
+
+
+def _commit_map(path: Path) -> dict[str, str]:
+    mapping = {}
+    if path.is_file():
+        for line in path.read_text().splitlines()[1:]:
+            old, _, new = line.partition(" ")
+            mapping[old] = new
+    return mapping
+
+
+def _rewrite_notes(root: Path, plan: Plan, commit_map: dict[str, str], env: dict[str, str]) -> None:
+    """git-filter-repo passes notes through untouched (their files are named after commits).
+
+    Each notes ref becomes one new commit holding the same notes, redacted, attached to the
+    rewritten commits; the old notes history, messages and identities go with the old objects."""
+    names = git_layer.run(root, "for-each-ref", "--format=%(refname)", "refs/notes/", env=env).stdout.decode("utf-8", "surrogateescape").split()
+    for name in names:
+        listing = git_layer.run(root, "ls-tree", "-r", "-z", name, env=env)
+        if listing.returncode != 0:
+            continue
+        entries = []
+        for record in listing.stdout.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            entries.append((path.decode("utf-8", "surrogateescape"), meta.split()[2].decode()))
+        contents = _blobs(root, [blob for _, blob in entries], env)
+        stamp = int(datetime.now(timezone.utc).timestamp())
+        message = b"Notes rewritten by ekc purge\n"
+        stream = [f"commit {name}\ncommitter ekc purge <purge@invalid> {stamp} +0000\n".encode(),
+                  f"data {len(message)}\n".encode() + message]
+        for path, blob in entries:
+            target = path.replace("/", "")
+            target = commit_map.get(target, target)
+            data = plan.needles.redact_bytes(contents.get(blob, b""))
+            stream.append(f"M 100644 inline {target}\ndata {len(data)}\n".encode() + data + b"\n")
+        stream.append(b"\n")
+        done = git_layer.run(root, "fast-import", "--quiet", "--force", input=b"".join(stream), env=env)
+        if done.returncode != 0:
+            raise Refused("rewriting the notes failed; the repository was rolled back to how it was")
+
+
+def _blobs(root: Path, ids: list[str], env: dict[str, str]) -> dict[str, bytes]:
+    if not ids:
+        return {}
+    out = git_layer.run(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode(), env=env).stdout
+    contents, position = {}, 0
+    for sha in ids:
+        end = out.index(b"\n", position)
+        header = out[position:end].split()
+        if len(header) < 3:
+            position = end + 1
+            continue
+        size = int(header[2])
+        contents[sha] = out[end + 1 : end + 1 + size]
+        position = end + 1 + size + 1
+    return contents
+
+
+def _package_path() -> str:
+    import ekc
+
+    here = str(Path(ekc.__file__).resolve().parents[1])
+    return here + (os.pathsep + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")
 
 
 # In tests only: git-filter-repo kills ekc and then itself on the third commit it rewrites.
@@ -453,104 +635,152 @@ if os.environ['EKC_SEEN'] == '3':
 """
 
 
-def _check_rewrite(root: Path, plan: Plan, backup: dict[str, str]) -> dict[str, Any]:
-    """Before anything is committed or collected: only the purged paths left, only names left.
+def _adopt_objects(root: Path) -> list[str]:
+    """Move what the rewrite wrote into the object database; the list is all a rollback may delete."""
+    source = journal.rewrite_objects(root)
+    target = git_dir(root) / "objects"
+    moved = []
+    files = sorted(p for p in source.rglob("*") if p.is_file())
+    # a pack's index last: git uses a pack once its .idx is there
+    for path in sorted(files, key=lambda p: (p.suffix == ".idx", str(p))):
+        relative = path.relative_to(source).as_posix()
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if not (target / relative).exists():
+            os.replace(path, target / relative)
+            moved.append(relative)
+    shutil.rmtree(source, ignore_errors=True)
+    return moved
 
-    A failure here rolls back, so a purge that would change anything else never lands.
-    """
-    after = {r.name: r for r in scan.refs(root) if not r.symbolic}
-    problems: list[str] = []
-    compared = rewritten = 0
+
+def _rename_refs(root: Path, renames: dict[str, str], head: str) -> None:
+    if not renames:
+        return
+    now = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
+    commands = []
+    for old, new in sorted(renames.items()):
+        if old in now:
+            if new not in now:  # an annotated tag arrives under its new name already
+                commands.append(f"create {new} {now[old]}\n")
+            commands.append(f"delete {old} {now[old]}\n")
+    git(root, "update-ref", "--stdin", input="".join(commands).encode())
+    if head in renames:
+        git(root, "symbolic-ref", "HEAD", renames[head])
+    for old, new in renames.items():  # the branch's config section is named after it too
+        if old.startswith("refs/heads/"):
+            git(root, "config", "--rename-section", f"branch.{old[11:]}", f"branch.{new[11:]}", check=False)
+
+
+def _redact_descriptions(root: Path, plan: Plan) -> None:
+    for branch in plan.descriptions:
+        branch = plan.ref_renames.get(f"refs/heads/{branch}", f"refs/heads/{branch}")[11:]
+        key = f"branch.{branch}.description"
+        value = git(root, "config", "--get", key, check=False).decode("utf-8", "surrogateescape")
+        git(root, "config", key, plan.needles.redact(value).rstrip("\n"))
+
+
+def _check_rewrite(root: Path, plan: Plan, backup: dict[str, str]) -> dict[str, Any]:
+    """Before anything is committed or collected: every ref is still there (renamed or not),
+    and at each tip only what the plan meant changed: a purged file gone, a file holding a
+    string redacted (or renamed, where its path held one). A failure rolls back."""
+    refs_after = {r.name: r for r in scan.refs(root) if not r.symbolic}
+    after = set(refs_after)
+    expected = {plan.ref_renames.get(n, n) for n in backup if n not in plan.ref_deletes}
+    problems = [f"a ref disappeared ({len(expected - after)})"] if expected - after else []
     for name, old in sorted(backup.items()):
-        ref = after.get(name)
-        if ref is None:
-            problems.append(f"{name} disappeared")
-            continue
-        if ref.object == old:
-            compared += 1
-            continue
-        rewritten += 1
-        old_commit = git_text(root, "rev-parse", f"{old}^{{commit}}") if ref.type == "tag" else old
-        if ref.type not in ("commit", "tag"):
-            continue
-        for status, path in scan.tree_changes(root, old_commit, ref.peeled):
-            if not (status == "D" and path in plan.paths):
-                problems.append(f"{name}: {path} changed ({status})")
-        compared += 1
-    extra = sorted(set(after) - set(backup))
-    problems += [f"{name} appeared" for name in extra]
-    compiled = purge_plan.compiled(plan.patterns)
-    # The commits the rewrite made; every other commit is one the plan scanned and found clean.
-    new_tips = sorted({after[name].peeled for name in plan.rewrite_refs if name in after})
-    messages = scan.commit_messages(root, [*new_tips, "--not", *plan.boundary]) if new_tips else {}
-    tags = scan.tag_messages(root, [r.object for r in after.values() if r.type == "tag"])
-    named = sum(1 for m in [*messages.values(), *tags.values()] if any(p.search(m) for p in compiled))  # one pattern
-    if named:
-        problems.append(f"{named} commit or tag message(s) still name a purged person")
+        ref = refs_after.get(plan.ref_renames.get(name, name))
+        if ref is None or ref.object == old or ref.type not in ("commit", "tag") or name.startswith("refs/notes/"):
+            continue  # notes are files named after commits: rewritten whole by _rewrite_notes
+        old_commit = git_text(root, "rev-parse", f"{old}^{{commit}}")
+        for path, old_blob, status in scan.raw_changes(root, old_commit, ref.peeled):
+            if path in plan.paths or old_blob in plan.drop or old_blob in plan.found.blobs:
+                continue
+            if plan.needles.find(path) or "***" in path:
+                continue
+            problems.append(f"{path} changed ({status})")
     if problems:
         raise Refused("the rewrite did not do what was planned, so it was rolled back: " + "; ".join(problems[:5]))
-    return {
-        "refs_compared": compared,
-        "refs_rewritten": rewritten,
-        "messages_checked": len(messages) + len(tags),
-        "messages_scanned_before": plan.commits_total + plan.tags_total,
-        "commits_rewritten": len(plan.tainted),
-        "commits_total": plan.commits_total,
-        "oldest_rewritten": plan.oldest,
-    }
+    return {"refs_compared": len(expected), "refs_renamed": len(plan.ref_renames), "refs_deleted": len(plan.ref_deletes)}
 
 
-def _commit_log(root: Path, plan: Plan, today: date) -> None:
+def _commit_log(root: Path, records: list[dict[str, Any]], plan: Plan, today: date) -> None:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     from ekc.store.yamlio import atomic_write, dump_roundtrip, load_roundtrip
 
     log_path = root / "purge-log.yaml"
     document = load_roundtrip(log_path) if log_path.is_file() else None
     if document is None:
-        from ruamel.yaml.comments import CommentedMap as _Map
-
-        document = _Map()
+        document = CommentedMap()
     if document.get("purges") is None:
         document["purges"] = []
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    drafts = [purge_plan.PurgeRecordDraft(t.case_id, t.closed, t.paths) for t in plan.targets]
+    drafts = [
+        purge_plan.PurgeRecordDraft(r["case"], date.fromisoformat(r["closed"]), tuple(r["paths"]), r["other_paths"], tuple(r["blobs"]), tuple(r["commits"]))
+        for r in records
+    ]
     for entry in purge_plan.log_entries(drafts, today):
         paths = CommentedSeq(entry["paths"])
         paths.fa.set_flow_style()  # `paths: [a, b]`, as DATA-FORMAT.md writes it
         document["purges"].append(CommentedMap({**entry, "paths": paths}))
     atomic_write(log_path, dump_roundtrip(document))
     git(root, "add", "--", "purge-log.yaml")
-    message = purge_plan.purge_commit_message([t.case_id for t in plan.targets])
-    git(root, "-c", "gc.auto=0", "commit", "--no-verify", "--quiet", "-F", "-", input=message.encode())
+    labels = sorted({t.case_id for t in plan.targets if t.case_id} | ({"orphans"} if any(t.case_id is None for t in plan.targets) else set()))
+    message = purge_plan.purge_commit_message(labels)
+    git(root, "-c", "gc.auto=0", "-c", "user.name=ekc purge", "-c", "user.email=purge@invalid",
+        "commit", "--no-verify", "--quiet", "-F", "-", input=message.encode())
 
 
 def _roll_back(root: Path, state: dict[str, Any]) -> None:
-    """Back to the refs, files, reflogs and objects from before: nothing was collected yet."""
+    """Back to the refs, files and reflogs from before.
+
+    Object files: only the rewrite's own folder and the packs on the journal's list of what
+    it wrote and moved in are deleted. Anything else stays, whatever happened since
+    (a `git gc` may have repacked everything): deleting by "not on the list from before"
+    would destroy the new packs and every commit in them."""
     gdir = git_dir(root)
     backup = state.get("refs")
     if backup:
-        now = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
-        commands = [f"update {name} {sha}\n" for name, sha in sorted(backup.items()) if now.get(name) != sha]
-        commands += [f"delete {name}\n" for name in sorted(set(now) - set(backup))]
+        # names only: a ref may point into the rewrite's own folder, which git cannot read here
+        listing = git(root, "for-each-ref", "--format=%(refname)%00%(symref)").decode("utf-8", "surrogateescape")
+        now = {line.split("\0")[0] for line in listing.splitlines() if not line.split("\0")[1]}
+        commands = [f"update {name} {sha}\n" for name, sha in sorted(backup.items())]
+        commands += [f"delete {name}\n" for name in sorted(now - set(backup))]
         if commands:
             git(root, "update-ref", "--stdin", input="".join(commands).encode())
+        for old, new in (state.get("renames") or {}).items():
+            if old.startswith("refs/heads/"):
+                git(root, "config", "--rename-section", f"branch.{new[11:]}", f"branch.{old[11:]}", check=False)
         head = state.get("head")
         if head:
             git(root, "symbolic-ref", "HEAD", head)
-        # read-tree, not reset --hard: no ORIG_HEAD, no reflog entry
-        git(root, "read-tree", "--reset", "-u", "HEAD")
+        git(root, "read-tree", "--reset", "-u", "HEAD")  # read-tree, not reset --hard: no ORIG_HEAD, no reflog entry
     saved_logs = journal.reflog_backup(root)
     if saved_logs.is_dir():
         shutil.rmtree(gdir / "logs", ignore_errors=True)
         saved_logs.rename(gdir / "logs")
-    if state.get("objects_before") is not None:
-        keep = set(state["objects_before"])
-        for path in _object_files(gdir):
-            if path not in keep:
-                (gdir / "objects" / path).unlink(missing_ok=True)
+    shutil.rmtree(journal.rewrite_objects(root), ignore_errors=True)
+    for relative in state.get("objects_created") or []:  # the rewrite's own packs, by name
+        (gdir / "objects" / relative).unlink(missing_ok=True)
     _remove_crash_reports(gdir)
     shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
     journal.remove(root)
+
+
+def _moved_since(root: Path, state: dict[str, Any]) -> list[str]:
+    """Refs that are neither as before the purge nor as its rewrite left them: work done since."""
+    now = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
+    before = state.get("refs") or {}
+    after = state.get("rewritten_refs") or {}
+    moved = []
+    for name in sorted(set(now) | set(before)):
+        value = now.get(name)
+        if value == before.get(name) or (after and value == after.get(name)):
+            continue
+        if not after and value is not None and before.get(name) and not git_ok(root, "merge-base", "--is-ancestor", before[name], value):
+            continue  # rewritten by the killed git-filter-repo: unrelated to the old value
+        if name in (state.get("renames") or {}).values() or name in (state.get("renames") or {}):
+            continue
+        moved.append(name)
+    return moved
 
 
 def _remove_crash_reports(gdir: Path) -> None:
@@ -566,13 +796,11 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     if phase == "committed":
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
         shutil.rmtree(journal.reflog_backup(root), ignore_errors=True)
-        for name in RESIDUE_FILES:
+        for name in (*RESIDUE_FILES, "COMMIT_EDITMSG"):
             (gdir / name).unlink(missing_ok=True)
         # git rerere keeps the text of resolved conflicts, personal.yaml lines included
         shutil.rmtree(gdir / "rr-cache", ignore_errors=True)
         _remove_crash_reports(gdir)
-        # the caches hold no personal value by construction (ekc/store/loader.py, _may_cache);
-        # dropped all the same, so that no verdict about a purged file outlives it
         from ekc.store.cache import CACHE_FILES, cache_dir
 
         for name in CACHE_FILES:
@@ -592,77 +820,80 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         journal.write(root, state)
         _checkpoint("collected")
         trace("gc")
-    if phase == "collected":
-        state["proof"].update(_prove_gone(root, set(state["blobs"]), set(state["paths"]), state.get("shared", {})))
-        phase = state["phase"] = "verified"
-        journal.write(root, state)
-        trace("proof: blobs absent")
-    outcome = Outcome(targets=state["cases"], proof=state["proof"], push_remote=(state.get("push") or {}).get("remote"))
+    outcome = Outcome(targets=state["cases"], proof=state["proof"], push_remote=(state.get("push") or {}).get("remote"),
+                      unjudged=state.get("unjudged", []))
     if state.get("push"):
-        outcome.pushed = _push(root, state)
+        outcome.pushed, outcome.refused = _push(root, state)
     else:
         outcome.publish = publish_command(root, state["refs"])
-    journal.remove(root)
+    needles = _load_needles(root)
+    journal.remove(root)  # the journal and the strings leave .git before the scan of .git
+    outcome.proof.update(_prove(root, state, needles))
+    trace("proof: scan of every object")
     return outcome
 
 
-def _prove_gone(root: Path, blobs: set[str], paths: set[str], known_shared: dict[str, str]) -> dict[str, Any]:
-    """Every blob absent, or held by a file that stays.
-
-    A blob the plan saw under a kept personal.yaml is explained by it (the rewrite removes
-    only purged paths); any other survivor is looked up among all reachable objects, and one
-    that no kept path holds is a failure.
-    """
-    missing = scan.missing_objects(root, blobs)
-    present = blobs - missing
-    shared = {blob: known_shared[blob] for blob in present if blob in known_shared}
-    unexplained = present - set(shared)
-    kept = scan.reachable_paths_of(root, unexplained)
-    shared |= {blob: path for blob, path in kept.items() if path not in paths}
-    failed = sorted(present - set(shared))
-    proof = {
-        "blobs_checked": len(blobs),
-        "blobs_absent": len(missing),
-        "blobs_shared": dict(sorted(shared.items())),
-        "blobs_still_present": failed,
+def _prove(root: Path, state: dict[str, Any], needles: Needles) -> dict[str, Any]:
+    shared = state.get("shared", {})
+    result = proof.prove(root, needles, set(state["blobs"]))
+    missing = scan.missing_objects(root, shared)
+    return {
+        "objects_scanned": result.objects_scanned, "refs_scanned": result.refs_scanned,
+        "blobs_absent": len(state["blobs"]) - sum(1 for r in result.remaining if r.startswith("purged blob")),
+        "blobs_shared": {b: p for b, p in sorted(shared.items()) if b not in missing},
+        "remaining": result.remaining,
     }
-    if failed:
-        raise Refused(
-            f"verification failed: {len(failed)} blob(s) of purged files are still in the object database "
-            f"({', '.join(failed[:3])}); run `git gc --prune=now` and check for .keep packs, then `ekc purge` again"
-        )
-    return proof
 
 
-def _push(root: Path, state: dict[str, Any]) -> list[str]:
+def _push(root: Path, state: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Every ref the remote had, rewritten, back to it with a lease; a renamed ref goes under its
+    new name and the old name is deleted. Returns (pushed, refused with the server's reason)."""
     push = state["push"]
     remote = push["remote"]
+    renames = state.get("renames") or {}
+    deletes = set(state.get("deletes") or [])
     now = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
-    args, names = [], []
+    args, specs = [], []
     for remote_ref, expected, local_ref in push["updates"]:
-        new = now.get(local_ref)
-        if new is None or new == expected:
+        local_now = renames.get(local_ref, local_ref)
+        new = now.get(local_now)
+        if local_ref in deletes or new is None:
+            args.append(f"--force-with-lease={remote_ref}:{expected}")
+            specs.append(f":{remote_ref}")
             continue
-        args += [f"--force-with-lease={remote_ref}:{expected}"]
-        names.append(f"{new}:{remote_ref}")
-    if not names:
-        return []
-    def run(*extra: str) -> subprocess.CompletedProcess:
-        return git_layer.run(root, "push", "--porcelain", *extra, *args, remote, *names)
+        if local_now != local_ref:  # renamed: push the new name, delete the old one
+            target = _NAMESPACE.match(remote_ref)[1] + local_now.rsplit("/", 1)[1]
+            args.append(f"--force-with-lease={remote_ref}:{expected}")
+            specs += [f"{new}:{target}", f":{remote_ref}"]
+            continue
+        if new == expected:
+            continue
+        args.append(f"--force-with-lease={remote_ref}:{expected}")
+        specs.append(f"{new}:{remote_ref}")
+    if not specs:
+        return [], []
 
-    # atomic where the server can: a refused lease on one branch must not leave the others pushed
+    def run(*extra: str):
+        return git_layer.run(root, "push", "--porcelain", *extra, *args, remote, *specs)
+
     result = run("--atomic")
-    if result.returncode != 0 and b"does not support --atomic" in result.stderr:
+    if result.returncode != 0 and b"atomic" in result.stderr and b"support" in result.stderr:
         result = run()
-    if result.returncode != 0:
-        journal.remove(root)
-        detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
-        raise Refused(
-            f"the purge is done here, but pushing to {remote} failed ({detail[-1] if detail else 'exit ' + str(result.returncode)}); "
-            f"someone pushed meanwhile: do not pull their commits into this clone; ask them to re-clone, then push again with "
-            f"`git push --force-with-lease {remote} ...`"
-        )
-    return [n.split(":", 1)[1] for n in names]
+    pushed, refused = [], []
+    for line in result.stdout.decode("utf-8", "replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3 or len(parts[0]) != 1:
+            continue
+        flag, spec, summary = parts[0], parts[1], parts[2]
+        ref = spec.split(":", 1)[1]
+        if flag == "!":
+            refused.append(f"{ref}: {summary}")
+        elif flag != "-":  # a deletion: the old name may be a person's, and it is gone
+            pushed.append(ref)
+    if result.returncode != 0 and not refused:
+        detail = " ".join(result.stderr.decode("utf-8", "replace").split())[-300:]
+        refused.append(f"{remote}: {detail or 'exit ' + str(result.returncode)}")
+    return pushed, refused
 
 
 # -- an interrupted purge ----------------------------------------------------------------
@@ -676,12 +907,56 @@ def recover(root: Path) -> Outcome:
     state = journal.read(root)
     if state is None:
         raise Refused("there is no interrupted purge to recover")
-    if state.get("corrupt") or state["phase"] in journal.ROLL_BACK_PHASES:
-        if state.get("corrupt"):
-            journal.remove(root)
-            raise Refused("the purge journal under .git/ekc/ is unreadable; check `git status` and `git log`, then remove .git/ekc/purge-journal.json")
+    if state.get("corrupt"):
+        raise Refused("the purge journal under .git/ekc/ is unreadable; check `git status` and `git log`, then remove .git/ekc/purge-journal.json")
+    if state["phase"] in journal.ROLL_BACK_PHASES:
+        moved = _moved_since(root, state)
+        if moved:
+            raise Refused(
+                f"an interrupted purge cannot be rolled back: {len(moved)} ref(s) changed since it stopped "
+                f"(work was committed meanwhile); save that work elsewhere (git bundle), reset those refs to "
+                f"their values in .git/ekc/purge-journal.json, then run `ekc purge` again"
+            )
         _roll_back(root, state)
         return Outcome(targets=state["cases"], proof={}, recovered="rolled back")
     outcome = _finish(root, state)
     outcome.recovered = "completed"
+    return outcome
+
+
+# -- one purge, start to end (the CLI renders) --------------------------------------------
+
+@dataclass
+class Prepared:
+    plan: Plan
+    push_updates: list[PushUpdate]
+
+
+def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> Prepared:
+    """Everything before the rewrite, read-only except the fetch of every ref of --push's remote."""
+    from ekc.store.loader import load
+
+    if not is_git_repository(root):
+        raise Refused(f"{root} is not a git repository: there is no history to purge")
+    trace("start")
+    if push_remote and not dry_run:
+        fetch_all_refs(root, push_remote)
+        trace("fetch every ref of the remote")
+    reads = start_reads(root)  # read-only: git reads all of history while Python checks and loads
+    push_updates = [] if dry_run else preflight(root, push_remote)
+    trace("preflight")
+    loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
+    trace("load the data repository")
+    if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
+        reads.personal.result(), reads.graph.result()
+        raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
+    plan = plan_purge(root, loaded.store, today, reads)
+    return Prepared(plan, push_updates)
+
+
+def run(root: Path, prepared: Prepared, today: date, push_remote: str | None) -> Outcome:
+    plan = prepared.plan
+    if not plan.targets:  # only cases that cannot be judged: nothing to rewrite, still exit 1
+        return Outcome(targets=[], proof={}, unjudged=plan.unjudged)
+    outcome = execute(root, plan, today, prepared.push_updates, push_remote)
     return outcome

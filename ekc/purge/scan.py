@@ -6,7 +6,6 @@ Each function is one `git` call whose output is parsed here; none changes anythi
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,14 +52,12 @@ class HistoryReads:
 
     personal: Background
     graph: Background
-    messages: Background
 
 
 def start_reads(root: Path) -> HistoryReads:
     return HistoryReads(
         personal=Background(root, *PERSONAL_LOG),
-        graph=Background(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents"),
-        messages=Background(root, "log", "--all", "-z", "--format=%H%n%B"),
+        graph=Background(root, "rev-list", "--all"),
     )
 
 ZERO = "0" * 40
@@ -81,12 +78,13 @@ class PersonalHistory:
     blobs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     introduced_in: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     renames: set[tuple[str, str]] = field(default_factory=set)
+    removed_at: dict[str, str] = field(default_factory=dict)  # path -> committer date (YYYY-MM-DD) it last left a tree
 
 
 # No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
 # commit, five times slower on a long history than printing all changes and filtering here.
 PERSONAL_LOG = (
-    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H",
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H %cs",
 )
 
 
@@ -98,10 +96,10 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
     """
     out = (raw if raw is not None else git(root, *PERSONAL_LOG)).decode("utf-8", "surrogateescape")
     found = PersonalHistory()
-    commit = ""
+    commit, when = "", ""
     for line in out.splitlines():
         if line.startswith("\x01"):
-            commit = line[1:]
+            commit, _, when = line[1:].partition(" ")
             continue
         if not line.startswith(":") or "personal.yaml" not in line:
             continue
@@ -114,8 +112,11 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
             source, target = paths
             if status.startswith("R"):
                 found.renames.add((source, target))
+                found.removed_at[source] = max(found.removed_at.get(source, ""), when)
         else:
             source = target = paths[0]
+        if status == "D":
+            found.removed_at[source] = max(found.removed_at.get(source, ""), when)
         if old != ZERO:
             found.blobs[source].add(old)
         if new != ZERO:
@@ -123,37 +124,6 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
             if status[0] in "ACRMT":
                 found.introduced_in[target].add(commit)
     return found
-
-
-@dataclass(frozen=True)
-class CommitGraph:
-    order: list[str]  # parents before children
-    parents: dict[str, tuple[str, ...]]
-
-
-def commit_graph(root: Path, raw: bytes | None = None) -> CommitGraph:
-    out = (raw if raw is not None else git(root, "rev-list", "--all", "--topo-order", "--reverse", "--parents")).decode()
-    order, parents = [], {}
-    for line in out.splitlines():
-        ids = line.split()
-        order.append(ids[0])
-        parents[ids[0]] = tuple(ids[1:])
-    return CommitGraph(order, parents)
-
-
-def commit_messages(root: Path, revisions: list[str] | None = None, raw: bytes | None = None) -> dict[str, bytes]:
-    """The raw message of every commit reachable from all refs, or from `revisions`.
-
-    NUL cannot occur in a commit message, so it separates them.
-    """
-    out = raw if raw is not None else git(root, "log", *(revisions or ["--all"]), "-z", "--format=%H%n%B")
-    messages = {}
-    for record in out.split(b"\0"):
-        if not record:
-            continue
-        sha, _, body = record.partition(b"\n")
-        messages[sha.decode()] = body
-    return messages
 
 
 @dataclass(frozen=True)
@@ -165,6 +135,12 @@ class Ref:
     symbolic: bool
 
 
+def head_paths(root: Path) -> set[str]:
+    """Every file in the tree at the tip of the checked-out (default) branch."""
+    out = git(root, "-c", "core.quotePath=false", "ls-tree", "-r", "-z", "--name-only", "HEAD", check=False)
+    return {p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p}
+
+
 def refs(root: Path) -> list[Ref]:
     out = git(root, "for-each-ref", "--format=%(refname)%00%(objectname)%00%(objecttype)%00%(*objectname)%00%(symref)")
     found = []
@@ -172,22 +148,6 @@ def refs(root: Path) -> list[Ref]:
         name, obj, kind, peeled, symref = line.split("\0")
         found.append(Ref(name, obj, kind, peeled or obj, bool(symref)))
     return found
-
-
-def tag_messages(root: Path, tags: Iterable[str]) -> dict[str, bytes]:
-    """The message of each annotated tag object, read in one `cat-file --batch`."""
-    ids = list(dict.fromkeys(tags))
-    if not ids:
-        return {}
-    out = git(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode())
-    messages, position = {}, 0
-    for sha in ids:
-        header_end = out.index(b"\n", position)
-        size = int(out[position:header_end].split()[2])
-        body = out[header_end + 1 : header_end + 1 + size]
-        position = header_end + 1 + size + 1
-        messages[sha] = body.partition(b"\n\n")[2]
-    return messages
 
 
 def blob_contents(root: Path, ids: Iterable[str]) -> dict[str, bytes]:
@@ -221,27 +181,12 @@ def missing_objects(root: Path, ids: Iterable[str]) -> set[str]:
     return {line.split()[0] for line in out.splitlines() if line.endswith(" missing")}
 
 
-def reachable_paths_of(root: Path, blob_ids: set[str]) -> dict[str, str]:
-    """For each of these blobs, one path a reachable commit keeps it under."""
-    if not blob_ids:
-        return {}
-    out = git(root, "-c", "core.quotePath=false", "rev-list", "--all", "--objects").decode("utf-8", "surrogateescape")
-    found = {}
-    for line in out.splitlines():
-        sha, _, path = line.partition(" ")
-        if sha in blob_ids and sha not in found:
-            found[sha] = path
-    return found
-
-
-def tree_changes(root: Path, old: str, new: str) -> list[tuple[str, str]]:
-    """(status, path) of every file that differs between two commits' trees."""
-    out = git(root, "-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--name-status", old, new)
+def raw_changes(root: Path, old: str, new: str) -> list[tuple[str, str, str]]:
+    """(path, its old blob, status) of every file that differs between two commits' trees."""
+    out = git(root, "-c", "core.quotePath=false", "diff-tree", "-r", "--no-renames", "--raw", "--no-abbrev", old, new)
     changes = []
     for line in out.decode("utf-8", "surrogateescape").splitlines():
-        status, _, path = line.partition("\t")
-        changes.append((status, _unquote(path)))
+        meta, _, path = line.partition("\t")
+        fields = meta.split(" ")
+        changes.append((_unquote(path), fields[2], fields[4]))
     return changes
-
-
-HEX_TOKEN = re.compile(rb"(\b[0-9a-f]{7,40}\b)")  # git-filter-repo's own pattern for commit ids in messages

@@ -237,3 +237,15 @@ def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str:
 
 def head_message(root: Path) -> str:
     return _run(root, "log", "-1", "--format=%B").strip()
+
+
+def stream(root: Path | str, *args: str) -> subprocess.Popen:
+    """git writing into a pipe the caller reads as it comes (one pass over the whole object
+    database); the caller waits for it and reads its stderr."""
+    try:
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=git_env(), bufsize=1 << 20,
+        )
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise _not_started(exc, root) from exc
