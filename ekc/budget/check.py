@@ -223,21 +223,15 @@ def _use(muni: Municipality, contract: Contract, starts: int, spent: float, toda
 PROJECTION = "starts (or euros) so far / days of the period elapsed up to today x days in the period"
 
 
-def _money(value: float | None) -> float | None:
+def money(value: float | None) -> float | None:
+    """Euros in JSON: to the cent, so a float's tail never shows."""
     return None if value is None else round(value, 2)
 
 
 def unfunded_document(gap: Unfunded) -> dict:
-    return {
-        "case": gap.case,
-        "municipality": gap.municipality,
-        "variant": gap.variant,
-        "phase": gap.phase,
-        "date": gap.date.isoformat(),
-        "reason": gap.reason,
-        "contract": gap.contract,
-        "acknowledged": gap.acknowledged,
-    }
+    from dataclasses import asdict
+
+    return {**asdict(gap), "date": gap.date.isoformat()}
 
 
 def check_document(result: BudgetCheck) -> dict:
@@ -247,8 +241,8 @@ def check_document(result: BudgetCheck) -> dict:
             "contract": use.contract.id,
             "starts": use.starts,
             "budget_conferences": use.budget_conferences,
-            "spent_eur": _money(use.spent_eur),
-            "budget_eur": _money(use.budget_eur),
+            "spent_eur": money(use.spent_eur),
+            "budget_eur": money(use.budget_eur),
             "projected_starts": round(use.projected_starts, 1),
             "status": use.status,
             "municipality_name": use.municipality.name,
@@ -257,7 +251,7 @@ def check_document(result: BudgetCheck) -> dict:
             "period_end": use.contract.end.isoformat(),
             "elapsed_days": use.elapsed_days,
             "period_days": use.period_days,
-            "projected_eur": _money(use.projected_eur),
+            "projected_eur": money(use.projected_eur),
         }
         for use in result.contracts
     ]

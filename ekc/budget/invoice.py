@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ekc.budget.funding import billable_entries, funding, tariff
-from ekc.budget.check import Unfunded
+from ekc.budget.check import Unfunded, money
 from ekc.model.case import Case
 from ekc.model.municipalities import Municipality
 
@@ -124,10 +124,6 @@ def invoice_for_repository(root, code: str, period: str) -> Invoice:
 CSV_HEADER = ["case", "phase", "phase_nl", "date", "tariff_eur", "contract"]
 
 
-def _money(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
 def invoice_document(result: Invoice) -> dict:
     """`--format json`."""
     from ekc.budget.check import unfunded_document
@@ -144,7 +140,7 @@ def invoice_document(result: Invoice) -> dict:
                 "phase": line.phase,
                 "phase_nl": DUTCH[line.phase],
                 "date": line.date.isoformat(),
-                "tariff_eur": _money(line.tariff_eur),
+                "tariff_eur": money(line.tariff_eur),
                 "contract": line.contract,
             }
             for line in result.lines

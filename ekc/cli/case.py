@@ -11,6 +11,7 @@ import typer
 
 from ekc.cli import prompts
 from ekc.cli.context import app_context
+from ekc.cli.output import confirm
 from ekc.model.vocabulary import (
     PHASES, VARIANTS, Outcome, ProfessionalHelp, Reason, Referrer, ReferrerOrg, StopReason, with_dutch,
 )
@@ -42,6 +43,7 @@ case_app = typer.Typer(
     no_args_is_help=True,
 )
 
+CASE_ID = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters> (ekc-2024-k7q2m is read as EKC-2024-K7Q2M).")
 NO_COMMIT = typer.Option(False, "--no-commit", help="Write the files but do not commit them (the rare exception).")
 
 
@@ -309,7 +311,7 @@ def list_command(
 @case_app.command("show")
 def show_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
+    case_id: str = CASE_ID,
     personal: bool = typer.Option(False, "--personal", help="Also show personal.yaml (names, contacts, preferences)."),
     output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text: for people; json: one document (personal data only with --personal)."),
     as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
@@ -402,7 +404,7 @@ def _render_case(document: dict, case, case_file, root, wide: bool = False) -> N
 @case_app.command("advance")
 def advance_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
+    case_id: str = CASE_ID,
     to: PhaseChoice | None = typer.Option(None, "--to", help=f"The phase to move to (default: the next one; with --outcome: closed): {_dutch_list(PHASES)}."),
     on: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="Day the phase began (default: today)."),
     outcome: OutcomeChoice | None = typer.Option(None, "--outcome", help=f"When closing: {_dutch_list(get_args(Outcome))}."),
@@ -421,11 +423,11 @@ def advance_command(
         app.root, case_id, app.today, _value(to), _date(on), _value(outcome), _value(stop_reason), unfunded,
         commit=not no_commit,
     )
-    typer.echo(f"{result.case_id}: {with_dutch(result.from_phase)} -> {with_dutch(result.to_phase)} on {result.on} ({_committed(result)})", err=True)
+    confirm(f"{result.case_id}: {with_dutch(result.from_phase)} -> {with_dutch(result.to_phase)} on {result.on} ({_committed(result)})")
     if result.unfunded_start:
-        typer.echo(f"ekc: warning: {result.case_id} started without a covering contract (unfunded_start: true)", err=True)
+        confirm(f"ekc: warning: {result.case_id} started without a covering contract (unfunded_start: true)")
     if result.promise_missed_by:
-        typer.echo(f"ekc: note: the informative talk came {result.promise_missed_by} day(s) after the appointment promise", err=True)
+        confirm(f"ekc: note: the informative talk came {result.promise_missed_by} day(s) after the appointment promise")
 
 
 # -- assign ----------------------------------------------------------------------------------
@@ -433,7 +435,7 @@ def advance_command(
 @case_app.command("assign")
 def assign_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
+    case_id: str = CASE_ID,
     coordinator: str = typer.Argument(..., metavar="COORDINATOR", help="A coordinator id, C-....."),
     force: str | None = typer.Option(None, "--force", metavar="REASON", help="Overrule the eligibility rules; the reason (no names!) goes into the commit message."),
     no_commit: bool = NO_COMMIT,
@@ -444,12 +446,12 @@ def assign_command(
     app = app_context(ctx)
     result = assign(app.root, case_id, coordinator, app.today, force_reason=force, commit=not no_commit)
     if not result.changed:
-        typer.echo(f"{result.case_id}: {result.coordinator} is already its coordinator; nothing changed", err=True)
+        confirm(f"{result.case_id}: {result.coordinator} is already its coordinator; nothing changed")
         return
     replaced = f", replacing {result.previous}" if result.previous else ""
-    typer.echo(f"{result.case_id}: coordinator {result.coordinator}{replaced} ({_committed(result)})", err=True)
+    confirm(f"{result.case_id}: coordinator {result.coordinator}{replaced} ({_committed(result)})")
     if result.forced_past:
-        typer.echo(f"ekc: warning: forced past: {'; '.join(result.forced_past)}", err=True)
+        confirm(f"ekc: warning: forced past: {'; '.join(result.forced_past)}")
 
 
 # -- meeting ---------------------------------------------------------------------------------
@@ -457,7 +459,7 @@ def assign_command(
 @case_app.command("meeting")
 def meeting_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
+    case_id: str = CASE_ID,
     on: str | None = typer.Option(None, "--date", metavar="DATE", help="Day of the meeting, 2026-11-30 or 30-11-2026 (default: today)."),
     follow_up: bool = typer.Option(False, "--follow-up", help="The meeting of a follow-up conference (vervolgconferentie); implied in phase follow_up."),
     venue: str | None = typer.Option(None, "--venue", metavar="V", help="Where: community_centre (buurthuis), agency_office (kantoor instelling), church (kerk), home (thuis), school, other (anders)."),
@@ -571,7 +573,7 @@ def meeting_command(
 @case_app.command("forms")
 def forms_command(
     ctx: typer.Context,
-    case_id: str = typer.Argument(..., metavar="ID", help="The case id, EKC-<YYYY>-<5 characters>."),
+    case_id: str = CASE_ID,
     out: str | None = typer.Option(None, "--out", metavar="K=N,...", help="Forms handed out: minors=N,adults=N,professionals=N."),
     minor: list[str] | None = typer.Option(None, "--minor", metavar="meeting=G,plan=G,coordinator=G", help="A minor's returned form; repeat for each. Grades 1-10, 7,5 allowed."),
     adult: list[str] | None = typer.Option(None, "--adult", metavar="role=R,meeting=G,...", help="An adult's form: role (main/hoofdpersoon, family/familie, network/netwerk), meeting, plan, coordinator, referrer."),

@@ -46,15 +46,11 @@ def github_line(finding: Finding) -> str:
     return f"::{command} {properties}::{_escape_data(finding.message)}"
 
 
+FINDING_KEYS = ("path", "line", "column", "severity", "code", "message")  # the JSON contract's order
+
+
 def finding_json(finding: Finding) -> dict:
-    return {
-        "path": finding.path,
-        "line": finding.line,
-        "column": finding.column,
-        "severity": finding.severity,
-        "code": finding.code,
-        "message": finding.message,
-    }
+    return {key: getattr(finding, key) for key in FINDING_KEYS}
 
 
 def summary(report: Report) -> str:
