@@ -255,8 +255,16 @@ def dump_roundtrip(data: Any) -> str:
 def atomic_write(path: Path, text: str) -> None:
     """Write to a temporary file beside the target, fsync, then rename over it.
 
-    A crash at any point leaves either the old file or the new one, never half of one.
+    A crash at any point leaves either the old file or the new one, never half of one. A
+    failure (a full disk, a read-only folder) is "cannot write PATH: reason", exit 1.
     """
+    from ekc.core.errors import writing_to
+
+    with writing_to(path):
+        _atomic_write(path, text)
+
+
+def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
