@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -127,4 +128,8 @@ def main() -> None:
     # ekc/__init__.py made a Ctrl-C during start-up a quiet exit 130; from here on the
     # error boundary and the write path handle it
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # after the boundary: typer's own start and end
+        sys.stderr.write("ekc: interrupted\n")
+        raise SystemExit(130) from None
