@@ -53,11 +53,28 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Finding]]:
     return text, []
 
 
-def parse(path: str, raw: bytes) -> ParsedFile:
+# A case folder's file is a page of codes and dates (DATA-FORMAT.md): 1 MB is thousands of
+# meetings. A registry file may list every coordinator and municipality: 10 MB. Anything
+# larger is refused before it is parsed, so a pushed 50 MB value costs no time.
+MAX_BYTES = 1_000_000
+MAX_REGISTRY_BYTES = 10_000_000
+MAX_DEPTH = 100  # lists and mappings inside each other; real files use five or six
+
+
+def parse(path: str, raw: bytes, max_bytes: int = MAX_REGISTRY_BYTES) -> ParsedFile:
     """Parse one data file; never raises for anything a person can put in the file."""
+    if len(raw) > max_bytes:
+        return ParsedFile(path, None, None, [error(
+            path, "too-large",
+            f"file is {len(raw):,} bytes; a {'case folder' if max_bytes <= MAX_BYTES else 'data'} file may be at most "
+            f"{max_bytes:,} bytes (DATA-FORMAT.md): split or shorten it",
+        ).located(1, 1)])
     text, findings = decode(path, raw)
     if text is None:
         return ParsedFile(path, None, None, findings)
+    too_deep = _depth_finding(path, text)
+    if too_deep is not None:
+        return ParsedFile(path, text, None, [too_deep])
     if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
         return ParsedFile(path, text, None, [error(path, "empty", "file is empty; it must hold one YAML mapping").located(1, 1)])
     if "&" in text or "*" in text:
@@ -81,6 +98,58 @@ def parse(path: str, raw: bytes) -> ParsedFile:
         kind = "a list" if isinstance(data, list) else "a single value"
         return ParsedFile(path, text, None, [error(path, "structure", f"the file must hold a mapping of keys, not {kind}").located(1, 1)])
     return ParsedFile(path, text, data, [])
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth, in linear time and without parsing.
+
+    Every flow level opens with `[` or `{`; every block level starts at a larger
+    indentation than its parent (a sequence under a key may share the key's, hence 2x),
+    and indentation is the run of spaces, `-` and `?` starting a line.
+    """
+    import re
+
+    indent = max((len(m) for m in re.findall(r"^[ ?-]*", text, re.M)), default=0)
+    return text.count("[") + text.count("{") + 2 * indent + 2
+
+
+def _depth_finding(path: str, text: str) -> Finding | None:
+    """Refuse nesting deeper than MAX_DEPTH, measured on the parser's event stream before
+    anything is built: libyaml's composer recurses in C, and 50,000 `[` crash it.
+
+    Files far from the limit (all real ones) are let through by `_depth_bound` alone; the
+    event scan stops at the first level past the limit (libyaml's flow parsing slows down
+    with depth, so reading on would cost seconds).
+    """
+    if _depth_bound(text) <= MAX_DEPTH or fastyaml.CParser is None:
+        return None
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    parser = fastyaml.CParser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or type(event).__name__ == "StreamEndEvent":
+                return None
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return error(
+                        path, "too-deep",
+                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
+                        "data files need five or six (a case: history, a list of mappings)",
+                    ).located(mark.line + 1, mark.column + 1)
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError:
+        return None  # a syntax error before the limit: the ordinary load reports it with its mark
+    finally:
+        try:
+            parser.dispose()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def _unmarked_error(path: str, text: str, exc: YAMLError) -> Finding:
