@@ -432,7 +432,7 @@ def advance(
     commit: bool = True,
 ) -> AdvanceResult:
     from ekc.cases.lifecycle import Refusal, appointment_overdue, check_advance
-    from ekc.store.yamlio import load_roundtrip
+    from ekc.store.yamlio import file_style, in_style, load_roundtrip
 
     loaded = load_store(root)
     case_file = find_case(loaded, case_id)
@@ -440,6 +440,7 @@ def advance(
     if isinstance(verdict, Refusal):
         raise Refused(f"{case_file.case.id}: {verdict}")
     path = root / case_file.path
+    style = file_style(path.read_bytes())
     data = load_roundtrip(path)
     _append_history(data["history"], verdict.to_phase, verdict.on)
     if verdict.outcome is not None:
@@ -448,7 +449,7 @@ def advance(
         _set_key(data, "stop_reason", verdict.stop_reason)
     if verdict.unfunded_start:
         _set_key(data, "unfunded_start", True)
-    text = _checked_case_text(root, path, data)
+    text = in_style(_checked_case_text(root, path, data), style)
     message = f"case {verdict.case_id}: {with_dutch(verdict.to_phase)} on {verdict.on}, from {verdict.from_phase}"
     if verdict.outcome:
         message += f", outcome {with_dutch(verdict.outcome)}"
@@ -484,7 +485,7 @@ def assign(
     group cases is not overridable: it is a rule of the data, `ekc validate` would fail.
     """
     from ekc.cases.eligibility import hard_rule_failures
-    from ekc.store.yamlio import load_roundtrip
+    from ekc.store.yamlio import file_style, in_style, load_roundtrip
 
     if force_reason is not None and not force_reason.strip():
         raise UsageProblem("--force needs a reason (it goes into the commit message)")
@@ -512,6 +513,7 @@ def assign(
             f"choose another (`ekc match {case.id}`), or overrule with --force REASON"
         )
     path = root / case_file.path
+    style = file_style(path.read_bytes())
     data = load_roundtrip(path)
     # the message is built from the file as read and written under the lock, not from a
     # summary that another writer could have overtaken
@@ -520,7 +522,7 @@ def assign(
         return AssignResult(case.id, (), "", None, coordinator=coordinator_id, previous=previous,
                             changed=False)
     _set_key(data, "coordinator", coordinator_id)
-    text = _checked_case_text(root, path, data)
+    text = in_style(_checked_case_text(root, path, data), style)
     message = f"case {case.id}: coordinator {data['coordinator']} assigned in {with_dutch(case.phase)}"
     if previous:
         message += f", replacing {previous}"

@@ -310,7 +310,22 @@ def roundtrip_yaml() -> YAML:
 
 
 def load_roundtrip(path: Path) -> Any:
-    return roundtrip_yaml().load(path.read_text(encoding="utf-8"))
+    text = path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+    return roundtrip_yaml().load(text[1:] if text.startswith("\ufeff") else text)
+
+
+def file_style(raw: bytes) -> tuple[bool, str]:
+    """(starts with a BOM, line ending) of a file as a person's editor saved it."""
+    return raw.startswith(b"\xef\xbb\xbf"), "\r\n" if b"\r\n" in raw else "\n"
+
+
+def in_style(text: str, style: tuple[bool, str]) -> str:
+    """`text` (as the dumper writes it: "\n", no BOM) in the style `file_style` found, so an
+    edit changes the lines it changes and nothing else."""
+    bom, newline = style
+    if newline != "\n":
+        text = text.replace("\r\n", "\n").replace("\n", newline)
+    return ("\ufeff" + text) if bom and not text.startswith("\ufeff") else text
 
 
 def dump_roundtrip(data: Any) -> str:
