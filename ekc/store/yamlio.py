@@ -72,6 +72,9 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_REGISTRY_BYTES) -> ParsedF
     text, findings = decode(path, raw)
     if text is None:
         return ParsedFile(path, None, None, findings)
+    marker = _conflict_marker(path, text)
+    if marker is not None:
+        return ParsedFile(path, text, None, [marker])
     too_deep = _depth_finding(path, text)
     if too_deep is not None:
         return ParsedFile(path, text, None, [too_deep])
@@ -86,7 +89,7 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_REGISTRY_BYTES) -> ParsedF
     except fastyaml.LoadProblem as exc:
         return ParsedFile(path, text, None, [error(path, "yaml", exc.message).located(exc.line + 1, exc.column + 1)])
     except MarkedYAMLError as exc:
-        return ParsedFile(path, text, None, [_yaml_error(path, exc)])
+        return ParsedFile(path, text, None, [_yaml_error(path, exc, text)])
     except YAMLError as exc:
         return ParsedFile(path, text, None, [_unmarked_error(path, text, exc)])
     except (ValueError, OverflowError, TypeError, KeyError) as exc:
@@ -98,6 +101,24 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_REGISTRY_BYTES) -> ParsedF
         kind = "a list" if isinstance(data, list) else "a single value"
         return ParsedFile(path, text, None, [error(path, "structure", f"the file must hold a mapping of keys, not {kind}").located(1, 1)])
     return ParsedFile(path, text, data, [])
+
+
+def _conflict_marker(path: str, text: str) -> Finding | None:
+    """A git conflict marker (`<<<<<<< HEAD`) left by a merge, at its own line: YAML would
+    report some later line as a syntax error and leave the reason unsaid."""
+    import re
+
+    if "<<<<<<<" not in text and ">>>>>>>" not in text:
+        return None
+    found = re.search(r"^(?:<{7}|>{7}|={7})(?: |$)", text, re.M)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    return error(
+        path, "conflict",
+        f"a git conflict marker ({found.group(0).strip()}): a merge left both versions here; "
+        "keep the right lines, delete the markers, then commit",
+    ).located(line, 1)
 
 
 def _depth_bound(text: str) -> int:
@@ -176,7 +197,7 @@ def _one_line(message: str) -> str:
     return " ".join(part.strip() for part in message.splitlines() if part.strip())
 
 
-def _yaml_error(path: str, exc: MarkedYAMLError) -> Finding:
+def _yaml_error(path: str, exc: MarkedYAMLError, text: str = "") -> Finding:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
     if "expected a single document" in str(exc):
@@ -185,10 +206,19 @@ def _yaml_error(path: str, exc: MarkedYAMLError) -> Finding:
         problem = f"duplicate key: {problem.split('found duplicate key', 1)[-1].split(' with value')[0].strip()} appears twice"
     elif exc.context and exc.problem:
         problem = f"{exc.context}: {exc.problem}" if "while" not in exc.context else exc.problem
+    if mark is not None and "cannot start any token" in problem and _char_at(text, mark) == "\t":
+        problem = "a tab character here: YAML indents with spaces only; replace the tab with spaces"
     finding = error(path, "yaml", _one_line(problem))
     if mark is None:
         return finding.located(1, 1)
     return finding.located(mark.line + 1, mark.column + 1)
+
+
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    if 0 <= mark.line < len(lines) and 0 <= mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def compose(text: str) -> Node | None:
@@ -274,7 +304,7 @@ def locate(root: Node | None, loc: Loc, at_key: bool = False) -> tuple[int, int]
     for position, part in enumerate(loc):
         last = position == len(loc) - 1
         if isinstance(node, MappingNode):
-            match = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(part)), None)
+            match = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and _is_key(k, part)), None)
             if match is None:
                 break
             key, node = match
@@ -285,6 +315,15 @@ def locate(root: Node | None, loc: Loc, at_key: bool = False) -> tuple[int, int]
         else:
             break
     return best.line + 1, best.column + 1
+
+
+def _is_key(node: ScalarNode, part: object) -> bool:
+    """Is this key node the key `part` (a null key: `? null`, `~:` or an empty key)?"""
+    if part is None:
+        return node.value in ("", "~", "null", "Null", "NULL") and not node.style
+    if isinstance(part, bool):
+        return node.value.lower() == str(part).lower()
+    return node.value == str(part)
 
 
 def locate_all(text: str | None, findings: list[Finding]) -> list[Finding]:

@@ -61,6 +61,8 @@ def _describe(err: dict) -> tuple[str, str]:
         if not isinstance(key, str):
             return "unknown-key", f"a key must be a word, not {shown(key)} (an empty key, a number or a date)"
         return "unknown-key", f"unknown key {shown(key)}{odd_characters(key)} (a typo? unknown keys are refused so that no data hides)"
+    if kind == "invalid_key":
+        return "unknown-key", f"a key must be a word, not {shown(value)} (an empty key, a number or a date)"
     if kind == "missing":
         return "missing", f"required field '{field}' is missing"
     if kind == "literal_error":
@@ -112,5 +114,9 @@ def findings_from(path: str, exc: ValidationError, prefix: tuple = ()) -> list[F
         # A missing field is reported at the mapping that should hold it.
         if err["type"] == "missing":
             loc = loc[:-1]
+        # pydantic names a key that is not a string by its repr; locate it by the key itself
+        if err["type"] == "invalid_key":
+            key = err.get("input")
+            loc = loc[:-1] + (key.isoformat() if isinstance(key, date) else key,)
         found.append(error(path, code, message, loc))
     return found
