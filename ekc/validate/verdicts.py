@@ -42,6 +42,7 @@ _BY_NATURE = {
                 "(git stores only the link, and a link can point outside the repository): replace it with the file itself"),
     "bad-name": ("file-name", "this name is not UTF-8 (shown with \\x escapes); rename it, e.g. with `git mv`"),
     "unreadable-folder": ("read", "cannot read this folder: check its permissions"),
+    "not-a-file": ("structure", "this must be a file of YAML (DATA-FORMAT.md), not a folder"),
     "not-a-folder": ("structure", "cases must be a folder holding cases/<YYYY>/<case id>/, not a file"),
 }
 

@@ -126,3 +126,14 @@ def _funded(municipality, started: date, variant: str) -> bool:
 
 
 _FUNDED: dict = {}
+
+
+def check_registries_present(present_paths: set[str]) -> list[Finding]:
+    """coordinators.yaml missing while cases exist: a finding of its own, at the file, rather
+    than only "C-0042 is not in coordinators.yaml" at every case that names one."""
+    has_cases = any(p.startswith("cases/") for p in present_paths)
+    if has_cases and "coordinators.yaml" not in present_paths:
+        return [error("coordinators.yaml", "missing-file",
+                      "coordinators.yaml is missing: the cases name coordinators, so the repository needs this file "
+                      "(create it with `coordinators: []` and add them)").located(1, 1)]
+    return []
