@@ -25,6 +25,9 @@ def test_the_corpus_is_large_enough():
 def test_a_bad_store_is_refused_at_its_defect(tmp_path, name):
     root = valid_store(tmp_path / "data").write()
     overlay = CORPUS / name / "files"
+    removed = CORPUS / name / "remove"
+    for path in removed.read_text().split() if removed.is_file() else []:
+        (root / path).unlink()
     for source in overlay.rglob("*"):
         if source.is_file():
             target = root / source.relative_to(overlay)

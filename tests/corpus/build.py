@@ -1,7 +1,8 @@
 """Write the corpus of bad stores: `python -m tests.corpus.build` (from the repository root).
 
 Each entry is one defect on top of the valid store of tests/rulecheck.py (`valid_store`):
-`tests/corpus/<name>/files/<path>` replaces or adds that file, `expected` says where
+`tests/corpus/<name>/files/<path>` replaces or adds that file (`remove` lists a file
+taken away), `expected` says where
 `ekc validate` must report it, as `path:line`. The line is the line this script broke,
 not what ekc said, so the corpus checks the locator as well as the rules.
 """
@@ -138,6 +139,7 @@ DEFECTS = {
     "weight-infinite": ("ekc.yaml", 2, whole(b"match_weights:\n  gender: .inf\n")),
     "within-days-negative": ("ekc.yaml", 1, whole(b"appointment_within_days: -1\n")),
     "stray-file": ("cases/2024/EKC-2024-AB12C/notes.txt", 1, whole(b"notes\n")),
+    "coordinators-missing": (C, 1, None),
     "orphan-personal": ("cases/2024/EKC-2024-ZZZZZ/personal.yaml", 1, whole(b"notes: x\n")),
 }
 
@@ -149,9 +151,13 @@ def build() -> None:
             shutil.rmtree(old)
     for name, (path, line, edit) in DEFECTS.items():
         entry = HERE / name
-        target = entry / "files" / path
-        target.parent.mkdir(parents=True)
-        target.write_bytes(edit(files.get(path, b"")))
+        entry.mkdir()
+        if edit is None:  # the defect is the file's absence
+            (entry / "remove").write_text(path + "\n")
+        else:
+            target = entry / "files" / path
+            target.parent.mkdir(parents=True)
+            target.write_bytes(edit(files.get(path, b"")))
         (entry / "expected").write_text(f"{path}:{line}\n")
 
 
