@@ -72,7 +72,7 @@ def parse(path: str, raw: bytes, max_bytes: int = MAX_REGISTRY_BYTES) -> ParsedF
     text, findings = decode(path, raw)
     if text is None:
         return ParsedFile(path, None, None, findings)
-    marker = _conflict_marker(path, text)
+    marker = _conflict_marker(path, text) or _hidden_line_break(path, text)
     if marker is not None:
         return ParsedFile(path, text, None, [marker])
     too_deep = _depth_finding(path, text)
@@ -119,6 +119,27 @@ def _conflict_marker(path: str, text: str) -> Finding | None:
         f"a git conflict marker ({found.group(0).strip()}): a merge left both versions here; "
         "keep the right lines, delete the markers, then commit",
     ).located(line, 1)
+
+
+_HIDDEN_BREAKS = {"\u2028": "U+2028 LINE SEPARATOR", "\u2029": "U+2029 PARAGRAPH SEPARATOR", "\x85": "U+0085 NEXT LINE"}
+
+
+def _hidden_line_break(path: str, text: str) -> Finding | None:
+    """A line break editors do not show (pasted from a word processor or a web page). YAML
+    counts it as a new line, so every position after it would be a line off: name it where
+    an editor shows it."""
+    positions = [text.find(c) for c in _HIDDEN_BREAKS if c in text]
+    if not positions:
+        return None
+    position = min(positions)
+    before = text[:position]
+    line = before.count("\n") + 1
+    column = position - (before.rfind("\n") + 1) + 1
+    return error(
+        path, "invisible",
+        f"{_HIDDEN_BREAKS[text[position]]} here: an invisible line break that editors do not show; "
+        "replace it with a space or a normal line break",
+    ).located(line, column)
 
 
 def _depth_bound(text: str) -> int:

@@ -85,6 +85,7 @@ DEFECTS = {
     "python-tag": (A, 2, replace(2, "variant: !!python/object:os.system family")),
     "control-character": (A, 2, replace(2, "variant: fam\x07ily")),
     "not-utf8": (A, 4, replace_bytes(4, b"referrer: s\xe9lf")),
+    "line-separator": (A, 2, replace(2, "variant: fam\u2028ily")),
     "zero-width-space": (A, 2, replace(2, "variant: fami\u200bly")),
     "cyrillic-look-alike": (A, 2, replace(2, "variant: f\u0430mily")),
     "null-key": (A, 13, append("? null\n: 1\n")),
