@@ -251,7 +251,7 @@ def test_look_alike_and_invisible_characters_are_named(tmp_path):
     messages = " | ".join(f.message for f in findings_of(root) if f.path == CASE)
     assert "U+200B ZERO WIDTH SPACE" in messages
     assert "U+0417 CYRILLIC CAPITAL LETTER ZE" in messages
-    assert "GM and four digits, like GM0363" in messages
+    assert "GM and 4 digits (GM0439)" in messages
     assert "^GM" not in messages
 
 
