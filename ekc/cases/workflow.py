@@ -126,8 +126,8 @@ def writes(operation):
     def guarded(root: Path, *args: Any, **kwargs: Any):
         from ekc.store.writelock import writing
 
+        refuse_while_purge_pending(root)  # before the lock: a refusal leaves .git/ekc as it was
         with writing(root):
-            refuse_while_purge_pending(root)
             return operation(root, *args, **kwargs)
 
     return guarded
