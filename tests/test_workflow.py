@@ -137,7 +137,9 @@ def test_a_crash_halfway_through_the_bytes_leaves_the_old_file(repo, monkeypatch
         raise OSError("power cut")
 
     monkeypatch.setattr(os, "fsync", power_cut)
-    with pytest.raises(OSError, match="power cut"):
+    from ekc.core.errors import FileProblem
+
+    with pytest.raises(FileProblem, match="cannot write .*case.yaml: power cut"):
         advance(repo, "EKC-2024-AB12C", DAY, outcome="declined")
     assert written and written[0] > 0
     assert snapshot(repo) == before
@@ -156,7 +158,9 @@ def test_a_crash_between_the_two_files_of_a_new_case_removes_the_first(repo, mon
 
     monkeypatch.setattr(os, "replace", second_fails)
     fields = NewCase("GM0439", "family", "self", None, False, False, "unknown", ("debt",))
-    with pytest.raises(OSError):
+    from ekc.core.errors import FileProblem
+
+    with pytest.raises(FileProblem, match="cannot write .*personal.yaml: crash"):
         new_case(repo, fields, DAY)
     monkeypatch.setattr(os, "replace", real_replace)
     assert snapshot(repo) == before

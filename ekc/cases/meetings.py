@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ekc.cases.workflow import writes
 from ekc.core.errors import Refused
 from ekc.model.case import Case
 from ekc.model.vocabulary import with_dutch
@@ -129,9 +130,10 @@ def forms_refusal(case: Case, forms: FormsInput) -> str | None:
     return None
 
 
+@writes  # the write lock from the first read to the commit (ekc/store/writelock.py)
 def record_meeting(root: Path, case_id: str, meeting: MeetingInput, today: date, commit: bool = True) -> Recorded:
     from ekc.cases.workflow import _checked_case_text, _set_key, _write_and_commit, find_case, load_store, personal_values
-    from ekc.store.yamlio import load_roundtrip
+    from ekc.store.yamlio import file_style, in_style, load_roundtrip
     from ekc.store.yamlwrite import styled
 
     loaded = load_store(root)
@@ -141,24 +143,26 @@ def record_meeting(root: Path, case_id: str, meeting: MeetingInput, today: date,
     if refusal:
         raise Refused(f"{case.id}: {refusal}")
     path = root / case_file.path
+    style = file_style(path.read_bytes())  # keep CRLF and a BOM as the editor saved them
     data = load_roundtrip(path)
     entry = styled(meeting.entry(), 1)
     if "meetings" in data and data["meetings"] is not None:
         data["meetings"].append(entry)
     else:
         _set_key(data, "meetings", styled([meeting.entry()], 0))
-    text = _checked_case_text(root, path, data)
+    text = in_style(_checked_case_text(root, path, data), style)
     kind = "follow-up meeting" if meeting.follow_up else "meeting"
     message = f"case {case.id}: {kind} of {meeting.date} recorded in {with_dutch(case.phase)}"
     sha = _write_and_commit(root, {path: text}, message, commit, personal_values(case_file, loaded.store))
     return Recorded(case.id, case.phase, path, message, sha)
 
 
+@writes
 def record_forms(root: Path, case_id: str, forms: FormsInput, commit: bool = True) -> Recorded:
     from ruamel.yaml.comments import CommentedMap
 
     from ekc.cases.workflow import _checked_case_text, _set_key, _write_and_commit, find_case, load_store, personal_values
-    from ekc.store.yamlio import load_roundtrip
+    from ekc.store.yamlio import file_style, in_style, load_roundtrip
     from ekc.store.yamlwrite import styled
 
     loaded = load_store(root)
@@ -168,6 +172,7 @@ def record_forms(root: Path, case_id: str, forms: FormsInput, commit: bool = Tru
     if refusal:
         raise Refused(f"{case.id}: {refusal}")
     path = root / case_file.path
+    style = file_style(path.read_bytes())  # keep CRLF and a BOM as the editor saved them
     data = load_roundtrip(path)
     if data.get("satisfaction") is None:
         _set_key(data, "satisfaction", CommentedMap())
@@ -188,7 +193,7 @@ def record_forms(root: Path, case_id: str, forms: FormsInput, commit: bool = Tru
         grades.update(forms.coordinator)
         block["coordinator"] = styled({k: grades[k] for k in COORDINATOR_KEYS if k in grades}, 1)
     _order(block, ("forms_out", "minors", "adults", "professionals", "coordinator"))
-    text = _checked_case_text(root, path, data)
+    text = in_style(_checked_case_text(root, path, data), style)
     counts = [f"{len(getattr(forms, g))} {g}" for g in ("minors", "adults", "professionals") if getattr(forms, g)]
     parts = counts + (["coordinator grades"] if forms.coordinator else []) + (["forms out"] if forms.forms_out else [])
     what = ", ".join(parts)

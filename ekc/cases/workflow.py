@@ -13,6 +13,7 @@ the files are put back, so the tree never holds an uncommitted half of an operat
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -114,12 +115,20 @@ def refuse_while_purge_pending(root: Path) -> None:
 
 def writes(operation):
     """The one gate of every operation that writes case data: checked before anything,
-    even before a case id is handed out."""
+    even before a case id is handed out.
+
+    It also holds the repository's write lock (ekc/store/writelock.py) from the first read
+    to the commit, so what the operation checked is what it changes: two writers at once
+    take turns instead of one silently undoing the other.
+    """
 
     @functools.wraps(operation)
     def guarded(root: Path, *args: Any, **kwargs: Any):
-        refuse_while_purge_pending(root)
-        return operation(root, *args, **kwargs)
+        from ekc.store.writelock import writing
+
+        refuse_while_purge_pending(root)  # before the lock: a refusal leaves .git/ekc as it was
+        with writing(root):
+            return operation(root, *args, **kwargs)
 
     return guarded
 
@@ -141,7 +150,14 @@ def _checked_case_text(root: Path, path: Path, data: Any) -> str:
 def _write_and_commit(
     root: Path, writes: dict[Path, str], message: str, commit: bool, personal=None, free_text: tuple[str, ...] = ()
 ) -> str | None:
-    """Write every file atomically, then commit exactly them; on a failed commit, undo the writes."""
+    """Write every file atomically, then commit exactly them; if anything stops that, undo it.
+
+    The caller holds the write lock (`ekc.store.writelock.writing`). A Ctrl-C in here is
+    held back until the step is whole: a commit that landed is success, anything short of
+    it puts back the files (from hard links made before writing: that needs no free disk
+    space) and unstages the paths, in a `finally`, so the tree and the index never hold an
+    uncommitted half of an operation.
+    """
     from ekc.store import git
     from ekc.store.yamlio import atomic_write
 
@@ -150,28 +166,111 @@ def _write_and_commit(
         problem = message_problem(message, personal, free_text)
         if problem:
             raise Refused(f"refusing to commit: the commit message would survive every purge, and {problem}")
-    before = {path: path.read_bytes() if path.exists() else None for path in writes}
+    head_before = git.head_commit(root) if committing else None
+    with _interrupt_deferred() as interrupted:
+        kept = _keep_originals(writes)
+        done = False
+        try:
+            for path, text in writes.items():
+                atomic_write(path, text)
+            sha = git.commit_paths(root, list(writes), message) if committing else None
+            done = True
+        except BaseException:
+            sha = _landed(root, head_before, message) if committing else None
+            if sha is None:
+                raise
+            done = True  # the commit is in HEAD: what failed came after it
+        finally:
+            try:
+                if not done:
+                    _restore(kept)
+                    if committing:
+                        git.unstage(root, list(writes))
+            finally:
+                _drop(kept)
+    return sha
+
+
+def _landed(root: Path, head_before: str | None, message: str) -> str | None:
+    """HEAD's sha if our commit made it in despite an error or interrupt after it, else None."""
+    from ekc.store import git
+
     try:
-        for path, text in writes.items():
-            atomic_write(path, text)
-        return git.commit_paths(root, list(writes), message) if committing else None
-    except BaseException:
-        _restore(before)
-        raise
+        head = git.head_commit(root)
+        if head is not None and head != head_before and git.head_message(root) == message.strip():
+            return head
+    except Exception:  # noqa: BLE001 - the original failure is the one to report
+        return None
+    return None
 
 
-def _restore(before: dict[Path, bytes | None]) -> None:
+class _interrupt_deferred:
+    """Hold SIGINT back for the block (main thread only); `interrupted` says if one came.
+
+    At the end of the block the interrupt is raised again by the caller when the operation
+    did not complete; a completed operation is reported as done.
+    """
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self.flag: list[bool] = []
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, lambda *_: self.flag.append(True))
+        return self.flag
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        if self.flag and exc[0] is not None and not isinstance(exc[1], KeyboardInterrupt):
+            raise KeyboardInterrupt from exc[1]
+        return None
+
+
+def _keep_originals(writes: dict[Path, str]) -> dict[Path, Path | bytes | None]:
+    """A hard link to each existing file before it is replaced (no data is copied, so this
+    works on a full disk; the bytes in memory where links are not possible); None for a
+    file that does not exist yet."""
+    kept: dict[Path, Path | bytes | None] = {}
+    for path in writes:
+        if not path.exists():
+            kept[path] = None
+            continue
+        link = path.with_name(f".{path.name}.ekc-before.{os.getpid()}")
+        try:
+            link.unlink(missing_ok=True)
+            os.link(path, link)
+            kept[path] = link
+        except OSError:
+            kept[path] = path.read_bytes()
+    return kept
+
+
+def _restore(kept: dict[Path, Path | bytes | None]) -> None:
     from ekc.store.yamlio import atomic_write
 
-    for path, raw in before.items():
-        if raw is None:
+    for path, original in kept.items():
+        if original is None:
             path.unlink(missing_ok=True)
             try:
                 path.parent.rmdir()
             except OSError:
                 pass
-        elif path.exists() and path.read_bytes() != raw:
-            atomic_write(path, raw.decode("utf-8"))
+        elif isinstance(original, bytes):
+            if not path.exists() or path.read_bytes() != original:
+                atomic_write(path, original.decode("utf-8"))
+        elif original.exists():
+            os.replace(original, path)
+
+
+def _drop(kept: dict[Path, Path | bytes | None]) -> None:
+    for original in kept.values():
+        if isinstance(original, Path):
+            original.unlink(missing_ok=True)
 
 
 def _set_key(data, key: str, value: Any) -> None:
@@ -333,7 +432,7 @@ def advance(
     commit: bool = True,
 ) -> AdvanceResult:
     from ekc.cases.lifecycle import Refusal, appointment_overdue, check_advance
-    from ekc.store.yamlio import load_roundtrip
+    from ekc.store.yamlio import file_style, in_style, load_roundtrip
 
     loaded = load_store(root)
     case_file = find_case(loaded, case_id)
@@ -341,6 +440,7 @@ def advance(
     if isinstance(verdict, Refusal):
         raise Refused(f"{case_file.case.id}: {verdict}")
     path = root / case_file.path
+    style = file_style(path.read_bytes())
     data = load_roundtrip(path)
     _append_history(data["history"], verdict.to_phase, verdict.on)
     if verdict.outcome is not None:
@@ -349,7 +449,7 @@ def advance(
         _set_key(data, "stop_reason", verdict.stop_reason)
     if verdict.unfunded_start:
         _set_key(data, "unfunded_start", True)
-    text = _checked_case_text(root, path, data)
+    text = in_style(_checked_case_text(root, path, data), style)
     message = f"case {verdict.case_id}: {with_dutch(verdict.to_phase)} on {verdict.on}, from {verdict.from_phase}"
     if verdict.outcome:
         message += f", outcome {with_dutch(verdict.outcome)}"
@@ -385,7 +485,7 @@ def assign(
     group cases is not overridable: it is a rule of the data, `ekc validate` would fail.
     """
     from ekc.cases.eligibility import hard_rule_failures
-    from ekc.store.yamlio import load_roundtrip
+    from ekc.store.yamlio import file_style, in_style, load_roundtrip
 
     if force_reason is not None and not force_reason.strip():
         raise UsageProblem("--force needs a reason (it goes into the commit message)")
@@ -412,15 +512,18 @@ def assign(
             f"{coordinator_id} cannot take {case.id} on {today}: {'; '.join(failures)} [eligibility]; "
             f"choose another (`ekc match {case.id}`), or overrule with --force REASON"
         )
-    previous = case.coordinator
     path = root / case_file.path
+    style = file_style(path.read_bytes())
+    data = load_roundtrip(path)
+    # the message is built from the file as read and written under the lock, not from a
+    # summary that another writer could have overtaken
+    previous = data.get("coordinator")
     if previous == coordinator_id:
         return AssignResult(case.id, (), "", None, coordinator=coordinator_id, previous=previous,
                             changed=False)
-    data = load_roundtrip(path)
     _set_key(data, "coordinator", coordinator_id)
-    text = _checked_case_text(root, path, data)
-    message = f"case {case.id}: coordinator {coordinator_id} assigned in {with_dutch(case.phase)}"
+    text = in_style(_checked_case_text(root, path, data), style)
+    message = f"case {case.id}: coordinator {data['coordinator']} assigned in {with_dutch(case.phase)}"
     if previous:
         message += f", replacing {previous}"
     if force_reason is not None:

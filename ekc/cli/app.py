@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +38,12 @@ class _ErrorBoundary(TyperGroup):
         except KeyboardInterrupt:
             typer.echo("ekc: interrupted", err=True)
             raise typer.Exit(130) from None
+        except OSError as exc:
+            # a read-only folder, a full disk, a name that is not a folder: words, not a traceback
+            from ekc.core.errors import file_problem
+
+            typer.echo(f"ekc: {file_problem(exc).message}", err=True)
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(
@@ -116,4 +123,13 @@ app.command("sync")(sync_command)
 
 
 def main() -> None:
-    app()
+    import signal
+
+    # ekc/__init__.py made a Ctrl-C during start-up a quiet exit 130; from here on the
+    # error boundary and the write path handle it
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        app()
+    except KeyboardInterrupt:  # after the boundary: typer's own start and end
+        sys.stderr.write("ekc: interrupted\n")
+        raise SystemExit(130) from None

@@ -268,7 +268,7 @@ def chosen_format(output_format, as_json: bool) -> str:
 def json_text(document) -> str:
     """The one JSON writer: indented, UTF-8 as it is (Dutch names), a newline at the end
     through echo. Every command's `--format json` goes through here."""
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
 
 
 def write_json(document) -> None:

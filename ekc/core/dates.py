@@ -15,6 +15,7 @@ def add_months(day: date, months: int) -> date:
 
 def parse_date(text: str) -> date:
     """YYYY-MM-DD and nothing looser: dates in this domain are never ambiguous."""
-    if len(text) != 10:
+    if len(text) != 10 or not (text[:4] + text[5:7] + text[8:]).isdigit() or text[4] + text[7] != "--" or not text.isascii():
+        # date.fromisoformat also takes 2026-W48-1 and 20261130-style forms: not here
         raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
     return date.fromisoformat(text)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ekc.core.errors import Refused, UsageProblem
 from ekc.store import git as git_layer
+from ekc.core.errors import writing_to
 from ekc.store.yamlio import atomic_write
 
 FALLBACK_IDENTITY = ("ekc init", "ekc@example.invalid")
@@ -35,7 +36,8 @@ def check_target(directory: Path) -> None:
 def create_repository(directory: Path, commits: Iterable[PlannedCommit]) -> int:
     """Write each commit's files and commit them, in order; returns the number of commits."""
     check_target(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    with writing_to(directory):
+        directory.mkdir(parents=True, exist_ok=True)
     _git(directory, "init", "-q")
     _git(directory, "symbolic-ref", "HEAD", "refs/heads/main")
     identity = _identity_options(directory)

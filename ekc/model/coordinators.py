@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ekc.model.base import Email, Phone
 
-from ekc.model.base import CoordinatorId, DataModel, DateRange, LanguageCode, MunicipalityCode, Name, Slug
+from ekc.model.base import CoordinatorId, DataModel, DateRange, LanguageCode, MunicipalityCode, Name, Slug, Year
 from ekc.model.vocabulary import Gender
 
 
@@ -27,8 +27,8 @@ class Coordinator(DataModel):
     regions: list[Slug] = Field(default_factory=list)
     home: MunicipalityCode | None = None
     trained: Training
-    agreements: list[int] = Field(default_factory=list)
-    max_cases: int = Field(default=3, ge=0)
+    agreements: list[Year] = Field(default_factory=list)
+    max_cases: int = Field(default=3, ge=0, le=1000)
     unavailable: list[DateRange] = Field(default_factory=list)
     active: bool = True
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import Field
 
-from ekc.model.base import DataModel, MunicipalityCode, Name, Slug
+from ekc.model.base import Count, DataModel, Money, MunicipalityCode, Name, Slug
 from ekc.model.vocabulary import VARIANTS, Province, TariffPhase, Variant
 
 
@@ -17,9 +17,9 @@ class Contract(DataModel):
     id: Name
     start: date
     end: date
-    conferences: int = Field(ge=0)
-    budget_eur: float | None = Field(default=None, ge=0)
-    tariffs_eur: dict[TariffPhase, float] | None = None
+    conferences: Count
+    budget_eur: Money | None = None
+    tariffs_eur: dict[TariffPhase, Money] | None = None
     variants: list[Variant] = Field(default_factory=lambda: list(VARIANTS), min_length=1)
 
     def covers(self, day: date) -> bool:

@@ -20,7 +20,7 @@ class PurgeRecord(DataModel):
     closed: date  # for an orphan: the date its folder left the tree
     purged: date
     paths: list[str] = Field(min_length=1)  # under cases/<YYYY>/<case-id>/ only (DATA-FORMAT.md)
-    other_paths: int = Field(default=0, ge=0)  # other files rewritten for this case: counted, never named
+    other_paths: int = Field(default=0, ge=0, le=1_000_000)  # other files rewritten for this case: counted, never named
     blobs: list[ObjectId] = Field(default_factory=list)  # every blob version removed or rewritten
     commits: list[ObjectId] = Field(default_factory=list)  # old commits and tags whose message or identity was redacted
 

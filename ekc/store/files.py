@@ -6,6 +6,9 @@ from pathlib import Path
 
 from ekc.model.kinds import CASE_FILES, ROOT_FILES
 
+# Kinds that are findings by their name or nature alone: their bytes are never read.
+NOT_READ = frozenset({"stray"})
+
 
 @dataclass(frozen=True, slots=True)
 class DataFile:
@@ -24,16 +27,16 @@ def data_files(root: Path) -> list[DataFile]:
     if not cases.is_dir():
         return found
     for year in sorted(os.scandir(cases), key=lambda e: e.name):
-        if not year.is_dir():
+        if not year.is_dir(follow_symlinks=False):
             found.append(DataFile(f"cases/{year.name}", "stray"))
             continue
         for folder in sorted(os.scandir(year.path), key=lambda e: e.name):
-            if not folder.is_dir():
+            if not folder.is_dir(follow_symlinks=False):
                 found.append(DataFile(f"cases/{year.name}/{folder.name}", "stray"))
                 continue
             # (name, is_file) pairs sort without a key function: 15,000 small folders add up
             with os.scandir(folder.path) as listing:
-                entries = [(entry.name, entry.is_file()) for entry in listing]
+                entries = [(entry.name, entry.is_file(follow_symlinks=False)) for entry in listing]
             entries.sort()
             prefix = f"cases/{year.name}/{folder.name}/"
             for name, is_file in entries:

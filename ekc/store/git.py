@@ -213,26 +213,53 @@ def head_commit(root: Path) -> str | None:
         return None
 
 
+_LOCK_RETRIES = 8  # 0.05 s doubling: about 12 s in all before git's own complaint is shown
+
+
+def _run_retrying(root: Path, *args: str) -> str:
+    """`_run`, retried with backoff while another git holds `index.lock` (an editor's git
+    integration, a second clone tool, a git started by hand)."""
+    import time
+
+    pause = 0.05
+    for attempt in range(_LOCK_RETRIES + 1):
+        try:
+            return _run(root, *args)
+        except GitFailed as exc:
+            if "index.lock" not in exc.message or attempt == _LOCK_RETRIES:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 3.0)
+    raise AssertionError("unreachable")
+
+
 def commit_paths(root: Path, paths: Iterable[Path], message: str) -> str:
     """Commit exactly `paths` (added, changed or deleted) and nothing else staged; return the sha.
 
     Whatever else the user has staged stays staged and out of this commit (`--only`). The
-    message is the caller's to check (`ekc.core.identifying.message_problem`).
+    message is the caller's to check (`ekc.core.identifying.message_problem`). A locked
+    index is waited for; the caller unstages the paths if this fails (`unstage`).
     """
     relative = [os.path.relpath(Path(p).resolve(), root.resolve()) for p in paths]
     if not relative:
         raise ValueError("nothing to commit")
-    _run(root, "add", "--all", "--", *relative)
-    try:
-        _run(root, "commit", "--quiet", "--only", "-m", message, "--", *relative)
-    except GitFailed:
-        # leave the index as it was for these paths; the caller puts the files back
-        try:
-            _run(root, "reset", "--quiet", "--", *relative)
-        except GitFailed:
-            pass  # the commit's failure is the one to report
-        raise
+    _run_retrying(root, "add", "--all", "--", *relative)
+    _run_retrying(root, "commit", "--quiet", "--only", "-m", message, "--", *relative)
     return _run(root, "rev-parse", "HEAD").strip()
+
+
+def unstage(root: Path, paths: Iterable[Path]) -> None:
+    """Put the index entries of `paths` back to HEAD's (best effort: a failure to commit is
+    the error worth reporting), so a failed operation leaves nothing staged for the user's
+    next `git commit`."""
+    relative = [os.path.relpath(Path(p).resolve(), root.resolve()) for p in paths]
+    try:
+        if head_commit(root) is None:
+            _run_retrying(root, "rm", "--cached", "--quiet", "--ignore-unmatch", "--", *relative)
+        else:
+            _run_retrying(root, "reset", "--quiet", "--", *relative)
+    except GitFailed:
+        pass
 
 
 def head_message(root: Path) -> str:

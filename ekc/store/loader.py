@@ -238,7 +238,10 @@ class _Listings:
             return hit[1]
         try:
             with os.scandir(f"{self.base}/{relative}") as listing:
-                found = [(entry.name, entry.is_file() if files else entry.is_dir()) for entry in listing]
+                # a symbolic link is never followed (a loop would hang, a link can point
+                # anywhere): it is listed as a stray entry, a finding
+                found = [(entry.name, entry.is_file(follow_symlinks=False) if files else entry.is_dir(follow_symlinks=False))
+                         for entry in listing]
         except NotADirectoryError:
             return None
         found.sort()

@@ -26,6 +26,7 @@ from ekc.validate.rules.cross_rules import (
     check_orphan_personal,
     check_purge_log,
     check_references,
+    check_registries_present,
     registries_known,
 )
 
@@ -40,6 +41,7 @@ def cross_file_findings(loaded: Loaded, today: date) -> list:
         *check_references(store, loaded.unreadable),
         *check_purge_log(store, loaded.present_paths),
         *check_orphan_personal(loaded.present_paths),
+        *check_registries_present(store, loaded.present_paths),
         *check_attention(store, today),
         *comment_name_findings(loaded),
     ]
@@ -138,6 +140,7 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
         judged += purge_log is not old.get("purge-log.yaml")
     found.extend(purge_findings)
     found.extend(check_orphan_personal(loaded.present_paths))
+    found.extend(check_registries_present(store, loaded.present_paths))
     found.extend(locate_files(root, coordinator_attention(store, today)))
     found.extend(locate_files(root, comment_name_findings(loaded)))
     if judged > max(0, len(new) // REWRITE_FRACTION) or len(old) != len(new):

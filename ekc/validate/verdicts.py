@@ -17,7 +17,7 @@ from ekc.validate.rules.cross_rules import check_case_placement
 from ekc.validate.rules.personal_data import check_no_personal_data
 from ekc.validate.rules.registry_rules import check_coordinators, check_municipalities
 from ekc.validate.rules.types import findings_from
-from ekc.store.yamlio import locate_all, parse
+from ekc.store.yamlio import MAX_BYTES, MAX_REGISTRY_BYTES, locate_all, parse
 
 
 class Verdict(NamedTuple):
@@ -36,14 +36,28 @@ def _summary(kind: str, model: Any) -> Any:
     return model.summary() if kind in ("case", "personal") else None
 
 
+# What a file or folder is wrong as, by its name or nature alone (ekc/store/files.py).
+_BY_NATURE = {
+    "symlink": ("symlink", "this is a symbolic link; data files and folders must be plain files and folders "
+                "(git stores only the link, and a link can point outside the repository): replace it with the file itself"),
+    "bad-name": ("file-name", "this name is not UTF-8 (shown with \\x escapes); rename it, e.g. with `git mv`"),
+    "unreadable-folder": ("read", "cannot read this folder: check its permissions"),
+    "not-a-file": ("structure", "this must be a file of YAML (DATA-FORMAT.md), not a folder"),
+    "not-a-folder": ("structure", "cases must be a folder holding cases/<YYYY>/<case id>/, not a file"),
+}
+
+
 def judge(kind: str, path: str, raw: bytes) -> Verdict:
+    if kind in _BY_NATURE:
+        code, message = _BY_NATURE[kind]
+        return Verdict(None, (error(path, code, message).located(1, 1),))
     if kind == "stray":
         return Verdict(None, (error(
             path, "stray",
             "unexpected file in cases/: a case folder holds case.yaml and personal.yaml only "
             "(anything else would escape the purge of personal data)",
         ).located(1, 1),))
-    parsed = parse(path, raw)
+    parsed = parse(path, raw, MAX_BYTES if kind in ("case", "personal") else MAX_REGISTRY_BYTES)
     if not parsed.ok:
         return Verdict(None, tuple(parsed.findings))
     try:

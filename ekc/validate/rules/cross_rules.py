@@ -126,3 +126,15 @@ def _funded(municipality, started: date, variant: str) -> bool:
 
 
 _FUNDED: dict = {}
+
+
+def check_registries_present(store: DataStore, present_paths: set[str]) -> list[Finding]:
+    """coordinators.yaml missing while a case names a coordinator: a finding of its own, at
+    the file, besides "C-0042 is not in coordinators.yaml" at each case. (With no case
+    naming one, the file may be absent: a new foundation has no coordinators yet.)"""
+    named = any(case_file.case.coordinator for case_file in store.cases.values())
+    if named and "coordinators.yaml" not in present_paths:
+        return [error("coordinators.yaml", "missing-file",
+                      "coordinators.yaml is missing, but cases name coordinators: restore it "
+                      "(`git checkout coordinators.yaml`) or create it (`coordinators: []`, then add them)").located(1, 1)]
+    return []
