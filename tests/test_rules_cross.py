@@ -281,3 +281,18 @@ def test_the_coordinator_pool_file_may_be_absent_when_no_case_names_one(tmp_path
     root = builder.write()
     (root / COORDINATORS).unlink()
     assert findings_of(root) == []
+
+
+@pytest.mark.parametrize("logged", [
+    "cases/2024/EKC-2024-K7Q2M/case.yaml",  # validate then told the user to delete a case.yaml
+    "intake/Jansen-Sanne/personal.yaml",  # a path that itself holds a name
+    "cases/2024/EKC-2024-AB12C/personal.yaml",  # another case's file
+])
+def test_a_logged_path_is_the_cases_own_personal_yaml(tmp_path, logged):
+    builder = valid_store(tmp_path)
+    builder.purge_log = {"purges": [purge_record(paths=[logged])]}
+    root = builder.write()
+    found = [f for f in findings_of(root) if f.path == "purge-log.yaml"]
+    assert [f.code for f in found] == ["purge-log"]
+    assert "own personal.yaml" in found[0].message
+    assert not [f for f in findings_of(root) if f.code == "purged-back"]

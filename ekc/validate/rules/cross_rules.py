@@ -92,12 +92,26 @@ def check_purge_log(store: DataStore, present_paths: set[str], path: str = "purg
     """A logged path that exists again is purged data brought back."""
     found = []
     for i, record in enumerate(store.purge_log.purges):
-        for logged in record.paths:
+        for j, logged in enumerate(record.paths):
+            if not _own_personal_path(logged, record.case):
+                found.append(error(
+                    path, "purge-log",
+                    f"a logged path is the case's own personal.yaml, like cases/{record.case[4:8]}/{record.case}/personal.yaml; "
+                    f"{logged!r} is not (a path elsewhere may hold a name: it is counted in other_paths, never written)",
+                    ("purges", i, "paths", j),
+                ))
+                continue
             if logged in present_paths:
                 found.append(error(logged, "purged-back", f"this file was purged on {record.purged} (purge-log.yaml) and must not come back; delete it", ()))
         if record.purged < record.closed:
             found.append(error(path, "purge-log", f"case {record.case} purged ({record.purged}) before it closed ({record.closed})", ("purges", i, "purged")))
     return found
+
+
+def _own_personal_path(logged: str, case_id: str) -> bool:
+    parts = logged.split("/")
+    return len(parts) == 4 and parts[0] == "cases" and len(parts[1]) == 4 and parts[1].isdigit() \
+        and parts[2] == case_id and parts[3] == "personal.yaml"
 
 
 def check_orphan_personal(present_paths: set[str]) -> list[Finding]:
