@@ -132,7 +132,7 @@ def test_meeting_by_prompts_with_a_wrong_answer_asked_again(repo, monkeypatch):
     result = ok(ekc(repo, "case", "meeting", CASE, input=answers))
     assert "is before 2024-10-01" in result.stderr and "did you mean church (kerk)?" in result.stderr
     assert "'drie' is not a number of hours" in result.stderr and "cannot be longer than the whole meeting" in result.stderr
-    assert "locatie: community_centre (buurthuis)" in result.stderr
+    assert "locatie: community_centre (buurthuis/wijkcentrum)" in result.stderr
     meeting = json.loads(ok(ekc(repo, "case", "show", CASE, "--json")).stdout)["case"]["meetings"][0]
     assert meeting == {"date": "2024-10-05", "follow_up": False, "venue": "community_centre", "daytime_only": True,
                        "hours_total": 3.5, "hours_private": 1.5,

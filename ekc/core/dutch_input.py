@@ -15,7 +15,7 @@ import unicodedata
 from datetime import date
 from typing import Iterable, Mapping, Sequence
 
-from ekc.model.vocabulary import DUTCH
+from ekc.model.vocabulary import LABELS
 
 
 class InputProblem(ValueError):
@@ -26,38 +26,11 @@ class InputProblem(ValueError):
         self.message = message
 
 
-# Dutch names of every closed vocabulary a person types (DOMAIN.md's words where it has them).
+# Dutch names of every closed vocabulary a person types (ekc.model.vocabulary owns them)
 DUTCH_NAMES: dict[str, dict[str, str]] = {
-    "phase": {k: DUTCH[k] for k in ("registered", "informative_talk", "connect_activate", "meeting_aftercare", "follow_up", "closed")},
-    "variant": {k: DUTCH[k] for k in ("family", "individual", "restorative", "group")},
-    "outcome": {k: DUTCH[k] for k in ("own_plan", "declined", "stopped", "plan", "no_plan")},
-    "referrer": {"professional": "professional", "self": "zelf", "network": "netwerk"},
-    "referrer_org": {
-        "youth_protection": "jeugdbescherming", "youth_care": "jeugdzorg", "municipality": "gemeente",
-        "mental_health": "ggz", "education": "onderwijs", "justice": "justitie", "other": "anders",
-    },
-    "professional_help": {
-        "none": "geen", "lt_1y": "korter dan 1 jaar", "1_5y": "1 tot 5 jaar", "gt_5y": "langer dan 5 jaar",
-        "unknown": "onbekend",
-    },
-    "reason": {
-        "parent_child_conflict": "conflict ouder-kind", "divorce": "scheiding", "parenting": "opvoeding",
-        "domestic_violence": "huiselijk geweld", "mental_health": "psychische problemen", "addiction": "verslaving",
-        "debt": "schulden", "housing": "huisvesting", "placement": "uithuisplaatsing",
-        "supervision_order": "ondertoezichtstelling", "detention": "detentie", "suicidality": "suïcidaliteit",
-        "elderly_care": "ouderenzorg", "disability": "beperking", "neighbourhood": "buurt", "other": "anders",
-    },
-    "stop_reason": {
-        "circumstances_changed": "omstandigheden veranderd", "network_too_small": "netwerk te klein",
-        "unwilling": "geen bereidheid", "conflict": "conflict", "other": "anders",
-    },
-    "venue": {
-        "community_centre": "buurthuis", "agency_office": "kantoor instelling", "church": "kerk", "home": "thuis",
-        "school": "school", "other": "anders",
-    },
-    "adult_role": {"main": "hoofdpersoon", "family": "familie", "network": "netwerk"},
-    "good_decision": {"fully": "helemaal", "partly": "gedeeltelijk", "not": "niet"},
+    vocabulary: {code: label.dutch for code, label in labels.items()} for vocabulary, labels in LABELS.items()
 }
+
 
 _YES = {"j", "ja", "y", "yes", "1", "true", "waar"}
 _NO = {"n", "nee", "no", "0", "false", "onwaar"}
@@ -148,6 +121,9 @@ def choice(text: str, vocabulary: str, codes: Sequence[str] | None = None, numbe
             lookup.setdefault(_fold(dutch), code)
             for part in re.split(r"[/]", dutch):  # `groeps-/buurtconferentie`: either half
                 lookup.setdefault(_fold(part.replace("-", "")), code)
+        label = LABELS.get(vocabulary, {}).get(code)
+        for typed in label.typed if label else ():  # other spellings staff use (`zelf`)
+            lookup.setdefault(_fold(typed), code)
     if folded in lookup:
         return lookup[folded]
     hint = difflib.get_close_matches(folded, list(lookup), n=1, cutoff=0.6)

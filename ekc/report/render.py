@@ -25,89 +25,33 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from ekc.report.figures import SECTIONS, Breakdown, Count, Figure, Mean, Minimum, Report, Result, Share
+from ekc.model.vocabulary import LABELS as VOCABULARY_LABELS
 
 SMALL = 5
 HIDDEN = "<5"
 COMPLEMENT = "x"
 
-# category code -> (English, Dutch); codes not listed are shown as they are (provinces)
-LABELS: dict[str, tuple[str, str]] = {
-    # referrer
-    "professional": ("professional organisation", "professionele organisatie"),
-    "self": ("the main person", "hoofdpersoon zelf"),
-    "network": ("family or social network", "familie of sociaal netwerk"),
-    # referrer organisation
-    "youth_protection": ("youth protection", "jeugdbescherming"),
-    "youth_care": ("youth care", "jeugdzorg"),
-    "municipality": ("municipality / social team", "gemeente / sociaal wijkteam"),
-    "mental_health": ("mental health care", "ggz"),
-    "education": ("education", "onderwijs"),
-    "justice": ("justice", "justitie"),
-    "other": ("other", "anders"),
-    # professional help
-    "none": ("none", "geen"),
-    "lt_1y": ("under 1 year", "korter dan 1 jaar"),
-    "1_5y": ("1 to 5 years", "1 tot 5 jaar"),
-    "gt_5y": ("over 5 years", "langer dan 5 jaar"),
-    "unknown": ("unknown", "onbekend"),
-    # reasons
-    "parent_child_conflict": ("parent-child conflict", "conflict ouder-kind"),
-    "divorce": ("divorce", "(echt)scheiding"),
-    "parenting": ("parenting", "opvoeding"),
-    "domestic_violence": ("domestic violence", "huiselijk geweld"),
-    "addiction": ("addiction", "verslaving"),
-    "debt": ("debt", "schulden"),
-    "housing": ("housing", "huisvesting"),
-    "placement": ("placement", "uithuisplaatsing"),
-    "supervision_order": ("supervision order", "ondertoezichtstelling"),
-    "detention": ("detention", "detentie"),
-    "suicidality": ("suicidality", "suïcidaliteit"),
-    "elderly_care": ("elderly care", "ouderenzorg"),
-    "disability": ("disability", "beperking"),
-    "neighbourhood": ("neighbourhood", "buurt"),
-    # variants
-    "family": ("family", "gezin"),
-    "individual": ("individual", "individu"),
-    "restorative": ("restorative", "herstelconferentie"),
-    "group": ("group or neighbourhood", "groeps-/buurtconferentie"),
-    # preparation
+# category code -> (English, Dutch), from the one vocabulary (ekc.model.vocabulary); codes
+# not listed are shown as they are (provinces). Where a code is in several vocabularies, the
+# first listed here wins; FIGURE_LABELS says what a code means in a particular figure.
+_ORDER = ("referrer", "referrer_org", "professional_help", "reason", "variant", "outcome", "stop_reason", "venue", "good_decision")
+LABELS: dict[str, tuple[str, str]] = {}
+for _vocabulary in _ORDER:
+    for _code, _label in VOCABULARY_LABELS[_vocabulary].items():
+        LABELS.setdefault(_code, (_label.english, _label.dutch))
+LABELS.update({code: (VOCABULARY_LABELS["attendee"][code].english, VOCABULARY_LABELS["attendee"][code].dutch) for code in ("minor_main", "adult_main")})
+# report categories of its own (weeks of preparation), not a vocabulary of the data
+LABELS.update({
     "under_2_months": ("under 2 months", "minder dan 2 maanden"),
     "2_to_3_months": ("2 to 3 months", "2 tot 3 maanden"),
     "3_months_or_more": ("3 months or more", "3 maanden of langer"),
-    # outcomes
-    "own_plan": ("own plan without a meeting", "eigen plan zonder bijeenkomst"),
-    "declined": ("declined", "afgezien"),
-    "stopped": ("stopped", "gestopt"),
-    "plan": ("plan made at a meeting", "plan gemaakt"),
-    "no_plan": ("no plan", "geen plan"),
-    # stop reasons
-    "circumstances_changed": ("circumstances changed", "omstandigheden gewijzigd"),
-    "network_too_small": ("network too small", "netwerk te klein"),
-    "unwilling": ("people unwilling", "niet willen meewerken"),
-    "conflict": ("too much conflict", "te grote tegenstellingen"),
-    # venues
-    "community_centre": ("community centre", "buurthuis/wijkcentrum"),
-    "agency_office": ("care agency office", "kantoor hulpverlenende instantie"),
-    "church": ("church", "kerk"),
-    "home": ("at home", "thuis"),
-    "school": ("school", "school"),
-    # attendees
-    "minor_main": ("minor main persons", "minderjarige hoofdpersonen"),
-    "adult_main": ("adult main persons", "meerderjarige hoofdpersonen"),
-    # family / network / professional share codes with other vocabularies; one label each
-    # good decision
-    "fully": ("fully", "geheel"),
-    "partly": ("partly", "gedeeltelijk"),
-    "not": ("not", "niet"),
-}
-# Labels that differ by figure, because the same code means something else there.
+})
 FIGURE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "attendee_categories": {
-        "family": ("family", "familieleden"),
-        "network": ("social network", "sociaal netwerk"),
-        "professional": ("professionals", "beroepskrachten"),
+        code: (VOCABULARY_LABELS["attendee"][code].english, VOCABULARY_LABELS["attendee"][code].dutch)
+        for code in ("family", "network", "professional")
     },
-    "reasons": {"mental_health": ("mental health", "psychische problemen"), "other": ("other", "anders")},
+    "reasons": {code: (VOCABULARY_LABELS["reason"][code].english, VOCABULARY_LABELS["reason"][code].dutch) for code in ("mental_health", "other")},
 }
 
 
