@@ -174,6 +174,8 @@ def _render_outcome(out, outcome) -> None:
         out.print("Nothing was pushed. To publish the purge (the lease names the values from before it):")
         out.print("  " + " ".join(outcome.publish), soft_wrap=True)
     out.print(OTHER_CLONES.format(remote=outcome.push_remote or "origin"))
+    if outcome.host_text and outcome.refused:
+        out.print(f"Once {outcome.push_remote} has taken every ref (see the refusals above):")
     if outcome.host_text:
         out.print(outcome.host_text.rstrip("\n"), soft_wrap=True)
         out.print("Written to " + ", ".join(str(p) for p in outcome.host_files), soft_wrap=True)

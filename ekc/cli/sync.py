@@ -28,6 +28,8 @@ def sync_command(
         for dropped in result.dropped:
             cases = f" (purged data of {', '.join(dropped.cases)})" if dropped.cases else ""
             typer.echo(f"  dropped {dropped.what}{cases}")
+        if result.stashes_carried:
+            typer.echo(f"  {result.stashes_carried} stash entry(ies) carried over (git stash list)")
         for ref in result.deleted_refs:
             typer.echo(f"  deleted {ref}: it held the old history")
         for path in result.saved:

@@ -84,10 +84,40 @@ def check_push(repo: Path, updates: list[RefUpdate], today: date) -> list[Refusa
         if commits and not back and update.ref.startswith(CHECKED_REFS):
             if tip not in validated:
                 validated[tip] = validate_commit(repo, tip, today)
-            findings.extend(validated[tip])
+            errors = validated[tip]
+            if errors:
+                errors = _new_errors(repo, errors, _baselines(repo, updates, default), today, validated)
+            findings.extend(errors)
         if findings:
             refusals.append(Refusal(update, findings))
     return refusals
+
+
+def _baselines(repo: Path, updates: list[RefUpdate], default: str | None) -> list[str]:
+    """The commits the server already accepted that a push replaces: each update's old tip
+    (a purge's force-push, a renamed branch's deleted name) and the default branch."""
+    olds = [u.old for u in updates if not plumbing.is_zero(u.old)]
+    if default:
+        olds.append(default)
+    found = []
+    for old in olds:
+        commit = plumbing.resolve_commit(repo, old)
+        if commit and commit not in found:
+            found.append(commit)
+    return found
+
+
+def _new_errors(repo: Path, errors: list[Finding], baselines: list[str], today: date,
+                validated: dict[str, list[Finding]]) -> list[Finding]:
+    """The errors the push brings, not the ones the server already holds: a purge rewrites
+    every commit, and must not be refused for a broken file it did not touch (the gate
+    would otherwise block the deletion the law requires until every old error is fixed)."""
+    known: set[tuple[str, str, str]] = set()
+    for commit in baselines:
+        if commit not in validated:
+            validated[commit] = validate_commit(repo, commit, today)
+        known.update((f.path, f.code, f.message) for f in validated[commit])
+    return [f for f in errors if (f.path, f.code, f.message) not in known]
 
 
 def validate_commit(repo: Path, commit: str, today: date) -> list[Finding]:

@@ -32,6 +32,7 @@ from ekc.guard import logged as logged_ids
 from ekc.store.git import GitFailed, git_dir, run
 from ekc.store.git import read as git
 
+STASH_HOLD = "refs/ekc-sync/stash-"  # a carried-over stash entry while the old history is removed
 CASE_IN_PATH = re.compile(r"cases/\d{4}/([^/]+)/")
 LEFTOVERS = ("COMMIT_EDITMSG", "MERGE_MSG", "SQUASH_MSG", "ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD",
              "CHERRY_PICK_HEAD", "REVERT_HEAD", "AUTO_MERGE", "rr-cache", "logs")
@@ -53,6 +54,7 @@ class SyncResult:
     still_held: list[str] = field(default_factory=list)
     conflict_cases: list[str] = field(default_factory=list)
     conflict_branches: list[str] = field(default_factory=list)
+    stashes_carried: int = 0
     pushed: str | None = None
     logged: int = 0
 
@@ -162,8 +164,42 @@ def _cases_of(cases: set[str]) -> list[str]:
     return sorted(cases)
 
 
+def purged_needles(top: Path, log: logged_ids.Logged):
+    """The purged persons' strings, read from the purged files this clone still holds (the
+    purge log names ids, never a name): what the report must not print, since a ref or
+    branch name of the old history may be a family's name (`zaak-<surname>`)."""
+    from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
+    from ekc.store.yamlio import parse
+
+    strings = PersonalStrings()
+    held = logged_ids.present(top, sorted(log.blobs)) if log.blobs else set()
+    if held:
+        stream = git(top, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in sorted(held)).encode())
+        at = 0
+        while at < len(stream):
+            end = stream.index(b"\n", at)
+            header = stream[at:end].split()
+            size = int(header[2]) if len(header) == 3 else 0
+            raw = stream[end + 1 : end + 1 + size]
+            at = end + 1 + size + (1 if size or len(header) == 3 else 0)
+            parsed = parse("personal.yaml", raw)
+            if parsed.ok:
+                strings.update(of_personal_document(parsed.data))
+            strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+    return Needles(strings)
+
+
+def _redact(result: SyncResult, needles) -> None:
+    """Ref and branch names as printed, with a purged person's strings as ***."""
+    result.carried = {needles.redact(k): v for k, v in result.carried.items()}
+    result.dropped = [Dropped(needles.redact(d.what), d.cases) for d in result.dropped]
+    result.deleted_refs = [needles.redact(r) for r in result.deleted_refs]
+    result.conflict_branches = [needles.redact(b) for b in result.conflict_branches]
+
+
 def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Logged, old_remote_tips: list[str]) -> SyncResult:
     result = SyncResult(purge_applied=True)
+    needles = purged_needles(top, log)
     gdir = git_dir(top)
     saved = gdir / "ekc" / "sync-saved"
     new_remote = _refs(top, f"refs/remotes/{remote}/")
@@ -216,19 +252,31 @@ def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Lo
         run(top, "worktree", "prune")
         shutil.rmtree(scratch, ignore_errors=True)
 
-    # 2. stash: every entry goes; a clean one is kept as a patch
+    # 2. stash: an entry holding purged data goes; a clean one is made again on the new
+    # history (its change applied to the remote's default branch); if it no longer fits, it
+    # is kept as a patch
     stashes = _text(top, "stash", "list", "--format=%H").split() if _ok(top, "rev-parse", "-q", "--verify", "refs/stash") else []
+    carried_stashes: list[tuple[str, str]] = []  # (new stash commit, message), newest first
     for n, stash in enumerate(stashes):
         hits = logged_ids.scan_objects(top, [stash], log, exclude_existing=False, exclude=[f"{stash}^1"])
         cases = {h.case for h in hits}
         if not cases:
+            patch_bytes = git(top, "diff", "--binary", f"{stash}^1", stash)
+            remade = _remake_stash(top, f"refs/remotes/{remote}/{default}", patch_bytes)
+            if remade:
+                carried_stashes.append((remade, f"carried over by ekc sync (was {stash[:10]})"))
+                continue
             saved.mkdir(parents=True, exist_ok=True)
             patch = saved / f"stash-{n}.patch"
-            patch.write_bytes(git(top, "diff", "--binary", f"{stash}^1", stash))
+            patch.write_bytes(patch_bytes)
             result.saved.append(str(patch))
         result.dropped.append(Dropped(f"stash@{{{n}}} {stash[:10]}", _cases_of(cases)))
     if stashes:
         git(top, "update-ref", "-d", "refs/stash")
+    # held by refs of their own through the gc below (it expires every reflog, the stash's too)
+    for n, (commit, _) in enumerate(carried_stashes):
+        git(top, "update-ref", f"{STASH_HOLD}{n}", commit)
+    result.stashes_carried = len(carried_stashes)
 
     # 3. notes: dropped, then the remote's own notes fetched again
     for name, oid in sorted(_refs(top, "refs/notes/").items()):
@@ -263,8 +311,32 @@ def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Lo
     git(top, "-c", "gc.pruneExpire=now", "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now",
         "-c", "gc.autoDetach=false", "-c", "gc.rerereResolved=0", "-c", "gc.rerereUnresolved=0",
         "gc", "--quiet", "--prune=now")
+    for n, (commit, message) in reversed(list(enumerate(carried_stashes))):
+        git(top, "stash", "store", "-m", message, commit)
+        git(top, "update-ref", "-d", f"{STASH_HOLD}{n}")
     result.still_held = sorted(logged_ids.present(top, sorted(log.ids())))
+    _redact(result, needles)
     return result
+
+
+def _remake_stash(top: Path, base: str, patch: bytes) -> str | None:
+    """A stash commit of `patch` on `base`, made in a scratch worktree (the person's own work
+    tree is untouched); None when the change no longer applies there."""
+    scratch = Path(tempfile.mkdtemp(prefix="ekc-sync-stash-"))
+    worktree = scratch / "work"
+    try:
+        git(top, "worktree", "add", "--quiet", "--detach", str(worktree), base)
+        if not patch.strip():
+            return None
+        if run(worktree, "apply", "--index", "--whitespace=nowarn", "-", input=patch).returncode != 0:
+            return None
+        made = _text(worktree, "stash", "create")
+        return made or None
+    finally:
+        if worktree.exists():
+            run(top, "worktree", "remove", "--force", str(worktree))
+        run(top, "worktree", "prune")
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _reaches_old(top: Path, oid: str, old_tips: list[str], new_tips: list[str]) -> bool:
