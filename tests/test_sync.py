@@ -138,3 +138,32 @@ def test_a_new_local_branch_is_pushed_under_its_own_name(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert out(server, "rev-parse", "refs/heads/intake-week") == mine
     assert out(server, "rev-parse", "main") == main_before
+
+
+def test_sync_shows_its_steps_as_progress_on_a_terminal_only(world, monkeypatch):
+    from ekc.cli import output
+
+    server, office, anna, bram, purged, made = world
+    steps = []
+
+    class Recording(output.progress):
+        def __enter__(self):
+            steps.append(self.description)
+            bar = super().__enter__()  # not a terminal here: the helper shows nothing
+            original = bar.update
+
+            def update(**changes):
+                steps.append(changes.get("description"))
+                original(**changes)
+
+            bar.update = update
+            return bar
+
+    monkeypatch.setattr(output, "progress", Recording)
+    result = sync(anna, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert steps[0] == "ekc sync with origin"
+    assert "fetching from origin" in steps and "removing every old object (git gc)" in steps
+    assert any(s.startswith("moving your branches onto the new history (1 of ") for s in steps)
+    assert "fetching" not in result.stdout + result.stderr  # stderr is no terminal: no progress shown
+    assert not [s for s in family_strings() if any(s.decode() in step for step in steps)]
