@@ -60,7 +60,7 @@ def may_look_personal(raw: bytes) -> bool:
     bytes alone (no parse): every key and scalar is then a piece of the text, with line
     breaks folded to a space, so a pattern that finds nothing in the text finds nothing in
     any of them. True means "parse and look" (a comment alone may match)."""
-    if _UNSURE.search(raw):
+    if b"@" in raw or _UNSURE.search(raw):  # an e-mail address needs an `@`: any `@` is looked at
         return True
     return _ANY.search(_LINE_FOLD.sub(" ", raw.decode("utf-8", "replace"))) is not None
 
