@@ -9,8 +9,9 @@ unreferenced: what a pre-receive hook sees of a push in quarantine. Times, best 
   path against a purge log of 50 cases (50 paths, 150 blob ids, 50 commit ids);
 - the range check the gate also runs (history_check.check_commits: logged paths per commit,
   personal data in every changed case.yaml);
-- both together: the gate's cost on the push, without the tip's `ekc validate`, which does
-  not grow with the number of commits.
+- both together, as the gate runs them (ekc/guard/pre_receive.range_checks: the two at
+  once): the gate's cost on the push, without the tip's `ekc validate`, which does not grow
+  with the number of commits.
 
     python3 bench/gate_bench.py [PUSHED [BASE]]      (default: 1000 2000)
 """
@@ -30,9 +31,10 @@ from bench.bench_history import build  # noqa: E402
 from ekc.guard import logged as logged_ids  # noqa: E402
 from ekc.guard.history_check import check_commits  # noqa: E402
 from ekc.guard import plumbing  # noqa: E402
+from ekc.guard.pre_receive import range_checks  # noqa: E402
 
 
-def best(action, runs: int = 3) -> tuple[float, object]:
+def best(action, runs: int = 7) -> tuple[float, object]:
     times, result = [], None
     for _ in range(runs):
         started = time.perf_counter()
@@ -67,7 +69,7 @@ def main(pushed: int, base: int) -> None:
         commits = plumbing.rev_list(root, tip, "--not", "--all")
         assert len(commits) == pushed, len(commits)
         ranged, findings = best(lambda: check_commits(root, commits, purged))
-        whole, _ = best(lambda: (logged_ids.scan_objects(root, [tip], log), check_commits(root, plumbing.rev_list(root, tip, "--not", "--all"), purged)))
+        whole, _ = best(lambda: range_checks(root, tip, log, purged, set()))
         print(f"pushed commits: {pushed} on a history of {base}; objects in the push: {objects}; hits {len(hits)}, findings {len(findings)}")
         print("| what | seconds | x baseline |")
         print("|---|---:|---:|")

@@ -232,3 +232,33 @@ def test_history_findings_as_github_annotations(repo):
     result = run(repo, "--history", stale, "--format", "github")
     assert result.exit_code == 1
     assert result.stdout.startswith(f"::error file={PERSONAL},line=1,col=1,title=ekc purged-back::commit {stale[:10]} holds")
+
+
+# -- the personal-data pre-filter of the range check (ekc/validate/rules/personal_data) --------
+
+import pytest as _pytest
+
+from ekc.store.yamlio import parse as _parse
+from ekc.validate.rules.personal_data import check_no_personal_data as _check, may_look_personal as _may
+
+
+@_pytest.mark.parametrize("text", [
+    "id: EKC-2024-K7Q2M\nnote: bel 06-12345678\n",
+    "note: >\n  mail naar\n  j.devries@example.org\n",
+    "note: een lange zin over\n  +31 6\n  12345678 en verder\n",
+    "note: \"bel \\x30612345678\"\n",  # an escape builds the number
+    "bsn: 0x75BCD15\n",  # 123456789 in another base
+    "'1442 KX': postcode as a key\n",
+    "list: [a, 123456789]\n",
+    "note: 'it''s 1442 KX'\n",
+])
+def test_the_pre_filter_never_skips_a_document_the_rule_flags(text):
+    parsed = _parse("cases/2024/EKC-2024-K7Q2M/case.yaml", text.encode())
+    assert parsed.ok
+    assert _check("case.yaml", parsed.data)  # the rule flags it ...
+    assert _may(text.encode())  # ... so the pre-filter must not skip it
+
+
+def test_the_pre_filter_skips_a_plain_case_yaml():
+    raw = b"id: EKC-2024-K7Q2M\nvariant: standard\nhistory:\n  - phase: registered\n    date: 2024-02-03\n"
+    assert not _may(raw)

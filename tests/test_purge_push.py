@@ -133,3 +133,90 @@ def test_without_push_it_prints_the_push_that_publishes_it_and_that_push_works(c
     assert after["refs/heads/feature"] == local["refs/remotes/origin/feature"]
     assert after["refs/tags/v1"] == local["refs/tags/v1"]
     assert git(remote, "log", "--all", "--format=%H", "--", *PURGED) == ""
+
+
+# -- what the remote's host needs (ekc.guard.hosts), printed and written after the push ------
+
+FAMILY = [*pr.A_NAMES, *pr.A_PHONE_SPELLINGS, pr.D_NAME, "Sanne", "98765432"]
+
+
+def ekc_files(clone: Path) -> dict[str, str]:
+    folder = clone / ".git" / "ekc"
+    return {p.name: p.read_text() for p in folder.iterdir() if p.is_file()} if folder.is_dir() else {}
+
+
+def assert_no_family(*texts: str) -> None:
+    for text in texts:
+        for string in FAMILY:
+            assert string not in text
+
+
+def test_a_bare_remote_with_the_hook_needs_nothing_and_a_second_remote_is_named(clone, tmp_path):
+    from ekc.cli.hook import HOOK_SCRIPTS
+
+    hook = remote_of(clone) / "hooks" / "post-receive"
+    hook.write_text(HOOK_SCRIPTS["post-receive"].format(python="/bin/false"))  # only its presence is read
+    hook.chmod(0o755)
+    subprocess.run(["git", "clone", "-q", "--mirror", str(remote_of(clone)), str(tmp_path / "offsite.git")], check=True)
+    git(clone, "remote", "add", "offsite", "ssh://backup:secret@backup.example.nl/srv/offsite.git")
+    result = purge(clone, "--push", "origin")
+    assert result.exit_code == 0, result.stderr
+    assert "with `ekc hook install`: nothing to do" in result.stdout
+    assert "Remote offsite (ssh://backup.example.nl/srv/offsite.git) still holds the old history" in result.stdout
+    assert "secret" not in result.stdout
+    files = ekc_files(clone)
+    assert "nothing to do" in files["host-instructions.txt"]
+    assert "offsite" in files["host-instructions.txt"]
+    assert_no_family(result.stdout, *files.values())
+
+
+def test_a_bare_remote_without_the_hook_is_told_to_install_and_clean(clone):
+    result = purge(clone, "--push", "origin")
+    assert result.exit_code == 0, result.stderr
+    assert "without `ekc hook install`" in result.stdout and "ekc hook clean" in result.stdout
+    assert "Remote " not in result.stdout  # no other remote configured
+
+
+def test_host_gitlab_writes_the_commit_map_of_the_purge(clone):
+    before = set(git(clone, "rev-list", "--all").split())
+    result = purge(clone, "--push", "origin", "--host", "gitlab")
+    assert result.exit_code == 0, result.stderr
+    assert "Repository cleanup" in result.stdout and "Prune unreachable objects" in result.stdout
+    files = ekc_files(clone)
+    rows = files["gitlab-commit-map-001.txt"].splitlines()
+    assert rows[0] == "old new" and len(rows) > 1
+    after = set(git(clone, "rev-list", "--all").split())
+    for row in rows[1:]:
+        old, new = row.split()
+        assert old in before and old not in after and old != new
+        assert new in after or set(new) == {"0"}
+    assert_no_family(result.stdout, *files.values())
+
+
+def test_host_github_writes_the_support_request(clone):
+    result = purge(clone, "--push", "origin", "--host", "github")
+    assert result.exit_code == 0, result.stderr
+    request = ekc_files(clone)["github-support-request.txt"]
+    assert "First changed commits" in request and "support.github.com" in result.stdout
+    assert_no_family(result.stdout, request)
+
+
+@pytest.mark.parametrize("host", ["forgejo", "gitea"])
+def test_host_gitea_and_forgejo_get_the_administrators_gc(clone, host):
+    result = purge(clone, "--push", "origin", "--host", host)
+    assert result.exit_code == 0, result.stderr
+    assert "gc.pruneExpire=now" in result.stdout
+
+
+def test_host_plain_is_a_bare_repository_of_our_own(clone):
+    result = purge(clone, "--push", "origin", "--host", "plain")
+    assert result.exit_code == 0, result.stderr
+    assert "ekc hook clean" in result.stdout
+
+
+def test_an_unknown_host_or_host_without_push_is_a_usage_error_and_nothing_changes(clone):
+    before = pr.refs(clone)
+    result = purge(clone, "--push", "origin", "--host", "bitbucket")
+    assert result.exit_code == 2 and "github, gitlab, gitea, forgejo, plain" in result.stderr
+    assert purge(clone, "--host", "gitlab").exit_code == 2
+    assert pr.refs(clone) == before

@@ -68,7 +68,7 @@ def test_sync_moves_stale_clones_onto_the_new_history(world, monkeypatch):
     said = result.output
     assert "rewritten by a purge" in said and "proof: none of the" in said
     assert f"dropped commit {made['leaky'][:10]} on branch leaky (purged data of {CASE})" in said
-    assert "dropped stash@{0}" in said and "dropped refs/notes/commits" in said
+    assert "1 stash entry(ies) carried over" in said and "dropped refs/notes/commits" in said
     assert not [s for s in family_strings() if s.decode() in said]
     assert_clean(anna, purged)
     # the clean work survived, on top of the new history
@@ -79,7 +79,8 @@ def test_sync_moves_stale_clones_onto_the_new_history(world, monkeypatch):
     assert out(anna, "log", "--format=%s", "-2", "feature").splitlines() == [f"{OTHER}: referrer", f"{OTHER}: reasons"]
     assert "branch leaky: 1 of your commits carried over" in said  # its clean commit, without the leak
     assert out(anna, "log", "-1", "--format=%s", "leaky") == f"{OTHER}: reasons"
-    assert list((anna / ".git" / "ekc" / "sync-saved").glob("stash-*.patch"))  # the clean stash, as a patch
+    assert "individual" in out(anna, "stash", "show", "-p", "stash@{0}")  # the clean stash, on the new history
+    assert out(anna, "merge-base", "--is-ancestor", out(server, "rev-parse", "main"), "stash@{0}") == ""
 
     result = sync(bram, monkeypatch)
     assert result.exit_code == 0, result.output
@@ -137,3 +138,32 @@ def test_a_new_local_branch_is_pushed_under_its_own_name(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert out(server, "rev-parse", "refs/heads/intake-week") == mine
     assert out(server, "rev-parse", "main") == main_before
+
+
+def test_sync_shows_its_steps_as_progress_on_a_terminal_only(world, monkeypatch):
+    from ekc.cli import output
+
+    server, office, anna, bram, purged, made = world
+    steps = []
+
+    class Recording(output.progress):
+        def __enter__(self):
+            steps.append(self.description)
+            bar = super().__enter__()  # not a terminal here: the helper shows nothing
+            original = bar.update
+
+            def update(**changes):
+                steps.append(changes.get("description"))
+                original(**changes)
+
+            bar.update = update
+            return bar
+
+    monkeypatch.setattr(output, "progress", Recording)
+    result = sync(anna, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert steps[0] == "ekc sync with origin"
+    assert "fetching from origin" in steps and "removing every old object (git gc)" in steps
+    assert any(s.startswith("moving your branches onto the new history (1 of ") for s in steps)
+    assert "fetching" not in result.stdout + result.stderr  # stderr is no terminal: no progress shown
+    assert not [s for s in family_strings() if any(s.decode() in step for step in steps)]

@@ -10,15 +10,10 @@ import typer
 from ekc.cli.context import app_context
 
 OTHER_CLONES = """\
-Every other clone still holds the purged data. In each one, either delete it and clone again,
-or (only if it has no work of its own to keep):
-  git fetch --prune --force --tags {remote}
-  git reset --hard {remote}/<branch>    (each local branch; delete the ones the remote lacks)
-  git reflog expire --expire=now --all && git gc --prune=now
-Never push from an old clone without doing that first: it would upload the purged files again
-(a pre-receive hook running `ekc hook pre-receive`, or CI running `ekc validate --history`,
-refuses such pushes). A hosting service keeps its own caches and pull-request refs of old
-commits until its administrators clean them up: ask them to."""
+Every other clone still holds the purged data. In each one, run `ekc sync`: it moves the clone
+onto the new history, keeps the work that holds no purged data, drops the rest (listed by id),
+removes every old object and proves it. Until then, a push from an old clone is refused (a
+pre-receive hook running `ekc hook pre-receive`, or CI running `ekc validate --history`)."""
 
 
 def purge_command(
@@ -26,6 +21,9 @@ def purge_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="List the cases, paths and commits affected; change nothing."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before rewriting history (needed without a terminal)."),
     push: str | None = typer.Option(None, "--push", metavar="REMOTE", help="Fetch every ref of REMOTE, rewrite them all and force-push them back, with lease."),
+    host: str | None = typer.Option(
+        None, "--host", metavar="github|gitlab|gitea|forgejo|plain",
+        help="What kind of server REMOTE is, when its URL does not say: its clean-up instructions follow from it."),
 ) -> None:
     """Delete the personal data of every expired case from the files and from all of git history, and prove it.
 
@@ -45,6 +43,15 @@ def purge_command(
     from ekc.purge.own_source import refuse_in_own_source
 
     refuse_in_own_source(root)
+    if host is not None:
+        from ekc.guard.hosts import recognise
+
+        if push is None:
+            raise UsageProblem("--host names the kind of server --push REMOTE is: pass --push too")
+        try:
+            host = recognise("", host)
+        except ValueError as exc:
+            raise UsageProblem(str(exc)) from None
     tty = sys.stdout.isatty()
     out = Console(no_color=not use_colour(), highlight=False, markup=False, width=None if tty else 200)
 
@@ -79,7 +86,7 @@ def purge_command(
             raise UsageProblem("purge rewrites history and needs confirmation: without a terminal, pass --yes")
         if not typer.confirm(f"Rewrite history and delete the personal data of {len(plan.targets)} case(s)?", default=False):
             raise Refused("cancelled; nothing was changed")
-    outcome = history.run(root, prepared, app.today, push)
+    outcome = history.run(root, prepared, app.today, push, host)
     if plan.targets:
         _render_outcome(out, outcome)
     _exit(outcome)
@@ -167,3 +174,8 @@ def _render_outcome(out, outcome) -> None:
         out.print("Nothing was pushed. To publish the purge (the lease names the values from before it):")
         out.print("  " + " ".join(outcome.publish), soft_wrap=True)
     out.print(OTHER_CLONES.format(remote=outcome.push_remote or "origin"))
+    if outcome.host_text and outcome.refused:
+        out.print(f"Once {outcome.push_remote} has taken every ref (see the refusals above):")
+    if outcome.host_text:
+        out.print(outcome.host_text.rstrip("\n"), soft_wrap=True)
+        out.print("Written to " + ", ".join(str(p) for p in outcome.host_files), soft_wrap=True)

@@ -20,7 +20,10 @@ def sync_command(
     here = Path.cwd()
     if not is_git_repository(here):
         raise UsageProblem("ekc sync runs inside a clone of the shared repository, and this folder is not one")
-    result = sync(here, remote)
+    from ekc.cli.output import progress
+
+    with progress(f"ekc sync with {remote}") as bar:  # on stderr, and only when it is a terminal
+        result = sync(here, remote, step=lambda words: bar.update(description=words))
     if result.purge_applied:
         typer.echo(f"The history on {remote} was rewritten by a purge; this clone is now on the new history.")
         for branch, count in sorted(result.carried.items()):
@@ -28,6 +31,8 @@ def sync_command(
         for dropped in result.dropped:
             cases = f" (purged data of {', '.join(dropped.cases)})" if dropped.cases else ""
             typer.echo(f"  dropped {dropped.what}{cases}")
+        if result.stashes_carried:
+            typer.echo(f"  {result.stashes_carried} stash entry(ies) carried over (git stash list)")
         for ref in result.deleted_refs:
             typer.echo(f"  deleted {ref}: it held the old history")
         for path in result.saved:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.validate.rules.personal_data import check_no_personal_data
+from ekc.validate.rules.personal_data import check_no_personal_data, may_look_personal
 from ekc.guard import logged as logged_ids
 from ekc.guard import plumbing
 from ekc.store.yamlio import locate_all, parse
@@ -85,10 +85,14 @@ def _commit(cwd: Path | str, rev: str, rev_range: str) -> str:
     return found
 
 
-def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], prefix: str = "") -> list[Finding]:
+def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], prefix: str = "",
+                  known_blobs: set[str] | frozenset[str] = frozenset()) -> list[Finding]:
     """Findings for `commits`; `prefix` is where the data repository sits in the git tree
-    ('' at its root), and findings name paths relative to the data repository."""
-    return [*_purged_back(cwd, commits, purged, prefix), *_personal_in_cases(cwd, commits, prefix)]
+    ('' at its root), and findings name paths relative to the data repository.
+    `known_blobs`: case.yaml versions the receiving side already holds on its default
+    branch, checked when they came in."""
+    changed = plumbing.range_changes(cwd, commits)  # one diff of the range for both checks
+    return [*_purged_back(cwd, commits, purged, prefix, changed), *_personal_in_cases(cwd, commits, prefix, known_blobs, changed)]
 
 
 def logged_findings(hits: list[logged_ids.Hit], log: logged_ids.Logged, where: str, paths_checked: bool = False) -> list[Finding]:
@@ -110,10 +114,10 @@ def logged_findings(hits: list[logged_ids.Hit], log: logged_ids.Logged, where: s
     return found
 
 
-def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
+def _purged_back(cwd, commits, purged, prefix, changed=None) -> list[Finding]:
     """One finding a purged path: at the oldest commit in the range that holds it (the
     one that brought it in), with how many others hold it too."""
-    holders = plumbing.held_paths(cwd, commits, [prefix + path for path in sorted(purged)])
+    holders = plumbing.held_paths(cwd, commits, [prefix + path for path in sorted(purged)], changed)
     found = []
     for tree_path, holding in holders.items():
         path = tree_path[len(prefix):]
@@ -127,23 +131,27 @@ def _purged_back(cwd, commits, purged, prefix) -> list[Finding]:
     return found
 
 
-def _personal_in_cases(cwd, commits, prefix) -> list[Finding]:
-    changed = plumbing.changed_paths(cwd, commits)
-    specs = []
-    for commit in reversed(commits):  # oldest first: a blob is reported at the commit that brought it
-        for tree_path in sorted(changed.get(commit, ())):
-            path = tree_path[len(prefix):] if tree_path.startswith(prefix) else None
-            if path and path.startswith("cases/") and path.endswith("/case.yaml"):
-                specs.append((commit, path, f"{commit}:{tree_path}"))
-    blobs = plumbing.read_blobs(cwd, [spec for _, _, spec in specs])
-    seen: set[str] = set()
-    found: list[Finding] = []
-    for commit, path, spec in specs:
-        blob = blobs.get(spec)
-        if blob is None or blob[0] in seen:
+def _personal_in_cases(cwd, commits, prefix, known_blobs: set[str] | frozenset[str] = frozenset(),
+                       changed: plumbing.RangeChanges | None = None) -> list[Finding]:
+    """Personal data in every case.yaml the commits add or change. Each distinct blob is
+    read (one `cat-file --batch` for all) and judged once, at the oldest commit bringing it;
+    `known_blobs` (the receiving side's default branch) came in checked and are skipped;
+    a blob whose bytes cannot look personal is not parsed at all."""
+    changed = changed or plumbing.range_changes(cwd, commits)
+    order = {c: n for n, c in enumerate(reversed(commits))}  # oldest first
+    first: dict[str, tuple[str, str]] = {}
+    for commit, tree_path, blob in sorted(changed.brought_in(), key=lambda c: order.get(c[0], 0)):
+        if not tree_path.startswith(prefix + "cases/") or not tree_path.endswith("/case.yaml"):
             continue
-        seen.add(blob[0])
-        parsed = parse(path, blob[1])
+        if blob not in known_blobs and blob not in first:
+            first[blob] = (commit, tree_path[len(prefix):])
+    contents = plumbing.read_objects(cwd, list(first))
+    found: list[Finding] = []
+    for blob, (commit, path) in first.items():
+        raw = contents.get(blob)
+        if raw is None or not may_look_personal(raw):
+            continue
+        parsed = parse(path, raw)
         if not parsed.ok:
             continue  # unreadable YAML is the ordinary validation's finding, at the tip
         findings = [

@@ -21,11 +21,14 @@ path, message or content, so nothing personal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 HOSTS = ("github", "gitlab", "gitea", "self", "other")
+CHOICES = ("github", "gitlab", "gitea", "forgejo", "plain")  # what `--host` takes (plus self, other)
+ALIASES = {"forgejo": "gitea", "plain": "self"}  # plain: a bare repository on a server of our own
 MAP_LINES = 20_000  # GitLab's repository cleanup takes a commit map of at most this many lines
 FIRST_COMMITS = 25  # how many changed commits the GitHub request lists
 OUT_FOLDER = "ekc"  # under the git directory
@@ -58,9 +61,9 @@ def recognise(url: str, host: str | None = None) -> str:
     """github | gitlab | gitea (Forgejo too) | self (a path or file:// URL) | other."""
     if host:
         chosen = host.lower()
-        chosen = "gitea" if chosen == "forgejo" else chosen
+        chosen = ALIASES.get(chosen, chosen)
         if chosen not in HOSTS:
-            raise ValueError(f"--host {host}: one of github, gitlab, gitea, forgejo, self, other")
+            raise ValueError(f"--host {host}: one of {', '.join(CHOICES)}")
         return chosen
     if url.startswith("file://") or url.startswith("/") or url.startswith("."):
         return "self"
@@ -72,6 +75,31 @@ def recognise(url: str, host: str | None = None) -> str:
     if name in ("codeberg.org",) or any(word in name for word in ("gitea", "forgejo")):
         return "gitea"
     return "other"
+
+
+def local_path(url: str) -> Path | None:
+    """The folder of a remote on this machine (a path or a file:// URL), else None."""
+    if url.startswith("file://"):
+        return Path(urlsplit(url).path)
+    if url.startswith(("/", ".")):
+        return Path(url)
+    return None
+
+
+def hook_installed(url: str) -> bool | None:
+    """Whether `ekc hook install` put its cleaner into the remote: True/False when the remote
+    is a folder on this machine, None when it cannot be seen from here."""
+    folder = local_path(url)
+    if folder is None:
+        return None
+    for base in (folder, folder / ".git"):
+        for hook in (base / "hooks" / "post-receive", base / "hooks" / "post-receive.d" / "ekc"):
+            try:
+                if "ekc hook post-receive" in hook.read_text(encoding="utf-8", errors="replace"):
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def changed(old_to_new: dict[str, str]) -> list[str]:
@@ -89,8 +117,11 @@ def gitlab_maps(old_to_new: dict[str, str]) -> list[str]:
 
 
 def plan(remote: Remote, old_to_new: dict[str, str], other_remotes: list[Remote],
-         host: str | None = None, pull_refs: list[str] | tuple[str, ...] = ()) -> tuple[str, dict[str, str]]:
-    """(text to print, {file name: content}) for the remote the purge pushed to."""
+         host: str | None = None, pull_refs: list[str] | tuple[str, ...] = (),
+         hooked: bool | None = None) -> tuple[str, dict[str, str]]:
+    """(text to print, {file name: content}) for the remote the purge pushed to. `hooked`:
+    whether the remote (a bare repository of our own) runs `ekc hook install`'s cleaner,
+    None when that cannot be seen from here."""
     kind = recognise(remote.url, host)
     url = safe_url(remote.url)
     olds = changed(old_to_new)
@@ -140,10 +171,22 @@ def plan(remote: Remote, old_to_new: dict[str, str], other_remotes: list[Remote]
             "  Site Administration > Maintenance > \"Run garbage collection on repositories\";",
             "  then `ekc hook install` into hooks/pre-receive.d and post-receive.d keeps it so.",
         ]
+    elif kind == "self" and hooked:
+        lines += [
+            "A repository of our own with `ekc hook install`: nothing to do. Its cleaner removed the old objects",
+            "on the push (see the remote: lines above).",
+        ]
+    elif kind == "self" and hooked is False:
+        lines += [
+            "A repository of our own without `ekc hook install`: it still serves the old commits by id. There, run",
+            "  ekc hook install <repository>   # the gate against stale clones, and the cleaner for the next purge",
+            "  ekc hook clean <repository>     # removes the old objects now and proves it",
+        ]
     elif kind == "self":
         lines += [
             "A repository on our own server: with `ekc hook install` its cleaner has already removed the old",
-            "objects (see the remote: lines above); without it, run `ekc hook clean <repository>` there.",
+            "objects (see the remote: lines above); without it, run `ekc hook install <repository>` and",
+            "`ekc hook clean <repository>` there.",
         ]
     else:
         lines += [
@@ -160,18 +203,25 @@ def plan(remote: Remote, old_to_new: dict[str, str], other_remotes: list[Remote]
 
 def instructions(remote_url: str, old_to_new_commit_map: dict[str, str], other_remotes: dict[str, str] | list[Remote],
                  host: str | None = None, *, git_dir: Path | None = None, remote_name: str = "origin",
-                 pull_refs: list[str] | tuple[str, ...] = ()) -> tuple[str, list[Path]]:
+                 pull_refs: list[str] | tuple[str, ...] = (),
+                 redact: Callable[[str], str] | None = None) -> tuple[str, list[Path]]:
     """What `ekc purge --push` prints after its push, and the files it leaves under
     `<git_dir>/ekc/` for the person who files the request (text, written paths).
-    `git_dir` defaults to the repository of the current folder."""
+    `git_dir` defaults to the repository of the current folder; `redact` (the purge's
+    `Needles.redact`) is applied to everything printed or written."""
     if git_dir is None:
         from ekc.store.git import git_dir as find_git_dir
 
         git_dir = find_git_dir(Path.cwd())
     others = [Remote(n, u) for n, u in other_remotes.items()] if isinstance(other_remotes, dict) else list(other_remotes)
-    text, files = plan(Remote(remote_name, remote_url), old_to_new_commit_map, others, host, pull_refs)
+    text, files = plan(Remote(remote_name, remote_url), old_to_new_commit_map, others, host, pull_refs,
+                       hook_installed(remote_url))
+    if redact is not None:
+        text, files = redact(text), {name: redact(content) for name, content in files.items()}
     folder = Path(git_dir) / OUT_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("gitlab-commit-map-*.txt"):  # an earlier purge's parts
+        stale.unlink(missing_ok=True)
     written = []
     for name, content in files.items():
         path = folder / name

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ekc.store.git import GitFailed
@@ -71,20 +72,73 @@ def existing_paths(cwd: Path | str, pairs: list[tuple[str, str]]) -> set[tuple[s
     return {pair for pair, line in zip(pairs, out) if not line.endswith(" missing")}
 
 
-def first_parents(cwd: Path | str, commits: list[str]) -> dict[str, str | None]:
-    """Each commit's first parent (None for a root commit)."""
+def all_parents(cwd: Path | str, commits: list[str]) -> dict[str, list[str]]:
+    """Each commit's parents, first parent first (none for a root commit)."""
     if not commits:
         return {}
     out = git(cwd, "log", "--no-walk=unsorted", "--stdin", "--format=%H %P", stdin="".join(f"{c}\n" for c in commits).encode())
-    parents: dict[str, str | None] = {}
+    parents: dict[str, list[str]] = {}
     for line in out.decode().splitlines():
         ids = line.split()
         if ids:
-            parents[ids[0]] = ids[1] if len(ids) > 1 else None
+            parents[ids[0]] = ids[1:]
     return parents
 
 
-def held_paths(cwd: Path | str, commits: list[str], paths: list[str]) -> dict[str, list[str]]:
+def first_parents(cwd: Path | str, commits: list[str]) -> dict[str, str | None]:
+    """Each commit's first parent (None for a root commit)."""
+    return {c: (ps[0] if ps else None) for c, ps in all_parents(cwd, commits).items()}
+
+
+_OTHER_PARENTS = "ekc: against the other parents of merges"  # not a commit id: diff-tree passes it through
+
+
+@dataclass
+class RangeChanges:
+    """What each commit of a range changes, from one `diff-tree --raw` for the whole range."""
+
+    parents: dict[str, str | None]  # first parent
+    first: dict[str, dict[str, tuple[str, str]]]  # commit -> path -> (status, new blob) against its first parent
+    others: dict[str, dict[str, tuple[str, str]]]  # the same against a merge's other parents
+
+    def present_by_first_parent(self, paths: set[str]) -> dict[str, dict[str, bool]]:
+        """commit -> {path: whether the commit holds it} for the paths its first-parent diff touches."""
+        return {c: {p: not st.startswith("D") for p, (st, _) in changed.items() if p in paths} for c, changed in self.first.items()}
+
+    def brought_in(self) -> list[tuple[str, str, str]]:
+        """(commit, path, blob) of every file a commit added or changed against any parent."""
+        found = []
+        for table in (self.first, self.others):
+            for commit, changed in table.items():
+                found += [(commit, p, blob) for p, (st, blob) in changed.items() if st[:1] in "AMCRT"]
+        return found
+
+
+def range_changes(cwd: Path | str, commits: list[str]) -> RangeChanges:
+    """Every commit against its first parent (a root against nothing), then every merge
+    against its other parents: the blob ids come with the diff, nothing is looked up by path."""
+    parents = all_parents(cwd, commits)
+    request = ["".join(f"{c} {parents[c][0]}\n" if parents.get(c) else f"{c}\n" for c in commits), _OTHER_PARENTS + "\n"]
+    request += [f"{c} {p}\n" for c in commits for p in parents.get(c, [])[1:]]
+    out = git(cwd, "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root", "--no-renames", "--raw",
+              "--no-abbrev", stdin="".join(request).encode())
+    wanted = set(commits)
+    first: dict[str, dict[str, tuple[str, str]]] = {}
+    others: dict[str, dict[str, tuple[str, str]]] = {}
+    table, current = first, None
+    for line in out.decode("utf-8", "replace").splitlines():
+        if line.startswith(":") and current is not None:
+            meta, _, path = line.partition("\t")
+            fields = meta.split()
+            table.setdefault(current, {})[path] = (fields[4], fields[3])
+        elif line == _OTHER_PARENTS:
+            table, current = others, None
+        elif line in wanted:
+            current = line
+    return RangeChanges({c: (ps[0] if ps else None) for c, ps in parents.items()}, first, others)
+
+
+def held_paths(cwd: Path | str, commits: list[str], paths: list[str], changed: RangeChanges | None = None) -> dict[str, list[str]]:
     """path -> the commits (of `commits`, in their order) whose tree holds it.
 
     Asking every commit about every path costs a tree walk each; instead one diff of each
@@ -94,24 +148,32 @@ def held_paths(cwd: Path | str, commits: list[str], paths: list[str]) -> dict[st
     """
     if not commits or not paths:
         return {}
-    parents = first_parents(cwd, commits)
-    request = "".join(f"{c} {parents[c]}\n" if parents.get(c) else f"{c}\n" for c in commits)
-    # paths are from the top of the tree, taken literally, whatever folder cwd is
-    pathspecs = [f":(top,literal){path}" for path in paths]
-    out = git(cwd, "diff-tree", "--stdin", "-r", "--root", "--no-renames", "--name-status", "--", *pathspecs, stdin=request.encode())
     wanted = set(commits)
-    changes: dict[str, dict[str, bool]] = {}
-    current = None
-    for line in out.decode("utf-8", "replace").splitlines():
-        if "\t" in line and current is not None:
-            status, path = line.split("\t", 1)
-            changes.setdefault(current, {})[path] = not status.startswith("D")
-        elif line.split(" ", 1)[0] in wanted:
-            current = line.split(" ", 1)[0]
+    if changed is not None:  # the range's one diff, shared with the other checks
+        parents = changed.parents
+        changes = changed.present_by_first_parent(set(paths))
+    else:
+        parents = first_parents(cwd, commits)
+        request = "".join(f"{c} {parents[c]}\n" if parents.get(c) else f"{c}\n" for c in commits)
+        # paths are from the top of the tree, taken literally, whatever folder cwd is
+        pathspecs = [f":(top,literal){path}" for path in paths]
+        out = git(cwd, "diff-tree", "--stdin", "-r", "--root", "--no-renames", "--name-status", "--", *pathspecs, stdin=request.encode())
+        changes = {}
+        current = None
+        for line in out.decode("utf-8", "replace").splitlines():
+            if "\t" in line and current is not None:
+                status, path = line.split("\t", 1)
+                changes.setdefault(current, {})[path] = not status.startswith("D")
+            elif line.split(" ", 1)[0] in wanted:
+                current = line.split(" ", 1)[0]
     outside = sorted({p for c in commits if (p := parents.get(c)) and p not in wanted})
     at_boundary = existing_paths(cwd, [(p, path) for p in outside for path in paths])
+    touched = {path for changed in changes.values() for path in changed}
+    inherited = {path for _, path in at_boundary}
     found: dict[str, list[str]] = {}
     for path in paths:
+        if path not in touched and path not in inherited:
+            continue  # no commit of the range adds it, and none starts from a commit holding it
         held: dict[str, bool] = {}
         for commit in commits:
             chain, cursor = [], commit
@@ -179,6 +241,37 @@ def changed_paths(cwd: Path | str, commits: list[str]) -> dict[str, set[str]]:
         elif current is not None and line:
             changed[current].add(line)
     return changed
+
+
+def read_objects(cwd: Path | str, ids: list[str]) -> dict[str, bytes]:
+    """id -> content of each blob among `ids`; one `cat-file --batch`."""
+    if not ids:
+        return {}
+    out = git(cwd, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in ids).encode())
+    found: dict[str, bytes] = {}
+    at = 0
+    for oid in ids:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if len(header) != 3:
+            at = end + 1
+            continue
+        size = int(header[2])
+        if header[1] == b"blob":
+            found[oid] = out[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1
+    return found
+
+
+def tree_blobs(cwd: Path | str, rev: str, folder: str, name: str) -> set[str]:
+    """The blob ids of the files called `name` under `folder` in `rev`'s tree (one ls-tree)."""
+    out = git(cwd, "ls-tree", "-r", "--full-tree", rev, "--", folder)
+    found = set()
+    for line in out.decode("utf-8", "replace").splitlines():
+        meta, _, path = line.partition("\t")
+        if path.rsplit("/", 1)[-1] == name and meta.count(" ") == 2:
+            found.add(meta.split()[2])
+    return found
 
 
 def export_tree(cwd: Path | str, commit: str, destination: Path) -> None:

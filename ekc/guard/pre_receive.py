@@ -68,26 +68,72 @@ def check_push(repo: Path, updates: list[RefUpdate], today: date) -> list[Refusa
     purged = {path: log.days.get(case, "an earlier day") for path, case in log.paths.items()}
     refusals = []
     validated: dict[str, list[Finding]] = {}
+    known = plumbing.tree_blobs(repo, default, "cases", "case.yaml") if default and plumbing.resolve_commit(repo, default) else set()
     for update in live:
         # Every object the push brings (any commit of the range, a tag of a blob or a
         # tree, a notes tree), against the logged ids; what a ref already holds came in
         # checked, and the cleaner removed every ref reaching purged data.
-        hits = logged_ids.scan_objects(repo, [update.new], log)
-        tip = plumbing.resolve_commit(repo, update.new)
+        hits, tip, commits, ranged = range_checks(repo, update.new, log, purged, known)
         back = logged_findings(hits, log, f"{update.ref}", paths_checked=tip is not None)
         if tip is None:
             if back:
                 refusals.append(Refusal(update, back))
             continue  # a tag of a tree or blob: no data repository to validate
-        commits = plumbing.rev_list(repo, tip, "--not", "--all")
-        findings = back + check_commits(repo, commits, purged)
+        findings = back + ranged
         if commits and not back and update.ref.startswith(CHECKED_REFS):
             if tip not in validated:
                 validated[tip] = validate_commit(repo, tip, today)
-            findings.extend(validated[tip])
+            errors = validated[tip]
+            if errors:
+                errors = _new_errors(repo, errors, _baselines(repo, updates, default), today, validated)
+            findings.extend(errors)
         if findings:
             refusals.append(Refusal(update, findings))
     return refusals
+
+
+def range_checks(repo: Path, new: str, log: logged_ids.Logged, purged: dict[str, str],
+                 known: set[str]) -> tuple[list, str | None, list[str], list[Finding]]:
+    """Both checks of one pushed ref at once, each in its own git processes (the second
+    core works while the first waits): every new object against the logged ids, and the
+    range's commits (logged paths, personal data in case.yaml). Returns (hits, the tip
+    commit or None for a tag of a tree or blob, the new commits, the range's findings)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scanning = pool.submit(logged_ids.scan_objects, repo, [new], log)
+        tip = plumbing.resolve_commit(repo, new)
+        commits = plumbing.rev_list(repo, tip, "--not", "--all") if tip else []
+        ranged = check_commits(repo, commits, purged, known_blobs=known) if tip else []
+        hits = scanning.result()
+    return hits, tip, commits, ranged
+
+
+def _baselines(repo: Path, updates: list[RefUpdate], default: str | None) -> list[str]:
+    """The commits the server already accepted that a push replaces: each update's old tip
+    (a purge's force-push, a renamed branch's deleted name) and the default branch."""
+    olds = [u.old for u in updates if not plumbing.is_zero(u.old)]
+    if default:
+        olds.append(default)
+    found = []
+    for old in olds:
+        commit = plumbing.resolve_commit(repo, old)
+        if commit and commit not in found:
+            found.append(commit)
+    return found
+
+
+def _new_errors(repo: Path, errors: list[Finding], baselines: list[str], today: date,
+                validated: dict[str, list[Finding]]) -> list[Finding]:
+    """The errors the push brings, not the ones the server already holds: a purge rewrites
+    every commit, and must not be refused for a broken file it did not touch (the gate
+    would otherwise block the deletion the law requires until every old error is fixed)."""
+    known: set[tuple[str, str, str]] = set()
+    for commit in baselines:
+        if commit not in validated:
+            validated[commit] = validate_commit(repo, commit, today)
+        known.update((f.path, f.code, f.message) for f in validated[commit])
+    return [f for f in errors if (f.path, f.code, f.message) not in known]
 
 
 def validate_commit(repo: Path, commit: str, today: date) -> list[Finding]:

@@ -332,6 +332,8 @@ class Outcome:
     recovered: str | None = None  # "rolled back" | "completed" when an interrupted purge was found
     publish: list[str] = field(default_factory=list)  # without --push: the git push that publishes it
     refused: list[str] = field(default_factory=list)  # refs the remote refused, with its reason
+    host_text: str = ""  # after --push: what the remote's host needs done (ekc.guard.hosts), no personal data
+    host_files: list[Path] = field(default_factory=list)  # the same, and its request files, under .git/ekc/
     unjudged: list[str] = field(default_factory=list)
 
     @property
@@ -385,7 +387,8 @@ def _load_needles(root: Path) -> Needles:
     return Needles(PersonalStrings(set(rules["values"]), set(rules["parts"])), set(rules["kept_words"]))
 
 
-def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_remote: str | None) -> Outcome:
+def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_remote: str | None,
+            host: str | None = None) -> Outcome:
     import pickle
 
     head = git_text(root, "symbolic-ref", "HEAD")
@@ -408,7 +411,8 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "blobs": sorted(plan.drop),
         "shared": dict(sorted(plan.shared.items())),
         "unjudged": plan.unjudged,
-        "push": {"remote": push_remote, "updates": [[u.remote_ref, u.expected, u.local_ref] for u in push]} if push_remote else None,
+        "push": {"remote": push_remote, "host": host,
+                 "updates": [[u.remote_ref, u.expected, u.local_ref] for u in push]} if push_remote else None,
         "renames": plan.ref_renames,
         "deletes": plan.ref_deletes,
         "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
@@ -544,6 +548,8 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
         raise Refused(f"git-filter-repo failed ({detail[-1] if detail else 'exit ' + str(result.returncode)}); the repository was rolled back to how it was")
     commit_map = _commit_map(git_dir(root) / "filter-repo" / "commit-map")
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
+    # old -> new commit ids (no names): the host's instructions after --push need them
+    _save_commit_map(commit_map_path(root), commit_map)
     _rewrite_notes(root, plan, commit_map, env)
     return _adopt_objects(root)
 
@@ -558,6 +564,14 @@ def _remove_empty_folders(root: Path) -> None:
             here.rmdir()  # only succeeds when empty
         except OSError:
             pass
+
+
+def commit_map_path(root: Path) -> Path:
+    return journal.work_dir(root) / "commit-map"
+
+
+def _save_commit_map(path: Path, commit_map: dict[str, str]) -> None:
+    path.write_text("old new\n" + "".join(f"{old} {new}\n" for old, new in commit_map.items()), encoding="ascii")
 
 
 def _commit_map(path: Path) -> dict[str, str]:
@@ -822,11 +836,12 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         trace("gc")
     outcome = Outcome(targets=state["cases"], proof=state["proof"], push_remote=(state.get("push") or {}).get("remote"),
                       unjudged=state.get("unjudged", []))
+    needles = _load_needles(root)
     if state.get("push"):
         outcome.pushed, outcome.refused = _push(root, state)
+        outcome.host_text, outcome.host_files = _host_instructions(root, state, needles)
     else:
         outcome.publish = publish_command(root, state["refs"])
-    needles = _load_needles(root)
     journal.remove(root)  # the journal and the strings leave .git before the scan of .git
     outcome.proof.update(_prove(root, state, needles))
     trace("proof: scan of every object")
@@ -843,6 +858,27 @@ def _prove(root: Path, state: dict[str, Any], needles: Needles) -> dict[str, Any
         "blobs_shared": {b: p for b, p in sorted(shared.items()) if b not in missing},
         "remaining": result.remaining,
     }
+
+
+PULL_REFS = ("refs/pull/", "refs/merge-requests/")  # GitHub's and GitLab's read-only review refs
+
+
+def _host_instructions(root: Path, state: dict[str, Any], needles: Needles) -> tuple[str, list[Path]]:
+    """What the pushed-to remote's host needs done, and every other remote named, printed and
+    written under .git/ekc/ (ekc.guard.hosts). Ids, ref names, remote names and URLs only; run
+    through the purged strings anyway, and the proof that follows scans those files too."""
+    from ekc.guard import hosts
+
+    push = state["push"]
+    remote = push["remote"]
+    urls = {}
+    for name in git_text(root, "remote").splitlines():
+        result = git_layer.run(root, "remote", "get-url", name)
+        urls[name] = result.stdout.decode("utf-8", "replace").strip() if result.returncode == 0 else ""
+    others = {name: url for name, url in urls.items() if name != remote}
+    pull_refs = sorted({ref for ref, _, _ in push["updates"] if ref.startswith(PULL_REFS)})
+    return hosts.instructions(urls.get(remote, remote), _commit_map(commit_map_path(root)), others, push.get("host"),
+                              git_dir=git_dir(root), remote_name=remote, pull_refs=pull_refs, redact=needles.redact)
 
 
 def _push(root: Path, state: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -954,9 +990,9 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> 
     return Prepared(plan, push_updates)
 
 
-def run(root: Path, prepared: Prepared, today: date, push_remote: str | None) -> Outcome:
+def run(root: Path, prepared: Prepared, today: date, push_remote: str | None, host: str | None = None) -> Outcome:
     plan = prepared.plan
     if not plan.targets:  # only cases that cannot be judged: nothing to rewrite, still exit 1
         return Outcome(targets=[], proof={}, unjudged=plan.unjudged)
-    outcome = execute(root, plan, today, prepared.push_updates, push_remote)
+    outcome = execute(root, plan, today, prepared.push_updates, push_remote, host)
     return outcome

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from ekc.guard import logged as logged_ids
 from ekc.store.git import GitFailed, git_dir, run
 from ekc.store.git import read as git
 
+STASH_HOLD = "refs/ekc-sync/stash-"  # a carried-over stash entry while the old history is removed
 CASE_IN_PATH = re.compile(r"cases/\d{4}/([^/]+)/")
 LEFTOVERS = ("COMMIT_EDITMSG", "MERGE_MSG", "SQUASH_MSG", "ORIG_HEAD", "FETCH_HEAD", "MERGE_HEAD",
              "CHERRY_PICK_HEAD", "REVERT_HEAD", "AUTO_MERGE", "rr-cache", "logs")
@@ -53,6 +55,7 @@ class SyncResult:
     still_held: list[str] = field(default_factory=list)
     conflict_cases: list[str] = field(default_factory=list)
     conflict_branches: list[str] = field(default_factory=list)
+    stashes_carried: int = 0
     pushed: str | None = None
     logged: int = 0
 
@@ -81,13 +84,19 @@ def default_branch(root: Path, remote: str) -> str:
     return match.group(1) if match else "main"
 
 
-def sync(root: Path, remote: str = "origin") -> SyncResult:
+def _quiet(step: str) -> None:
+    pass
+
+
+def sync(root: Path, remote: str = "origin", step: Callable[[str], None] = _quiet) -> SyncResult:
+    """`step` hears what is being done, in words without names (the CLI's progress line)."""
     top = Path(_text(root, "rev-parse", "--show-toplevel"))
     if not _ok(top, "remote", "get-url", remote):
         raise UsageProblem(f"there is no remote called {remote!r} in this clone (git remote -v shows them)")
     if _text(top, "status", "--porcelain", "--untracked-files=no"):
         raise Refused("this clone has uncommitted changes: commit them first (ekc sync checks and carries commits over), then run ekc sync again")
     before = _refs(top, f"refs/remotes/{remote}/")
+    step(f"fetching from {remote}")
     branch = default_branch(top, remote)
     git(top, "fetch", "--quiet", "--prune", remote, f"+refs/heads/*:refs/remotes/{remote}/*")
     # tags apart: --prune with a tag refspec would delete the person's own tags
@@ -99,15 +108,15 @@ def sync(root: Path, remote: str = "origin") -> SyncResult:
     log.add(logged_ids.from_file(top / logged_ids.PURGE_LOG))
     held = logged_ids.present(top, sorted(log.ids())) if log.ids() else set()
     if held:
-        result = move_to_new_history(top, remote, branch, log, old_remote_tips=list(before.values()))
+        result = move_to_new_history(top, remote, branch, log, old_remote_tips=list(before.values()), step=step)
         result.logged = len(log.ids())
         return result
-    return ordinary(top, remote, branch)
+    return ordinary(top, remote, branch, step)
 
 
 # -- the ordinary sync --------------------------------------------------------------------
 
-def ordinary(top: Path, remote: str, default: str) -> SyncResult:
+def ordinary(top: Path, remote: str, default: str, step: Callable[[str], None] = _quiet) -> SyncResult:
     result = SyncResult()
     current = _text(top, "symbolic-ref", "--quiet", "--short", "HEAD") if _ok(top, "symbolic-ref", "-q", "HEAD") else None
     if current is None:
@@ -115,6 +124,7 @@ def ordinary(top: Path, remote: str, default: str) -> SyncResult:
     upstream = current if _ok(top, "rev-parse", "--verify", "-q", f"refs/remotes/{remote}/{current}") else default
     target = f"refs/remotes/{remote}/{upstream}"
     if _ok(top, "rev-parse", "--verify", "-q", target):
+        step("putting your commits on top (rebase)")
         done = run(top, "rebase", "--quiet", target)
         if done.returncode != 0:
             conflicted = _text(top, "diff", "--name-only", "--diff-filter=U").splitlines()
@@ -125,6 +135,7 @@ def ordinary(top: Path, remote: str, default: str) -> SyncResult:
     theirs = f"refs/remotes/{remote}/{current}"
     ahead = _text(top, "rev-list", "--count", f"{theirs}..HEAD") if _ok(top, "rev-parse", "--verify", "-q", theirs) else "1"
     if ahead != "0":
+        step(f"pushing to {remote}")
         git(top, "push", "--quiet", remote, f"HEAD:refs/heads/{current}")
         result.pushed = current
     return result
@@ -162,8 +173,43 @@ def _cases_of(cases: set[str]) -> list[str]:
     return sorted(cases)
 
 
-def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Logged, old_remote_tips: list[str]) -> SyncResult:
+def purged_needles(top: Path, log: logged_ids.Logged):
+    """The purged persons' strings, read from the purged files this clone still holds (the
+    purge log names ids, never a name): what the report must not print, since a ref or
+    branch name of the old history may be a family's name (`zaak-<surname>`)."""
+    from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
+    from ekc.store.yamlio import parse
+
+    strings = PersonalStrings()
+    held = logged_ids.present(top, sorted(log.blobs)) if log.blobs else set()
+    if held:
+        stream = git(top, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in sorted(held)).encode())
+        at = 0
+        while at < len(stream):
+            end = stream.index(b"\n", at)
+            header = stream[at:end].split()
+            size = int(header[2]) if len(header) == 3 else 0
+            raw = stream[end + 1 : end + 1 + size]
+            at = end + 1 + size + (1 if size or len(header) == 3 else 0)
+            parsed = parse("personal.yaml", raw)
+            if parsed.ok:
+                strings.update(of_personal_document(parsed.data))
+            strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+    return Needles(strings)
+
+
+def _redact(result: SyncResult, needles) -> None:
+    """Ref and branch names as printed, with a purged person's strings as ***."""
+    result.carried = {needles.redact(k): v for k, v in result.carried.items()}
+    result.dropped = [Dropped(needles.redact(d.what), d.cases) for d in result.dropped]
+    result.deleted_refs = [needles.redact(r) for r in result.deleted_refs]
+    result.conflict_branches = [needles.redact(b) for b in result.conflict_branches]
+
+
+def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Logged, old_remote_tips: list[str],
+                        step: Callable[[str], None] = _quiet) -> SyncResult:
     result = SyncResult(purge_applied=True)
+    needles = purged_needles(top, log)
     gdir = git_dir(top)
     saved = gdir / "ekc" / "sync-saved"
     new_remote = _refs(top, f"refs/remotes/{remote}/")
@@ -175,7 +221,9 @@ def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Lo
     scratch = Path(tempfile.mkdtemp(prefix="ekc-sync-"))
     worktree = scratch / "work"
     try:
-        for name, tip in sorted(_refs(top, "refs/heads/").items()):
+        branches = sorted(_refs(top, "refs/heads/").items())
+        for number, (name, tip) in enumerate(branches, 1):
+            step(f"moving your branches onto the new history ({number} of {len(branches)})")  # no names: a branch may be named after a family
             short = name[len("refs/heads/"):]
             upstream = f"refs/remotes/{remote}/{short}" if f"refs/remotes/{remote}/{short}" in new_remote else f"refs/remotes/{remote}/{default}"
             own = _text(top, "rev-list", "--reverse", "--no-merges", tip, *exclude).split()
@@ -216,21 +264,35 @@ def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Lo
         run(top, "worktree", "prune")
         shutil.rmtree(scratch, ignore_errors=True)
 
-    # 2. stash: every entry goes; a clean one is kept as a patch
+    # 2. stash: an entry holding purged data goes; a clean one is made again on the new
+    # history (its change applied to the remote's default branch); if it no longer fits, it
+    # is kept as a patch
+    step("checking the stash")
     stashes = _text(top, "stash", "list", "--format=%H").split() if _ok(top, "rev-parse", "-q", "--verify", "refs/stash") else []
+    carried_stashes: list[tuple[str, str]] = []  # (new stash commit, message), newest first
     for n, stash in enumerate(stashes):
         hits = logged_ids.scan_objects(top, [stash], log, exclude_existing=False, exclude=[f"{stash}^1"])
         cases = {h.case for h in hits}
         if not cases:
+            patch_bytes = git(top, "diff", "--binary", f"{stash}^1", stash)
+            remade = _remake_stash(top, f"refs/remotes/{remote}/{default}", patch_bytes)
+            if remade:
+                carried_stashes.append((remade, f"carried over by ekc sync (was {stash[:10]})"))
+                continue
             saved.mkdir(parents=True, exist_ok=True)
             patch = saved / f"stash-{n}.patch"
-            patch.write_bytes(git(top, "diff", "--binary", f"{stash}^1", stash))
+            patch.write_bytes(patch_bytes)
             result.saved.append(str(patch))
         result.dropped.append(Dropped(f"stash@{{{n}}} {stash[:10]}", _cases_of(cases)))
     if stashes:
         git(top, "update-ref", "-d", "refs/stash")
+    # held by refs of their own through the gc below (it expires every reflog, the stash's too)
+    for n, (commit, _) in enumerate(carried_stashes):
+        git(top, "update-ref", f"{STASH_HOLD}{n}", commit)
+    result.stashes_carried = len(carried_stashes)
 
     # 3. notes: dropped, then the remote's own notes fetched again
+    step("replacing the notes")
     for name, oid in sorted(_refs(top, "refs/notes/").items()):
         hits = logged_ids.scan_objects(top, [oid], log, exclude_existing=False)
         git(top, "update-ref", "-d", name)
@@ -238,6 +300,7 @@ def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Lo
     run(top, "fetch", "--quiet", remote, "+refs/notes/*:refs/notes/*")
 
     # 4. every other ref that still reaches purged data or the old history
+    step("removing other refs to the old history")
     clean_base = [_text(top, "rev-parse", f"refs/remotes/{remote}/{default}")]
     fresh = list(_refs(top, f"refs/remotes/{remote}/", "refs/tags/").values())
     for name, oid in sorted(_refs(top).items()):
@@ -260,11 +323,37 @@ def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Lo
             shutil.rmtree(path, ignore_errors=True)
         elif path.exists():
             path.unlink()
+    step("removing every old object (git gc)")
     git(top, "-c", "gc.pruneExpire=now", "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now",
         "-c", "gc.autoDetach=false", "-c", "gc.rerereResolved=0", "-c", "gc.rerereUnresolved=0",
         "gc", "--quiet", "--prune=now")
+    for n, (commit, message) in reversed(list(enumerate(carried_stashes))):
+        git(top, "stash", "store", "-m", message, commit)
+        git(top, "update-ref", "-d", f"{STASH_HOLD}{n}")
+    step("proving none of the purged ids can be read")
     result.still_held = sorted(logged_ids.present(top, sorted(log.ids())))
+    _redact(result, needles)
     return result
+
+
+def _remake_stash(top: Path, base: str, patch: bytes) -> str | None:
+    """A stash commit of `patch` on `base`, made in a scratch worktree (the person's own work
+    tree is untouched); None when the change no longer applies there."""
+    scratch = Path(tempfile.mkdtemp(prefix="ekc-sync-stash-"))
+    worktree = scratch / "work"
+    try:
+        git(top, "worktree", "add", "--quiet", "--detach", str(worktree), base)
+        if not patch.strip():
+            return None
+        if run(worktree, "apply", "--index", "--whitespace=nowarn", "-", input=patch).returncode != 0:
+            return None
+        made = _text(worktree, "stash", "create")
+        return made or None
+    finally:
+        if worktree.exists():
+            run(top, "worktree", "remove", "--force", str(worktree))
+        run(top, "worktree", "prune")
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _reaches_old(top: Path, oid: str, old_tips: list[str], new_tips: list[str]) -> bool:

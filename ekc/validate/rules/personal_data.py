@@ -48,6 +48,23 @@ def looks_personal(value: str) -> str | None:
     return None
 
 
+# What can make a key or scalar read differently from its bytes: escapes, other number
+# bases, digit separators, sexagesimal numbers, explicit tags, UTF-16/32.
+_UNSURE = re.compile(rb"\\|0[xXoObB][0-9a-fA-F]|\d_\d|\d:\d|!!|\x00")
+_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _PATTERNS))  # one pass for the pre-filter
+_LINE_FOLD = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+def may_look_personal(raw: bytes) -> bool:
+    """False only when no key or scalar of the document can look personal, judged on the
+    bytes alone (no parse): every key and scalar is then a piece of the text, with line
+    breaks folded to a space, so a pattern that finds nothing in the text finds nothing in
+    any of them. True means "parse and look" (a comment alone may match)."""
+    if b"@" in raw or _UNSURE.search(raw):  # an e-mail address needs an `@`: any `@` is looked at
+        return True
+    return _ANY.search(_LINE_FOLD.sub(" ", raw.decode("utf-8", "replace"))) is not None
+
+
 def _scalars(data: Any, loc: Loc = ()):
     """Every key and scalar with its loc, in document order.
 
