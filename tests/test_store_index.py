@@ -260,3 +260,39 @@ def test_a_command_reading_some_kinds_leaves_the_other_entries_in_the_index(tmp_
     load_anonymous(root)
     warm = load(root, models=False)
     assert warm.cache_hits == warm.files_checked
+
+
+# -- single-case commands load that case, and what its rules need ----------------------------
+
+@pytest.mark.parametrize("today", [date(2024, 9, 15), date(2025, 3, 1)])
+def test_a_single_case_command_loads_that_case_and_its_funding_cases_only(tmp_path, today):
+    from ekc.budget.funding import contract_use, funding
+    from ekc.cases.lifecycle import funding_refusal
+    from ekc.cases.workflow import load_case, load_funding_cases
+
+    root = small_store(tmp_path / "data")
+    (root / OTHER).write_bytes((root / OTHER).read_bytes().replace(b"municipality: GM0439", b"municipality: GM0599"))
+    full = load(root, use_cache=False)
+    counted = 0
+    for case_id in ("EKC-2024-AB12C", "EKC-2024-K7Q2M", "ekc-2024-q3rtx"):
+        loaded = load_case(root, case_id)
+        assert set(loaded.store.cases) == {case_id.upper()}
+        case_file = loaded.store.cases[case_id.upper()]
+        assert case_file == full.store.cases[case_id.upper()]
+        load_funding_cases(loaded, case_file, None, today)
+        municipality = case_file.case.municipality
+        assert set(loaded.store.cases) <= {i for i, c in full.store.cases.items() if c.case.municipality == municipality}
+        assert funding_refusal(loaded.store, case_file.case, today, today) == funding_refusal(full.store, case_file.case, today, today)
+        paying, _ = funding(full.store.municipalities.get(municipality), today, case_file.case.variant)
+        if paying is not None:
+            uses = [
+                contract_use(store.municipalities[municipality], funding(store.municipalities[municipality], today, "family")[0],
+                             (f.case for f in store.cases.values()), today, excluding=case_file.case.id)
+                for store in (loaded.store, full.store)
+            ]
+            assert uses[0] == uses[1], (case_id, sorted(loaded.store.cases))
+            counted += uses[1].starts
+    assert counted > 0 or today.year > 2024  # the funding cases were needed (the contract runs in 2024)
+    opened = load_case(root, "EKC-2024-K7Q2M", also=lambda s: not s.is_closed)
+    assert set(opened.store.cases) == {"EKC-2024-K7Q2M", "EKC-2024-AB12C"}
+    assert opened.store.open_case_counts == full.store.open_case_counts

@@ -399,6 +399,37 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
     return Loaded(root, store, findings, present, files_checked=len(files))
 
 
+def extend_cases(loaded: Loaded, select: Callable[[Any], bool]) -> int:
+    """Add to `loaded.store.cases` the cases chosen by `select` (over the CaseSummary in the
+    index) that are not in it yet, with their full models and without their personal.yaml.
+    For a question that only the first chosen case can frame: `case advance` to
+    informative_talk needs its municipality's cases within the paying contract, known only
+    once the case itself is read. Every entry was stat-checked by the `load` that made
+    `loaded`, so nothing read here is stale. Returns how many cases were added."""
+    folder = verdict_cache.cache_dir(loaded.root)
+    cases = loaded.store.cases
+    seen: set[str] = set()
+    added = 0
+    for path, entry in loaded.entries.items():
+        summary = entry.verdict.summary
+        if not path.endswith("/case.yaml") or summary is None or summary.id in seen:
+            continue
+        seen.add(summary.id)  # the first file of a duplicated id, as `load` takes it
+        if summary.id in cases or not select(summary):
+            continue
+        model = verdict_cache.read_object(folder, entry.key)
+        if model is None:
+            model = _judge_now(loaded.root, "case", path, {}).model
+            if model is not None:
+                verdict_cache.write_object(folder, entry.key, model)
+        if model is None:
+            continue
+        personal_path = path.rsplit("/", 1)[0] + "/personal.yaml"
+        cases[summary.id] = CaseFile(case=model, path=path, personal=None, personal_present=personal_path in loaded.present_paths)
+        added += 1
+    return added
+
+
 def purge_log_model(loaded: Loaded):
     """The purge log's model of a store loaded with `lazy_purge_log` (None if unreadable)."""
     entry = loaded.entries.get("purge-log.yaml")
