@@ -296,3 +296,17 @@ def test_a_single_case_command_loads_that_case_and_its_funding_cases_only(tmp_pa
     opened = load_case(root, "EKC-2024-K7Q2M", also=lambda s: not s.is_closed)
     assert set(opened.store.cases) == {"EKC-2024-K7Q2M", "EKC-2024-AB12C"}
     assert opened.store.open_case_counts == full.store.open_case_counts
+
+
+def test_a_registry_judged_afresh_enters_the_index_at_once(tmp_path, monkeypatch):
+    """A command that skips the purge log may write the index first; the next `validate`
+    judges the log, and must keep it, or every later run judges it again."""
+    root = small_store(tmp_path / "data")
+    (root / ".git").mkdir()
+    (root / "purge-log.yaml").write_text("purges: []\n")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
+    monkeypatch.setattr(loader, "REWRITE_FRACTION", 1)  # as in a store of thousands: one file is no reason to rewrite
+    morning_view(root, only_open=True)
+    assert load(root, models=False).files_read == 1  # the purge log, never seen before
+    assert load(root, models=False).files_read == 0

@@ -129,20 +129,22 @@ def _load(
     stat_changed = 0  # files read: new, changed stat, or racy
     moved = 0  # of those, with other stat data than the index holds
     settled = 0  # of those, racy before but no longer: a rewrite makes them clean
+    stat, old_get = os.stat, old.get
     for data_file in files:
         path = data_file.path
         try:
-            st = os.stat(f"{base}/{path}")
+            st = stat(f"{base}/{path}")
         except OSError as exc:
             verdicts[path] = _unreadable(path, exc)
             continue
-        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        entry = old.get(path)
-        racy = max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS >= written_ns
-        if entry is not None and not racy and entry[:4] == signature:
+        entry = old_get(path)
+        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+        racy = (mtime if mtime > ctime else ctime) + RACY_NS >= written_ns
+        if entry is not None and not racy and entry[0] == st.st_size and entry[1] == mtime and entry[2] == ctime and entry[3] == st.st_ino:
             entries[path] = entry
             verdicts[path] = entry.verdict
             continue
+        signature = (st.st_size, mtime, ctime, st.st_ino)
         stat_changed += 1
         if entry is None or entry[:4] != signature:
             moved += 1
@@ -172,7 +174,11 @@ def _load(
             fresh_models[path] = verdict.model
             if use_cache:
                 verdict_cache.write_object(folder, entries[path].key, verdict.model)
-    if use_cache and max(len(todo), moved, settled, listings.listed) > len(files) // REWRITE_FRACTION:
+    # a root file judged afresh always rewrites: the purge log alone can take 0.4 s to judge,
+    # and left out of the index (a command that skips it wrote the index first) it was
+    # judged again by every `validate` without ever passing the 1% mark
+    registry_judged = any(kind not in ("case", "personal", "stray") for kind, _, _ in todo)
+    if use_cache and (registry_judged or max(len(todo), moved, settled, listings.listed) > len(files) // REWRITE_FRACTION):
         kept = {p: e for p, e in entries.items() if _may_cache(kind_of[p], e.verdict)}
         if kinds is not None:
             # files of other kinds were not looked at: their entries stay for the commands
@@ -231,11 +237,16 @@ class _Listings:
             st = os.stat(f"{self.base}/{relative}")
         except OSError:
             return None
-        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, files)
+        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
         hit = self.old.get(relative)
-        if hit is not None and hit[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < self.written_ns:
-            self.new[relative] = hit
-            return hit[1]
+        if hit is not None:  # the common case first, without building tuples
+            kept = hit[0]
+            if kept[0] == mtime and kept[1] == ctime and kept[2] == st.st_ino and kept[3] is files and (
+                mtime if mtime > ctime else ctime
+            ) + RACY_NS < self.written_ns:
+                self.new[relative] = hit
+                return hit[1]
+        signature = (mtime, ctime, st.st_ino, files)
         try:
             with os.scandir(f"{self.base}/{relative}") as listing:
                 # a symbolic link is never followed (a loop would hang, a link can point
@@ -259,13 +270,14 @@ class _Listings:
             if not is_dir:
                 found.append(DataFile(f"cases/{year}", "stray"))
                 continue
-            for case_folder, is_folder in self.entries(f"cases/{year}", False) or ():
+            entries, append, kind_of = self.entries, found.append, CASE_FILES.get
+            for case_folder, is_folder in entries(f"cases/{year}", False) or ():
+                folder = f"cases/{year}/{case_folder}"
                 if not is_folder:
-                    found.append(DataFile(f"cases/{year}/{case_folder}", "stray"))
+                    append(DataFile(folder, "stray"))
                     continue
-                prefix = f"cases/{year}/{case_folder}/"
-                for name, is_file in self.entries(prefix[:-1], True) or ():
-                    found.append(DataFile(prefix + name, CASE_FILES.get(name, "stray") if is_file else "stray"))
+                for name, is_file in entries(folder, True) or ():
+                    append(DataFile(f"{folder}/{name}", kind_of(name, "stray") if is_file else "stray"))
         return found
 
 
@@ -340,7 +352,9 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
               folder: Path | None, models: bool, select, raws: dict[str, bytes], lazy_purge_log: bool = False) -> Loaded:
     findings: list[Finding] = []
     for data_file in files:
-        findings.extend(verdicts[data_file.path].findings)
+        found = verdicts[data_file.path].findings
+        if found:
+            findings.extend(found)
 
     def model_of(path: str, kind: str):
         """The full model: judged in this run, else from objects/, else judged now."""

@@ -25,6 +25,8 @@ def morning_view(root: Path, only_open: bool = False, phase: str | None = None,
     coordinator = coordinator.strip().upper() if coordinator else None
 
     def shown(summary) -> bool:
+        if only_open and summary.phases[-1] == "closed" and (today is None or summary.dates[-1] <= today):
+            return False  # closed by then (phase_on: the last entry on or before `today` wins): most of the history, at once
         if (municipality is not None and summary.municipality != municipality) or (
             coordinator is not None and summary.coordinator != coordinator
         ):
