@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ekc.budget.check import check_budget, check_repository
 from ekc.match.ranking import pool_of
 from ekc.store import loader
 from ekc.store.loader import load
@@ -194,6 +195,11 @@ def assert_warm_equals_cold(root: Path, today: date) -> None:
     }
     matching = for_matching(root)
     assert conferences(matching) == pool_of(full.store, today).conferences
+    for year in (2024, 2025):  # `budget check`: only the cases with an entry in its window
+        result, _, missing = check_repository(root, today, year, None)
+        assert result == check_budget(full.store.municipalities, (c.case for c in every.values()), today, year)
+        taken = {c.path for c in every.values()}
+        assert missing == sorted(p for p in full.present_paths if p.endswith("/case.yaml") and p not in taken)
     assert matching.store.coordinators == full.store.coordinators
     assert matching.store.municipalities == full.store.municipalities
 
