@@ -4,8 +4,9 @@
     python3 bench/cost_bench.py [--work DIR] [--repeat 3]
 
 Two stores (bench/cost_stores.py): the large one with 15,000 closed cases, about 300 open,
-400 coordinators and 50 municipalities; the small one with every tenth closed case and the
-same open cases, registries and year. Each is a git repository (so the cache lives in
+400 coordinators and 50 municipalities; the small one with every tenth case closed before
+YEAR and the same open cases, registries and cases closed in YEAR or later (the year asked
+about): only the older history differs. Each is a git repository (so the cache lives in
 .git/ekc, as for a user). Every command runs as a whole process (`python -m ekc`), warm
 (the cache filled by earlier runs), best of --repeat; its peak memory comes from the
 child's own rusage (os.wait4). Also: `validate` after one case.yaml changed (a different
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -90,7 +92,7 @@ def main() -> None:
     if not all((s / "municipalities.yaml").is_file() for s in stores.values()):
         for s in stores.values():
             shutil.rmtree(s, ignore_errors=True)
-        print(make_stores(stores["large"], stores["small"]), flush=True)
+        print(make_stores(stores["large"], stores["small"], recent_from=date(YEAR, 1, 1)), flush=True)
     for s in stores.values():
         if not (s / ".git").is_dir():
             subprocess.run(["git", "init", "-q", str(s)], check=True)
