@@ -5,6 +5,7 @@ ekc/validate/pipeline.py, ekc/store/views.py)."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from datetime import date
@@ -26,6 +27,7 @@ CLOSED = "cases/2024/EKC-2024-K7Q2M/case.yaml"
 OTHER = "cases/2024/EKC-2024-Q3RTX/case.yaml"
 OPEN = "cases/2024/EKC-2024-AB12C/case.yaml"
 PERSONAL = "cases/2024/EKC-2024-K7Q2M/personal.yaml"
+NEW = "cases/2025/EKC-2025-N3W4C/case.yaml"  # not in the store at first: a year and a case folder that come and go
 
 
 def small_store(root: Path) -> Path:
@@ -127,6 +129,7 @@ STEPS = st.lists(
         st.tuples(st.just("same_size"), st.sampled_from([CLOSED, OPEN]), st.sampled_from([b"family", b"famlly", b"groups"])),
         st.tuples(st.just("reopen"), st.booleans()),
         st.tuples(st.just("touch"), st.sampled_from([CLOSED, OTHER, OPEN, "municipalities.yaml", "coordinators.yaml"])),
+        st.tuples(st.just("case_folder"), st.sampled_from([OTHER, NEW]), st.booleans()),  # a case folder removed or added
     ),
     min_size=1,
     max_size=6,
@@ -136,6 +139,9 @@ TODAYS = st.sampled_from([date(2024, 9, 15), date(2025, 3, 1), date(2031, 1, 1)]
 
 def apply(root: Path, step, spare: dict[str, bytes]) -> None:
     kind = step[0]
+    target = step[1] if kind != "reopen" else OTHER
+    if kind != "case_folder" and isinstance(target, str) and target.startswith("cases/") and not (root / target).exists():
+        return  # its case folder was removed by an earlier step
     if kind == "contract_end":
         file = root / "municipalities.yaml"
         raw = file.read_bytes()
@@ -175,6 +181,13 @@ def apply(root: Path, step, spare: dict[str, bytes]) -> None:
         raw = file.read_bytes()
         closed, reopened = b"phase: closed", b"phase: follow_up"
         file.write_bytes(raw.replace(closed, reopened) if step[1] else raw.replace(reopened, closed))
+    elif kind == "case_folder":
+        folder = (root / step[1]).parent
+        if step[2]:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            (root / step[1]).write_bytes(spare[step[1]])
     elif kind == "touch":
         file = root / step[1]
         file.write_bytes(file.read_bytes())
@@ -211,7 +224,8 @@ def test_warm_results_equal_cold_ones_through_any_changes(steps, today):
     with tempfile.TemporaryDirectory() as tmp:
         root = small_store(Path(tmp) / "data")
         (root / ".git").mkdir()
-        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL)}
+        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL, OTHER)}
+        spare[NEW] = (root / OPEN).read_bytes().replace(b"EKC-2024-AB12C", b"EKC-2025-N3W4C").replace(b"2024-09-02", b"2025-02-03")
         assert_warm_equals_cold(root, today)
         for step in steps:
             apply(root, step, spare)
@@ -229,7 +243,8 @@ def test_warm_results_equal_cold_ones_when_stat_data_is_trusted(steps, today):
         patch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
         root = small_store(Path(tmp) / "data")
         (root / ".git").mkdir()
-        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL)}
+        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL, OTHER)}
+        spare[NEW] = (root / OPEN).read_bytes().replace(b"EKC-2024-AB12C", b"EKC-2025-N3W4C").replace(b"2024-09-02", b"2025-02-03")
         assert_warm_equals_cold(root, today)
         for step in steps:
             time.sleep(0.01)
