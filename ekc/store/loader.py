@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from itertools import takewhile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -164,7 +165,6 @@ def _load(
         raws[path] = raw
         entries[path] = Entry(*signature, key, None, False, commented)  # verdict filled below
         todo.append((data_file.kind, path, raw))
-    kind_of = {f.path: f.kind for f in files}
     fresh_models: dict[str, Any] = {}
     for (kind, path, _), (verdict, met) in zip(todo, _judge_all(todo, workers, models)):
         keep = verdict.without_model() if kind in ("case", "personal") else _registry_entry(verdict)
@@ -179,6 +179,7 @@ def _load(
     # judged again by every `validate` without ever passing the 1% mark
     registry_judged = any(kind not in ("case", "personal", "stray") for kind, _, _ in todo)
     if use_cache and (registry_judged or max(len(todo), moved, settled, listings.listed) > len(files) // REWRITE_FRACTION):
+        kind_of = {f.path: f.kind for f in files}
         kept = {p: e for p, e in entries.items() if _may_cache(kind_of[p], e.verdict)}
         if kinds is not None:
             # files of other kinds were not looked at: their entries stay for the commands
@@ -186,8 +187,8 @@ def _load(
             kept = {**{p: e for p, e in old.items() if _kind_of_path(p) not in kinds}, **kept}
         _write_index(folder, scan_ns, kept, listings.new)
     loaded = _assemble(root, files, verdicts, entries, fresh_models, folder if use_cache else None, models, select, raws, lazy_purge_log)
-    loaded.cache_hits = len(files) - len(todo) - sum(1 for p in verdicts if p not in entries)
-    loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
+    loaded.cache_hits = len(files) - len(todo) - (len(verdicts) - len(entries))  # entries: a subset of verdicts
+    loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.summary is None and verdict.model is None}
     loaded.entries = entries
     loaded.commented = {path for path, entry in entries.items() if entry.commented}
     loaded.files_read = stat_changed
@@ -373,7 +374,8 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
         return model
 
     wanted = ("settings", "municipalities", "coordinators") if lazy_purge_log else ("settings", "municipalities", "coordinators", "purge_log")
-    registries = {f.path: model_of(f.path, f.kind) for f in files if f.kind in wanted}
+    # the root files come first in `files`: the history is not walked for them
+    registries = {f.path: model_of(f.path, f.kind) for f in takewhile(lambda f: f.path in ROOT_FILES, files) if f.kind in wanted}
     municipalities_file = registries.get("municipalities.yaml")
     coordinators_file = registries.get("coordinators.yaml")
     cases: dict[str, CaseFile] = {}
