@@ -298,8 +298,9 @@ def check_repository(root, today: date, year: int | None, municipality: str | No
     seen: set[str] = set()
     cases = []
     read = set()
-    for path, (summary, _) in loaded.case_summaries().items():
-        if summary.id in seen:
+    for path, entry in loaded.entries.items():
+        summary = entry.verdict.summary
+        if summary is None or not path.endswith("/case.yaml") or summary.id in seen:
             continue
         seen.add(summary.id)
         read.add(path)
