@@ -5,6 +5,7 @@ ekc/validate/pipeline.py, ekc/store/views.py)."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from datetime import date
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ekc.budget.check import check_budget, check_repository
 from ekc.match.ranking import pool_of
 from ekc.store import loader
 from ekc.store.loader import load
@@ -25,6 +27,7 @@ CLOSED = "cases/2024/EKC-2024-K7Q2M/case.yaml"
 OTHER = "cases/2024/EKC-2024-Q3RTX/case.yaml"
 OPEN = "cases/2024/EKC-2024-AB12C/case.yaml"
 PERSONAL = "cases/2024/EKC-2024-K7Q2M/personal.yaml"
+NEW = "cases/2025/EKC-2025-N3W4C/case.yaml"  # not in the store at first: a year and a case folder that come and go
 
 
 def small_store(root: Path) -> Path:
@@ -126,6 +129,7 @@ STEPS = st.lists(
         st.tuples(st.just("same_size"), st.sampled_from([CLOSED, OPEN]), st.sampled_from([b"family", b"famlly", b"groups"])),
         st.tuples(st.just("reopen"), st.booleans()),
         st.tuples(st.just("touch"), st.sampled_from([CLOSED, OTHER, OPEN, "municipalities.yaml", "coordinators.yaml"])),
+        st.tuples(st.just("case_folder"), st.sampled_from([OTHER, NEW]), st.booleans()),  # a case folder removed or added
     ),
     min_size=1,
     max_size=6,
@@ -135,6 +139,9 @@ TODAYS = st.sampled_from([date(2024, 9, 15), date(2025, 3, 1), date(2031, 1, 1)]
 
 def apply(root: Path, step, spare: dict[str, bytes]) -> None:
     kind = step[0]
+    target = step[1] if kind != "reopen" else OTHER
+    if kind != "case_folder" and isinstance(target, str) and target.startswith("cases/") and not (root / target).exists():
+        return  # its case folder was removed by an earlier step
     if kind == "contract_end":
         file = root / "municipalities.yaml"
         raw = file.read_bytes()
@@ -174,6 +181,13 @@ def apply(root: Path, step, spare: dict[str, bytes]) -> None:
         raw = file.read_bytes()
         closed, reopened = b"phase: closed", b"phase: follow_up"
         file.write_bytes(raw.replace(closed, reopened) if step[1] else raw.replace(reopened, closed))
+    elif kind == "case_folder":
+        folder = (root / step[1]).parent
+        if step[2]:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            (root / step[1]).write_bytes(spare[step[1]])
     elif kind == "touch":
         file = root / step[1]
         file.write_bytes(file.read_bytes())
@@ -194,6 +208,11 @@ def assert_warm_equals_cold(root: Path, today: date) -> None:
     }
     matching = for_matching(root)
     assert conferences(matching) == pool_of(full.store, today).conferences
+    for year in (2024, 2025):  # `budget check`: only the cases with an entry in its window
+        result, _, missing = check_repository(root, today, year, None)
+        assert result == check_budget(full.store.municipalities, (c.case for c in every.values()), today, year)
+        taken = {c.path for c in every.values()}
+        assert missing == sorted(p for p in full.present_paths if p.endswith("/case.yaml") and p not in taken)
     assert matching.store.coordinators == full.store.coordinators
     assert matching.store.municipalities == full.store.municipalities
 
@@ -205,7 +224,8 @@ def test_warm_results_equal_cold_ones_through_any_changes(steps, today):
     with tempfile.TemporaryDirectory() as tmp:
         root = small_store(Path(tmp) / "data")
         (root / ".git").mkdir()
-        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL)}
+        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL, OTHER)}
+        spare[NEW] = (root / OPEN).read_bytes().replace(b"EKC-2024-AB12C", b"EKC-2025-N3W4C").replace(b"2024-09-02", b"2025-02-03")
         assert_warm_equals_cold(root, today)
         for step in steps:
             apply(root, step, spare)
@@ -223,7 +243,8 @@ def test_warm_results_equal_cold_ones_when_stat_data_is_trusted(steps, today):
         patch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
         root = small_store(Path(tmp) / "data")
         (root / ".git").mkdir()
-        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL)}
+        spare = {name: (root / name).read_bytes() for name in ("coordinators.yaml", PERSONAL, OTHER)}
+        spare[NEW] = (root / OPEN).read_bytes().replace(b"EKC-2024-AB12C", b"EKC-2025-N3W4C").replace(b"2024-09-02", b"2025-02-03")
         assert_warm_equals_cold(root, today)
         for step in steps:
             time.sleep(0.01)
@@ -260,3 +281,53 @@ def test_a_command_reading_some_kinds_leaves_the_other_entries_in_the_index(tmp_
     load_anonymous(root)
     warm = load(root, models=False)
     assert warm.cache_hits == warm.files_checked
+
+
+# -- single-case commands load that case, and what its rules need ----------------------------
+
+@pytest.mark.parametrize("today", [date(2024, 9, 15), date(2025, 3, 1)])
+def test_a_single_case_command_loads_that_case_and_its_funding_cases_only(tmp_path, today):
+    from ekc.budget.funding import contract_use, funding
+    from ekc.cases.lifecycle import funding_refusal
+    from ekc.cases.workflow import load_case, load_funding_cases
+
+    root = small_store(tmp_path / "data")
+    (root / OTHER).write_bytes((root / OTHER).read_bytes().replace(b"municipality: GM0439", b"municipality: GM0599"))
+    full = load(root, use_cache=False)
+    counted = 0
+    for case_id in ("EKC-2024-AB12C", "EKC-2024-K7Q2M", "ekc-2024-q3rtx"):
+        loaded = load_case(root, case_id)
+        assert set(loaded.store.cases) == {case_id.upper()}
+        case_file = loaded.store.cases[case_id.upper()]
+        assert case_file == full.store.cases[case_id.upper()]
+        load_funding_cases(loaded, case_file, None, today)
+        municipality = case_file.case.municipality
+        assert set(loaded.store.cases) <= {i for i, c in full.store.cases.items() if c.case.municipality == municipality}
+        assert funding_refusal(loaded.store, case_file.case, today, today) == funding_refusal(full.store, case_file.case, today, today)
+        paying, _ = funding(full.store.municipalities.get(municipality), today, case_file.case.variant)
+        if paying is not None:
+            uses = [
+                contract_use(store.municipalities[municipality], funding(store.municipalities[municipality], today, "family")[0],
+                             (f.case for f in store.cases.values()), today, excluding=case_file.case.id)
+                for store in (loaded.store, full.store)
+            ]
+            assert uses[0] == uses[1], (case_id, sorted(loaded.store.cases))
+            counted += uses[1].starts
+    assert counted > 0 or today.year > 2024  # the funding cases were needed (the contract runs in 2024)
+    opened = load_case(root, "EKC-2024-K7Q2M", also=lambda s: not s.is_closed)
+    assert set(opened.store.cases) == {"EKC-2024-K7Q2M", "EKC-2024-AB12C"}
+    assert opened.store.open_case_counts == full.store.open_case_counts
+
+
+def test_a_registry_judged_afresh_enters_the_index_at_once(tmp_path, monkeypatch):
+    """A command that skips the purge log may write the index first; the next `validate`
+    judges the log, and must keep it, or every later run judges it again."""
+    root = small_store(tmp_path / "data")
+    (root / ".git").mkdir()
+    (root / "purge-log.yaml").write_text("purges: []\n")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
+    monkeypatch.setattr(loader, "REWRITE_FRACTION", 1)  # as in a store of thousands: one file is no reason to rewrite
+    morning_view(root, only_open=True)
+    assert load(root, models=False).files_read == 1  # the purge log, never seen before
+    assert load(root, models=False).files_read == 0

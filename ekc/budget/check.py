@@ -128,6 +128,25 @@ class BudgetCheck:
         return any(use.status == "over_budget" for use in self.contracts)
 
 
+def selected_contracts(municipalities: Mapping[str, Municipality], year: int, municipality: str | None) -> dict[str, tuple[Municipality, Contract]]:
+    """Every contract overlapping `year` (of `municipality` only, when named), first of an id."""
+    selected: dict[str, tuple[Municipality, Contract]] = {}
+    for code, muni in municipalities.items():
+        if municipality is not None and code != municipality:
+            continue
+        for contract in muni.contracts:
+            if overlaps_year(contract, year) and contract.id not in selected:
+                selected[contract.id] = (muni, contract)
+    return selected
+
+
+def window(selected: Mapping[str, tuple[Municipality, Contract]], today: date, year: int) -> tuple[date, date]:
+    """The days whose entries can count for a selected contract or be a gap of the year."""
+    first = min([date(year, 1, 1), *(c.start for _, c in selected.values())])
+    last = min(today, max([date(year, 12, 31), *(c.end for _, c in selected.values())]))
+    return first, last
+
+
 def overlaps_year(contract: Contract, year: int) -> bool:
     return contract.start <= date(year, 12, 31) and contract.end >= date(year, 1, 1)
 
@@ -145,21 +164,14 @@ def check_budget(
     the cases; contracts are found per municipality, so the cost is linear in entries.
     """
     year = today.year if year is None else year
-    selected: dict[str, tuple[Municipality, Contract]] = {}
-    for code, muni in municipalities.items():
-        if municipality is not None and code != municipality:
-            continue
-        for contract in muni.contracts:
-            if overlaps_year(contract, year) and contract.id not in selected:
-                selected[contract.id] = (muni, contract)
+    selected = selected_contracts(municipalities, year, municipality)
     starts: dict[str, int] = dict.fromkeys(selected, 0)
     spent: dict[str, float] = dict.fromkeys(selected, 0.0)
     unfunded_starts: list[Unfunded] = []
     unfunded_services: list[Unfunded] = []
     # Only entries in this window can count for a selected contract or be a gap of the year;
     # testing it first keeps the per-entry cost to two comparisons for most of the store.
-    first = min([date(year, 1, 1), *(c.start for _, c in selected.values())])
-    last = min(today, max([date(year, 12, 31), *(c.end for _, c in selected.values())]))
+    first, last = window(selected, today, year)
     for case in cases:
         if municipality is not None and case.municipality != municipality:
             continue
@@ -273,13 +285,27 @@ def check_repository(root, today: date, year: int | None, municipality: str | No
     from ekc.store.anonymous import ANONYMOUS_KINDS
     from ekc.store.loader import load
 
-    loaded = load(root, models=False, kinds=ANONYMOUS_KINDS)
+    loaded = load(root, models=False, kinds=ANONYMOUS_KINDS, select=lambda summary: False)
     store = loaded.store
     if not store.municipalities and any(f.path == "municipalities.yaml" and f.is_error for f in loaded.findings):
         raise Refused("municipalities.yaml has errors, so there are no contracts to check; run `ekc validate`")
     if municipality is not None and municipality not in store.municipalities:
         raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
-    result = check_budget(store.municipalities, (f.case for f in store.cases.values()), today, year, municipality)
-    read = {f.path for f in store.cases.values()}
+    # Only the cases with a history entry in the window can count: chosen on the index's
+    # summaries (first file of an id, as `load` takes it), so the rest of the history costs
+    # one comparison each.
+    first, last = window(selected_contracts(store.municipalities, today.year if year is None else year, municipality), today, year or today.year)
+    seen: set[str] = set()
+    cases = []
+    read = set()
+    for path, entry in loaded.entries.items():
+        summary = entry.verdict.summary
+        if summary is None or not path.endswith("/case.yaml") or summary.id in seen:
+            continue
+        seen.add(summary.id)
+        read.add(path)
+        if any(first <= day <= last for day in summary.dates):
+            cases.append(summary)
+    result = check_budget(store.municipalities, cases, today, year, municipality)
     missing = sorted(p for p in loaded.present_paths if p.endswith("/case.yaml") and p not in read)
     return result, store, missing

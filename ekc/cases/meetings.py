@@ -132,11 +132,11 @@ def forms_refusal(case: Case, forms: FormsInput) -> str | None:
 
 @writes  # the write lock from the first read to the commit (ekc/store/writelock.py)
 def record_meeting(root: Path, case_id: str, meeting: MeetingInput, today: date, commit: bool = True) -> Recorded:
-    from ekc.cases.workflow import _checked_case_text, _set_key, _write_and_commit, find_case, load_store, personal_values
+    from ekc.cases.workflow import _checked_case_text, _set_key, _write_and_commit, find_case, load_case, personal_values
     from ekc.store.yamlio import file_style, in_style, load_roundtrip
     from ekc.store.yamlwrite import styled
 
-    loaded = load_store(root)
+    loaded = load_case(root, case_id)
     case_file = find_case(loaded, case_id)
     case = case_file.case
     refusal = meeting_refusal(case, meeting, today)
@@ -161,11 +161,11 @@ def record_meeting(root: Path, case_id: str, meeting: MeetingInput, today: date,
 def record_forms(root: Path, case_id: str, forms: FormsInput, commit: bool = True) -> Recorded:
     from ruamel.yaml.comments import CommentedMap
 
-    from ekc.cases.workflow import _checked_case_text, _set_key, _write_and_commit, find_case, load_store, personal_values
+    from ekc.cases.workflow import _checked_case_text, _set_key, _write_and_commit, find_case, load_case, personal_values
     from ekc.store.yamlio import file_style, in_style, load_roundtrip
     from ekc.store.yamlwrite import styled
 
-    loaded = load_store(root)
+    loaded = load_case(root, case_id)
     case_file = find_case(loaded, case_id)
     case = case_file.case
     refusal = forms_refusal(case, forms)

@@ -78,17 +78,48 @@ def load_store(root: Path):
     return load(root)
 
 
+def load_case(root: Path, case_id: str, also=None):
+    """The registries and the one case a single-case command is about (plus the cases
+    `also`, a predicate over the index's CaseSummary, chooses), not the whole history:
+    every file is still stat-checked against the index, only these get full models."""
+    from ekc.store.loader import WORKING_KINDS, load
+
+    wanted = checked_id(case_id)
+    return load(root, kinds=WORKING_KINDS, select=lambda s: s.id == wanted or (also is not None and also(s)))
+
+
+def checked_id(case_id: str) -> str:
+    from ekc.core.ids import is_case_id, normalise
+
+    wanted = normalise(case_id)
+    if not is_case_id(wanted):
+        raise UsageProblem(f"{case_id!r} is not a case id (EKC-<YYYY>-<5 characters>, like EKC-2024-K7Q2M)")
+    return wanted
+
+
+def load_funding_cases(loaded, case_file, on: date | None, today: date) -> None:
+    """For a start (advance to informative_talk): the cases of the municipality with a
+    history date within the contract that would pay, which `funding_refusal` counts against
+    it. Taken through the index, so only those are read."""
+    from ekc.budget.funding import funding
+    from ekc.store.loader import extend_cases
+
+    case = case_file.case
+    municipality = loaded.store.municipalities.get(case.municipality)
+    contract, _ = funding(municipality, on or today, case.variant)
+    if contract is None:
+        return
+    start, end = contract.start, contract.end
+    extend_cases(loaded, lambda s: s.municipality == case.municipality and any(start <= d <= end for d in s.dates))
+
+
 def case_path(root: Path, case_id: str) -> Path:
     return root / "cases" / case_id[4:8] / case_id / "case.yaml"
 
 
 def find_case(loaded, case_id: str):
     """The case's loaded file, or a refusal that says why it cannot be used."""
-    from ekc.core.ids import is_case_id, normalise
-
-    wanted = normalise(case_id)
-    if not is_case_id(wanted):
-        raise UsageProblem(f"{case_id!r} is not a case id (EKC-<YYYY>-<5 characters>, like EKC-2024-K7Q2M)")
+    wanted = checked_id(case_id)
     found = loaded.store.cases.get(wanted)
     if found is not None:
         return found
@@ -431,11 +462,13 @@ def advance(
     unfunded: bool = False,
     commit: bool = True,
 ) -> AdvanceResult:
-    from ekc.cases.lifecycle import Refusal, appointment_overdue, check_advance
+    from ekc.cases.lifecycle import Refusal, appointment_overdue, check_advance, default_target
     from ekc.store.yamlio import file_style, in_style, load_roundtrip
 
-    loaded = load_store(root)
+    loaded = load_case(root, case_id)
     case_file = find_case(loaded, case_id)
+    if (to or default_target(case_file.case, outcome)) == "informative_talk":
+        load_funding_cases(loaded, case_file, on, today)
     verdict = check_advance(loaded.store, case_file, today, to, on, outcome, stop_reason, unfunded)
     if isinstance(verdict, Refusal):
         raise Refused(f"{case_file.case.id}: {verdict}")
@@ -489,7 +522,8 @@ def assign(
 
     if force_reason is not None and not force_reason.strip():
         raise UsageProblem("--force needs a reason (it goes into the commit message)")
-    loaded = load_store(root) if loaded is None else loaded  # `match --open --assign` loads once
+    if loaded is None:  # `match --open --assign` loads once; the load counts the open cases
+        loaded = load_case(root, case_id, also=lambda s: not s.is_closed)
     store = loaded.store
     case_file = find_case(loaded, case_id)
     case = case_file.case

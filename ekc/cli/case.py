@@ -319,13 +319,13 @@ def show_command(
 ) -> None:
     """One case with its history; personal data only when asked for."""
     from ekc.cases.lifecycle import as_it_stood
-    from ekc.cases.workflow import find_case, load_store
+    from ekc.cases.workflow import find_case, load_case
     from ekc.core.errors import Refused
     from ekc.cli.output import chosen_format
 
     as_json = chosen_format(output_format, as_json) == "json"
     app = app_context(ctx)
-    loaded = load_store(app.root)
+    loaded = load_case(app.root, case_id)
     case_file = as_it_stood(find_case(loaded, case_id), app.today)
     if case_file is None:
         raise Refused(f"{case_id.strip().upper()} was registered after {app.today} (--today): it did not exist yet")
@@ -478,14 +478,14 @@ def meeting_command(
     --venue, --hours, --private-hours, --attendees and --plan or --no-plan are needed.
     """
     from ekc.cases import meetings
-    from ekc.cases.workflow import find_case, load_store
+    from ekc.cases.workflow import find_case, load_case
     from ekc.core import dutch_input as dutch
     from ekc.core.errors import Refused, UsageProblem
 
     app = app_context(ctx)
     if plan is not None and no_plan:
         raise UsageProblem("--plan and --no-plan exclude each other")
-    case = find_case(load_store(app.root), case_id).case
+    case = find_case(load_case(app.root, case_id), case_id).case
     follow = follow_up or meetings.default_follow_up(case)
     answers = {
         "date": prompts.option("--date", dutch.parse_date, on),
@@ -586,12 +586,12 @@ def forms_command(
     In a terminal, with none of the options, it asks form by form.
     """
     from ekc.cases import meetings
-    from ekc.cases.workflow import find_case, load_store
+    from ekc.cases.workflow import find_case, load_case
     from ekc.core import dutch_input as dutch
     from ekc.core.errors import UsageProblem
 
     app = app_context(ctx)
-    case = find_case(load_store(app.root), case_id).case
+    case = find_case(load_case(app.root, case_id), case_id).case
     forms = meetings.FormsInput(
         forms_out=prompts.option("--out", meetings.parse_forms_out, out),
         minors=tuple(prompts.option("--minor", lambda t: meetings.parse_form(t, "minor"), m) for m in minor or []),

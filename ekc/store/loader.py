@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from itertools import takewhile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -129,20 +130,22 @@ def _load(
     stat_changed = 0  # files read: new, changed stat, or racy
     moved = 0  # of those, with other stat data than the index holds
     settled = 0  # of those, racy before but no longer: a rewrite makes them clean
+    stat, old_get = os.stat, old.get
     for data_file in files:
         path = data_file.path
         try:
-            st = os.stat(f"{base}/{path}")
+            st = stat(f"{base}/{path}")
         except OSError as exc:
             verdicts[path] = _unreadable(path, exc)
             continue
-        signature = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        entry = old.get(path)
-        racy = max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS >= written_ns
-        if entry is not None and not racy and entry[:4] == signature:
+        entry = old_get(path)
+        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+        racy = (mtime if mtime > ctime else ctime) + RACY_NS >= written_ns
+        if entry is not None and not racy and entry[0] == st.st_size and entry[1] == mtime and entry[2] == ctime and entry[3] == st.st_ino:
             entries[path] = entry
             verdicts[path] = entry.verdict
             continue
+        signature = (st.st_size, mtime, ctime, st.st_ino)
         stat_changed += 1
         if entry is None or entry[:4] != signature:
             moved += 1
@@ -162,7 +165,6 @@ def _load(
         raws[path] = raw
         entries[path] = Entry(*signature, key, None, False, commented)  # verdict filled below
         todo.append((data_file.kind, path, raw))
-    kind_of = {f.path: f.kind for f in files}
     fresh_models: dict[str, Any] = {}
     for (kind, path, _), (verdict, met) in zip(todo, _judge_all(todo, workers, models)):
         keep = verdict.without_model() if kind in ("case", "personal") else _registry_entry(verdict)
@@ -172,7 +174,12 @@ def _load(
             fresh_models[path] = verdict.model
             if use_cache:
                 verdict_cache.write_object(folder, entries[path].key, verdict.model)
-    if use_cache and max(len(todo), moved, settled, listings.listed) > len(files) // REWRITE_FRACTION:
+    # a root file judged afresh always rewrites: the purge log alone can take 0.4 s to judge,
+    # and left out of the index (a command that skips it wrote the index first) it was
+    # judged again by every `validate` without ever passing the 1% mark
+    registry_judged = any(kind not in ("case", "personal", "stray") for kind, _, _ in todo)
+    if use_cache and (registry_judged or max(len(todo), moved, settled, listings.listed) > len(files) // REWRITE_FRACTION):
+        kind_of = {f.path: f.kind for f in files}
         kept = {p: e for p, e in entries.items() if _may_cache(kind_of[p], e.verdict)}
         if kinds is not None:
             # files of other kinds were not looked at: their entries stay for the commands
@@ -180,8 +187,8 @@ def _load(
             kept = {**{p: e for p, e in old.items() if _kind_of_path(p) not in kinds}, **kept}
         _write_index(folder, scan_ns, kept, listings.new)
     loaded = _assemble(root, files, verdicts, entries, fresh_models, folder if use_cache else None, models, select, raws, lazy_purge_log)
-    loaded.cache_hits = len(files) - len(todo) - sum(1 for p in verdicts if p not in entries)
-    loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.model is None and verdict.summary is None}
+    loaded.cache_hits = len(files) - len(todo) - (len(verdicts) - len(entries))  # entries: a subset of verdicts
+    loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.summary is None and verdict.model is None}
     loaded.entries = entries
     loaded.commented = {path for path, entry in entries.items() if entry.commented}
     loaded.files_read = stat_changed
@@ -231,11 +238,16 @@ class _Listings:
             st = os.stat(f"{self.base}/{relative}")
         except OSError:
             return None
-        signature = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, files)
+        mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
         hit = self.old.get(relative)
-        if hit is not None and hit[0] == signature and max(st.st_mtime_ns, st.st_ctime_ns) + RACY_NS < self.written_ns:
-            self.new[relative] = hit
-            return hit[1]
+        if hit is not None:  # the common case first, without building tuples
+            kept = hit[0]
+            if kept[0] == mtime and kept[1] == ctime and kept[2] == st.st_ino and kept[3] is files and (
+                mtime if mtime > ctime else ctime
+            ) + RACY_NS < self.written_ns:
+                self.new[relative] = hit
+                return hit[1]
+        signature = (mtime, ctime, st.st_ino, files)
         try:
             with os.scandir(f"{self.base}/{relative}") as listing:
                 # a symbolic link is never followed (a loop would hang, a link can point
@@ -259,13 +271,14 @@ class _Listings:
             if not is_dir:
                 found.append(DataFile(f"cases/{year}", "stray"))
                 continue
-            for case_folder, is_folder in self.entries(f"cases/{year}", False) or ():
+            entries, append, kind_of = self.entries, found.append, CASE_FILES.get
+            for case_folder, is_folder in entries(f"cases/{year}", False) or ():
+                folder = f"cases/{year}/{case_folder}"
                 if not is_folder:
-                    found.append(DataFile(f"cases/{year}/{case_folder}", "stray"))
+                    append(DataFile(folder, "stray"))
                     continue
-                prefix = f"cases/{year}/{case_folder}/"
-                for name, is_file in self.entries(prefix[:-1], True) or ():
-                    found.append(DataFile(prefix + name, CASE_FILES.get(name, "stray") if is_file else "stray"))
+                for name, is_file in entries(folder, True) or ():
+                    append(DataFile(f"{folder}/{name}", kind_of(name, "stray") if is_file else "stray"))
         return found
 
 
@@ -340,7 +353,9 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
               folder: Path | None, models: bool, select, raws: dict[str, bytes], lazy_purge_log: bool = False) -> Loaded:
     findings: list[Finding] = []
     for data_file in files:
-        findings.extend(verdicts[data_file.path].findings)
+        found = verdicts[data_file.path].findings
+        if found:
+            findings.extend(found)
 
     def model_of(path: str, kind: str):
         """The full model: judged in this run, else from objects/, else judged now."""
@@ -359,7 +374,8 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
         return model
 
     wanted = ("settings", "municipalities", "coordinators") if lazy_purge_log else ("settings", "municipalities", "coordinators", "purge_log")
-    registries = {f.path: model_of(f.path, f.kind) for f in files if f.kind in wanted}
+    # the root files come first in `files`: the history is not walked for them
+    registries = {f.path: model_of(f.path, f.kind) for f in takewhile(lambda f: f.path in ROOT_FILES, files) if f.kind in wanted}
     municipalities_file = registries.get("municipalities.yaml")
     coordinators_file = registries.get("coordinators.yaml")
     cases: dict[str, CaseFile] = {}
@@ -397,6 +413,37 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
 
     findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
     return Loaded(root, store, findings, present, files_checked=len(files))
+
+
+def extend_cases(loaded: Loaded, select: Callable[[Any], bool]) -> int:
+    """Add to `loaded.store.cases` the cases chosen by `select` (over the CaseSummary in the
+    index) that are not in it yet, with their full models and without their personal.yaml.
+    For a question that only the first chosen case can frame: `case advance` to
+    informative_talk needs its municipality's cases within the paying contract, known only
+    once the case itself is read. Every entry was stat-checked by the `load` that made
+    `loaded`, so nothing read here is stale. Returns how many cases were added."""
+    folder = verdict_cache.cache_dir(loaded.root)
+    cases = loaded.store.cases
+    seen: set[str] = set()
+    added = 0
+    for path, entry in loaded.entries.items():
+        summary = entry.verdict.summary
+        if not path.endswith("/case.yaml") or summary is None or summary.id in seen:
+            continue
+        seen.add(summary.id)  # the first file of a duplicated id, as `load` takes it
+        if summary.id in cases or not select(summary):
+            continue
+        model = verdict_cache.read_object(folder, entry.key)
+        if model is None:
+            model = _judge_now(loaded.root, "case", path, {}).model
+            if model is not None:
+                verdict_cache.write_object(folder, entry.key, model)
+        if model is None:
+            continue
+        personal_path = path.rsplit("/", 1)[0] + "/personal.yaml"
+        cases[summary.id] = CaseFile(case=model, path=path, personal=None, personal_present=personal_path in loaded.present_paths)
+        added += 1
+    return added
 
 
 def purge_log_model(loaded: Loaded):

@@ -94,20 +94,36 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
     cases whose inputs changed (a property test pins the equality)."""
     root, store = loaded.root, loaded.store
     location = verdict_cache.cache_dir(root) / CROSS_FILE
-    old = verdict_cache.read_index(location).get("entries", {})
+    document = verdict_cache.read_index(location)
+    old = document.get("entries", {})
     new: dict = {}
     judged = 0
     known = registries_known(loaded.unreadable)
     retention = store.settings.retention_months
     municipalities = {code: _digest(m) for code, m in store.municipalities.items()}
-    coordinators: dict = {}
+    coordinators: dict = {code: _digest(c) for code, c in store.coordinators.items()}
+    # Everything a case's inputs take from outside its own files. When it is as in the last
+    # run, a case whose content key and personal summary are unchanged has unchanged inputs
+    # (its municipality, coordinator and exclusions are read from those), so the whole
+    # inputs tuple need not be built for the 15,000 cases of a long history.
+    world = (known, retention, municipalities, coordinators)
+    same_world = document.get("world") == world
     found = locate_files(root, check_coordinator_references(store, loaded.unreadable))
+    entries = loaded.entries
     for case_file in store.cases.values():
         case, personal = case_file.case, case_file.personal
-        entry = loaded.entries.get(case_file.path)
+        entry = entries.get(case_file.path)
+        if same_world and entry is not None:
+            hit = old.get(case_file.path)
+            if hit is not None and hit[0][0] == entry.key and hit[0][1] == personal and hit[0][2] == case_file.personal_present:
+                new[case_file.path] = hit
+                found.extend(hit[1])
+                if hit[2] is not None and today >= hit[2]:
+                    found.extend(hit[4])
+                if hit[3] is not None and hit[3] <= today:
+                    found.extend(hit[5])
+                continue
         coordinator = case.coordinator
-        if coordinator is not None and coordinator not in coordinators:
-            coordinators[coordinator] = _digest(store.coordinators.get(coordinator))
         inputs = (
             entry.key if entry is not None else case,
             personal,
@@ -143,8 +159,8 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
     found.extend(check_registries_present(store, loaded.present_paths))
     found.extend(locate_files(root, coordinator_attention(store, today)))
     found.extend(locate_files(root, comment_name_findings(loaded)))
-    if judged > max(0, len(new) // REWRITE_FRACTION) or len(old) != len(new):
-        verdict_cache.write_index(location, {"entries": new})
+    if judged > max(0, len(new) // REWRITE_FRACTION) or len(old) != len(new) or not same_world:
+        verdict_cache.write_index(location, {"entries": new, "world": world})
     return found
 
 
