@@ -124,8 +124,6 @@ def test_the_patterns_still_find_what_they_found(value, label):
 
 # -- names, links, folders ------------------------------------------------------------------
 
-@pytest.mark.xfail(reason="the store index's walker (ekc/store/loader.py, issue 16) replaced data_files on main; "
-                   "naming symlinks, non-UTF-8 names and a `cases` file there is still to do", strict=False)
 def test_symlinks_and_non_utf8_names_are_findings_and_every_command_runs(tmp_path):
     root = valid_store(tmp_path / "data").write()
     folder = root / "cases/2024/EKC-2024-AB12C"
@@ -142,8 +140,6 @@ def test_symlinks_and_non_utf8_names_are_findings_and_every_command_runs(tmp_pat
         assert ekc_process(root, *args).returncode in (0, 1)
 
 
-@pytest.mark.xfail(reason="the store index's walker (ekc/store/loader.py, issue 16) replaced data_files on main; "
-                   "naming symlinks, non-UTF-8 names and a `cases` file there is still to do", strict=False)
 def test_cases_as_a_file_and_a_missing_registry_are_findings(tmp_path):
     root = valid_store(tmp_path / "data").write()
     import shutil

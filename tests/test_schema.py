@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from tests.gitrepos import CI_INSTALL
 from ekc.init.schema import FILES, all_schemas, schema_file_name
-from ekc.store.files import data_files
+from ekc.store.loader import data_files
 from ekc.store.yamlio import parse
 from tests.storebuilder import closed_case, coordinator, municipalities_doc, personal_doc
 

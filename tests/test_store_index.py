@@ -255,7 +255,7 @@ def test_warm_results_equal_cold_ones_when_stat_data_is_trusted(steps, today):
 def test_the_kept_folder_listings_give_what_a_fresh_listing_gives(tmp_path, monkeypatch):
     """A new file in a case folder, a removed personal.yaml, a new case folder: each
     changes its folder's mtime, so a kept listing is never used for it."""
-    from ekc.store.files import data_files
+    from ekc.store.loader import data_files
 
     root = small_store(tmp_path / "data")
     real_ns = time.time_ns

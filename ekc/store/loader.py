@@ -19,7 +19,7 @@ from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
 from ekc.store.files import CASE_FILES, ROOT_FILES, DataFile
 from ekc.validate.rules.comments import may_hold_own_comments
-from ekc.validate.verdicts import Verdict, judge, judge_many
+from ekc.validate.verdicts import BY_NATURE, Verdict, judge, judge_many
 from ekc.store.yamlio import locate_all
 
 # The cache is rewritten only when more than 1/REWRITE_FRACTION of the files were judged
@@ -39,7 +39,7 @@ RACY_NS = 2_000_000_000
 
 # Everything but the purge log: the commands of a working day never need it, and it grows
 # with every purge.
-WORKING_KINDS = frozenset({"settings", "municipalities", "coordinators", "case", "personal", "stray"})
+WORKING_KINDS = frozenset({"settings", "municipalities", "coordinators", "case", "personal", "stray", *BY_NATURE})
 
 
 class Entry(NamedTuple):
@@ -133,6 +133,9 @@ def _load(
     stat, old_get = os.stat, old.get
     for data_file in files:
         path = data_file.path
+        if data_file.kind in BY_NATURE:  # a link, a bad name, a folder for a file: nothing to read
+            verdicts[path] = judge(data_file.kind, path, b"")
+            continue
         try:
             st = stat(f"{base}/{path}")
         except OSError as exc:
@@ -252,8 +255,7 @@ class _Listings:
             with os.scandir(f"{self.base}/{relative}") as listing:
                 # a symbolic link is never followed (a loop would hang, a link can point
                 # anywhere): it is listed as a stray entry, a finding
-                found = [(entry.name, entry.is_file(follow_symlinks=False) if files else entry.is_dir(follow_symlinks=False))
-                         for entry in listing]
+                found = [(entry.name, _nature(entry, files)) for entry in listing]
         except NotADirectoryError:
             return None
         found.sort()
@@ -263,23 +265,65 @@ class _Listings:
         return found
 
     def data_files(self) -> list[DataFile]:
-        """The same list as ekc.store.files.data_files (a test pins it)."""
+        """Every file `ekc` reads, plus any stray entry inside `cases/` (the purge removes
+        personal.yaml only, so anything else there would outlive it), with what is no plain
+        file or folder named by its nature: a symbolic link, a name that is not UTF-8, a
+        registry that is a folder, a `cases` that is a file."""
         base = self.base
-        found = [DataFile(name, kind) for name, kind in ROOT_FILES.items() if os.path.isfile(f"{base}/{name}")]
+        found = []
+        for name, kind in ROOT_FILES.items():
+            if os.path.isfile(f"{base}/{name}"):
+                found.append(DataFile(name, "symlink" if os.path.islink(f"{base}/{name}") else kind))
+            elif os.path.isdir(f"{base}/{name}"):
+                found.append(DataFile(name, "not-a-file"))
+        if os.path.lexists(f"{base}/cases") and (os.path.islink(f"{base}/cases") or not os.path.isdir(f"{base}/cases")):
+            found.append(DataFile("cases", "symlink" if os.path.islink(f"{base}/cases") else "not-a-folder"))
+            return found
         years = self.entries("cases", False) if os.path.isdir(f"{base}/cases") else None
-        for year, is_dir in years or ():
-            if not is_dir:
-                found.append(DataFile(f"cases/{year}", "stray"))
+        for year, nature in years or ():
+            if nature is not True or not _utf8(year):
+                found.append(_odd(f"cases/{year}", nature))
                 continue
             entries, append, kind_of = self.entries, found.append, CASE_FILES.get
             for case_folder, is_folder in entries(f"cases/{year}", False) or ():
                 folder = f"cases/{year}/{case_folder}"
-                if not is_folder:
-                    append(DataFile(folder, "stray"))
+                if is_folder is not True or not _utf8(case_folder):
+                    append(_odd(folder, is_folder))
                     continue
                 for name, is_file in entries(folder, True) or ():
-                    append(DataFile(f"{folder}/{name}", kind_of(name, "stray") if is_file else "stray"))
+                    if is_file is True and _utf8(name):
+                        append(DataFile(f"{folder}/{name}", kind_of(name, "stray")))
+                    else:
+                        append(_odd(f"{folder}/{name}", is_file))
         return found
+
+
+SYMLINK = "symlink"  # the nature of an entry that is a symbolic link (never followed)
+
+
+def _nature(entry: os.DirEntry, files: bool) -> bool | str:
+    """True for the wanted kind (a file, or a folder), "symlink" for a link, False otherwise."""
+    if entry.is_symlink():
+        return SYMLINK
+    return entry.is_file(follow_symlinks=False) if files else entry.is_dir(follow_symlinks=False)
+
+
+def _utf8(name: str) -> bool:
+    return name.isascii() or not any("\udc80" <= ch <= "\udcff" for ch in name)
+
+
+def _odd(path: str, nature: bool | str) -> DataFile:
+    """An entry that is no data file: a link, a name that is not UTF-8, or a stray."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # os.scandir gave the bytes back as surrogates
+        return DataFile(os.fsencode(path).decode("utf-8", "backslashreplace"), "bad-name")
+    return DataFile(path, "symlink" if nature == SYMLINK else "stray")
+
+
+def data_files(root: Path) -> list[DataFile]:
+    """The files of a data repository, listed afresh (no index): for tools and tests."""
+    return _Listings(root, {}, 0, time.time_ns()).data_files()
 
 
 def _compact(entry: Entry, seen: dict) -> Entry:

@@ -37,7 +37,7 @@ def _summary(kind: str, model: Any) -> Any:
 
 
 # What a file or folder is wrong as, by its name or nature alone (ekc/store/files.py).
-_BY_NATURE = {
+BY_NATURE = {
     "symlink": ("symlink", "this is a symbolic link; data files and folders must be plain files and folders "
                 "(git stores only the link, and a link can point outside the repository): replace it with the file itself"),
     "bad-name": ("file-name", "this name is not UTF-8 (shown with \\x escapes); rename it, e.g. with `git mv`"),
@@ -48,8 +48,8 @@ _BY_NATURE = {
 
 
 def judge(kind: str, path: str, raw: bytes) -> Verdict:
-    if kind in _BY_NATURE:
-        code, message = _BY_NATURE[kind]
+    if kind in BY_NATURE:
+        code, message = BY_NATURE[kind]
         return Verdict(None, (error(path, code, message).located(1, 1),))
     if kind == "stray":
         return Verdict(None, (error(
