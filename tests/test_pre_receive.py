@@ -170,3 +170,17 @@ def test_install_beside_a_dispatcher_as_gitea_has(tmp_path):
     assert result.exit_code == 0
     assert dispatcher.read_text() == "#!/bin/sh\n# gitea's own\n"
     assert "-m ekc hook pre-receive" in (bare / "hooks" / "pre-receive.d" / "ekc").read_text()
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../..", "loop"])
+def test_a_pushed_symbolic_link_is_refused_as_a_finding_not_a_crash(clone, server, target):
+    """Issue 17: a symlink in a pushed commit crashed the hook with tarfile's traceback."""
+    before = server_tip(server)
+    link = case_folder(clone, CASE) / "notes.yaml"
+    link.symlink_to(target)
+    commit_all(clone, f"{CASE}: a link")
+    result = push(clone, "main")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "symbolic link" in result.stderr
+    assert server_tip(server) == before

@@ -9,6 +9,7 @@ reach a child `git` through the environment git sets for the hook), and one `cat
 from __future__ import annotations
 
 import io
+import os
 import re
 import tarfile
 from dataclasses import dataclass
@@ -278,4 +279,15 @@ def export_tree(cwd: Path | str, commit: str, destination: Path) -> None:
     """Write the files of `commit` into `destination`: a bare repository has no work tree."""
     archive = git(cwd, "archive", "--format=tar", commit)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(destination, filter="data")
+        members = tar.getmembers()
+        plain = [m for m in members if not (m.issym() or m.islnk())]
+        tar.extractall(destination, members=plain, filter="data")
+        # A pushed link is made as a link, never followed: the walker names it a finding.
+        # (tarfile's data filter would refuse one pointing outside, and a hook that crashes
+        # tells the pusher nothing.)
+        for link in (m for m in members if m.issym() or m.islnk()):
+            target = destination / link.name
+            if destination.resolve() not in target.parent.resolve().parents and target.parent.resolve() != destination.resolve():
+                continue  # a name like ../x cannot come from git, but is never written outside
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(link.linkname, target)
