@@ -45,7 +45,7 @@ LAST = ("Bakker", "Yilmaz", "de Jong", "El Idrissi", "Visser", "Kowalski", "Smit
 
 
 def generate(root: Path, coordinators: int, open_cases: int, seed: int, today: date) -> list[str]:
-    from tests.storebuilder import dump
+    from tests.support.store import dump
 
     rnd = random.Random(seed)
     regions = []

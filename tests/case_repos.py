@@ -1,10 +1,10 @@
-"""Git repositories for the case tests: commit messages, changed paths, clones (on tests/gitrepos.py)."""
+"""Git repositories for the case tests: commit messages, changed paths, clones (on tests/support/git.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests import gitrepos
+from tests.support import git as gitrepos
 
 
 def git(root: Path, *args: str) -> str:

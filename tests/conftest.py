@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.storebuilder import StoreBuilder
+from tests.support.store import StoreBuilder
 
 # what the developer's environment said before the session replaced it (tests/test_isolation.py)
 REAL_HOME = Path(os.environ.get("HOME") or Path.home())

@@ -18,7 +18,7 @@ from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.municipalities import MunicipalitiesFile
 from ekc.model.personal import Personal
 from ekc.model.settings import Settings
-from tests.storebuilder import closed_case, coordinator, municipalities_doc, registered_case
+from tests.support.store import closed_case, coordinator, municipalities_doc, registered_case
 
 TODAY = date(2024, 9, 2)
 CASE_ID = "EKC-2024-AB12C"

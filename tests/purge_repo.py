@@ -13,7 +13,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.storebuilder import closed_case, dump, municipalities_doc, coordinator, registered_case
+from tests.support import git as support_git
+from tests.support.store import closed_case, dump, municipalities_doc, coordinator, registered_case
 
 TODAY = "2024-10-01"
 A, B, C, D = "EKC-2024-AAAAA", "EKC-2024-BBBBB", "EKC-2024-CCCCC", "EKC-2024-DDDDD"
@@ -25,9 +26,8 @@ D_NAME = "Noor Visser"
 
 
 def git(root: Path, *args: str, input: str | None = None) -> str:
-    result = subprocess.run(["git", "-C", str(root), *args], input=input, capture_output=True, text=True)
-    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
-    return result.stdout
+    """stdout of a git command that must succeed (tests/support/git.py runs it)."""
+    return support_git.git(root, *args, input=input).stdout
 
 
 class History:

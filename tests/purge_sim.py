@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from tests.gitrepos import commit_all, ekc_env, git, out
-from tests.storebuilder import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
+from tests.support.git import commit_all, ekc_env, git, out
+from tests.support.store import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
 
 CASE = "EKC-2024-K7Q2M"
 OTHER = "EKC-2024-AB12C"

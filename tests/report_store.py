@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.storebuilder import StoreBuilder, personal_doc
+from tests.support.store import StoreBuilder, personal_doc
 
 
 def _history(*entries: tuple[str, str]) -> list[dict]:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from ekc.core.findings import Finding
-from tests.storebuilder import StoreBuilder, case_folder, closed_case, personal_doc, registered_case
+from tests.support.store import StoreBuilder, case_folder, closed_case, personal_doc, registered_case
 
 # On this day the valid store has no findings at all: the closed case's purge falls due on
 # 2024-09-30 and the open case turns stale on 2025-03-02.

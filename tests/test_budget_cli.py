@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.storebuilder import case_folder, closed_case, registered_case
+from tests.support.store import case_folder, closed_case, registered_case
 
 runner = CliRunner()
 

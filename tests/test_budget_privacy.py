@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.storebuilder import StoreBuilder, case_folder, closed_case, dump, registered_case
+from tests.support.store import StoreBuilder, case_folder, closed_case, dump, registered_case
 
 runner = CliRunner()
 

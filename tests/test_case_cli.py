@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from tests.case_repos import changed_paths, git, init_repo, messages, snapshot
-from tests.storebuilder import closed_case, coordinator, personal_doc, registered_case
+from tests.support.store import closed_case, coordinator, personal_doc, registered_case
 
 runner = CliRunner()
 

@@ -14,7 +14,7 @@ from ekc.cases.workflow import NewCase, new_case
 from ekc.cases.id_state import next_id
 from ekc.store.loader import load
 from tests.case_repos import git, init_repo, origin_with_clones
-from tests.storebuilder import StoreBuilder
+from tests.support.store import StoreBuilder
 
 
 @given(st.integers(2000, 2099), st.integers(0, SALTS - 1), st.integers(0, SEQUENCES - 1))

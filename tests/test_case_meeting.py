@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from ekc.core import dutch_input as dutch
 from tests.case_repos import changed_paths, init_repo, messages, snapshot
-from tests.storebuilder import coordinator, personal_doc, registered_case
+from tests.support.store import coordinator, personal_doc, registered_case
 
 runner = CliRunner()
 CASE = "EKC-2024-AB12F"
@@ -190,7 +190,7 @@ def test_dutch_input():
 
 def test_a_wrong_language_is_named_in_plain_words(store):
     from ekc.validate.verdicts import judge
-    from tests.storebuilder import dump
+    from tests.support.store import dump
 
     doc = {"coordinators": [coordinator(languages=["Arabisch", "nl"])]}
     messages_ = [f.message for f in judge("coordinators", "coordinators.yaml", dump(doc).encode()).findings]

@@ -17,7 +17,7 @@ from ekc.cases.workflow import advance, assign
 from ekc.core.errors import EkcError
 from ekc.model.vocabulary import PHASES
 from ekc.validate.pipeline import validate
-from tests.storebuilder import StoreBuilder, coordinator, registered_case
+from tests.support.store import StoreBuilder, coordinator, registered_case
 
 START = date(2024, 9, 2)
 TODAY = date(2024, 12, 31)

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import CI_INSTALL
-from tests.gitrepos import commit_all, ekc_shim, git, out
-from tests.storebuilder import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
+from tests.support.git import CI_INSTALL
+from tests.support.git import commit_all, ekc_shim, git, out
+from tests.support.store import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
 
 ZERO = "0" * 40
 CASE = "EKC-2024-K7Q2M"

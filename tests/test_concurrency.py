@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tests.case_repos import git, init_repo, messages
-from tests.storebuilder import coordinator
+from tests.support.store import coordinator
 
 NEW = ["case", "new", "--municipality", "GM0439", "--variant", "family", "--referrer", "professional",
        "--referrer-org", "youth_care", "--minors", "--no-conditions", "--professional-help", "none",

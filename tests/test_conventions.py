@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import ekc
 from ekc.cli import output
 from ekc.cli.app import app
-from tests.storebuilder import StoreBuilder, closed_case, coordinator, registered_case
+from tests.support.store import StoreBuilder, closed_case, coordinator, registered_case
 
 runner = CliRunner()
 
@@ -120,7 +120,7 @@ def test_the_json_writer_is_shared():
 def test_case_new_prints_the_id_on_stdout_and_the_confirmation_on_stderr(data, tmp_path):
     import shutil
 
-    from tests.gitrepos import commit_all, init_repo
+    from tests.support.git import commit_all, init_repo
 
     root = tmp_path / "data"
     shutil.copytree(data, root)

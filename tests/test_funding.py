@@ -8,7 +8,7 @@ import json
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.storebuilder import closed_case, coordinator, municipalities_doc, registered_case
+from tests.support.store import closed_case, coordinator, municipalities_doc, registered_case
 
 runner = CliRunner()
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepos import commit_all, ekc_shim, git, out
+from tests.support.git import commit_all, ekc_shim, git, out
 from tests.purge_sim import CASE, OTHER, PERSONAL, clone_of, make_server, populate, purge, push, refs
-from tests.storebuilder import case_folder
+from tests.support.store import case_folder
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from ekc.core.errors import UsageProblem
 from ekc.guard.history_check import check_history, commits_in, purged_paths
-from tests.gitrepos import commit_all, git, init_repo, out
-from tests.storebuilder import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
+from tests.support.git import commit_all, git, init_repo, out
+from tests.support.store import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
 
 CASE = "EKC-2024-K7Q2M"
 PERSONAL = f"cases/2024/{CASE}/personal.yaml"

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from tests.case_repos import git, init_repo
 from tests.rulecheck import findings_of, valid_store
-from tests.storebuilder import case_folder, closed_case, coordinator, dump, registered_case
+from tests.support.store import case_folder, closed_case, coordinator, dump, registered_case
 
 runner = CliRunner()
 CASE = "cases/2024/EKC-2024-AB12C/case.yaml"

@@ -11,7 +11,7 @@ from ekc.cli.app import app
 from ekc.purge.retention import is_expired
 from ekc.init.sample_history import CASES, sample_history
 from ekc.store.loader import load
-from tests.gitrepos import CI_INSTALL, out
+from tests.support.git import CI_INSTALL, out
 
 TODAY = "2026-11-27"
 ZERO = "0" * 40

@@ -9,7 +9,7 @@ from ekc.cli.app import app
 from ekc.init import install_source as source_mod
 from ekc.init.install_source import InstallSource, ci_requirement, from_direct_url, git_ls_remote, hooks_rev, running_install_source
 from ekc.core.errors import UsageProblem
-from tests.gitrepos import CI_INSTALL, commit_all, git, init_repo, out
+from tests.support.git import CI_INSTALL, commit_all, git, init_repo, out
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 

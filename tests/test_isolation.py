@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ekc.store.cache import cache_dir
 from tests import conftest
-from tests.gitrepos import ekc_env
+from tests.support.git import ekc_env
 
 
 def test_home_and_cache_are_the_sessions_not_the_developers():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepos import commit_all, git, init_repo, out
+from tests.support.git import commit_all, git, init_repo, out
 from tests.support import leak_scan
 
 NAME = "Zoë Wolkenveldt"

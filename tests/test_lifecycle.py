@@ -6,7 +6,7 @@ import pytest
 
 from ekc.cases.lifecycle import Refusal, appointment_overdue, Transition, check_advance, default_target, flags, order_refusal
 from ekc.store.loader import load
-from tests.storebuilder import StoreBuilder, closed_case, registered_case
+from tests.support.store import StoreBuilder, closed_case, registered_case
 
 D = date.fromisoformat
 

@@ -11,7 +11,7 @@ from ekc.store import cache as verdict_cache
 from ekc.store import loader
 from ekc.store.loader import load
 from tests.rulecheck import CLOSED_PATH, OPEN_PATH, TODAY, at, findings_of, valid_store
-from tests.storebuilder import StoreBuilder, closed_case, personal_doc, registered_case
+from tests.support.store import StoreBuilder, closed_case, personal_doc, registered_case
 
 
 def broken_store(tmp_path):
@@ -280,7 +280,7 @@ def test_validate_reports_an_unreadable_file_with_exit_1(tmp_path, monkeypatch):
 def test_no_value_of_a_personal_file_is_ever_written_to_a_cache(tmp_path):
     """After a purge the caches under .git/ekc must not still hold the family's data."""
     from ekc.store.loader import load
-    from tests.storebuilder import StoreBuilder, closed_case, personal_doc, registered_case
+    from tests.support.store import StoreBuilder, closed_case, personal_doc, registered_case
 
     broken = personal_doc()
     broken["phone"] = "call Joop de Vries"  # a finding that quotes the value

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from ekc.model.vocabulary import OUTCOMES_WITH_MEETING, PHASES, VARIANTS
 from ekc.validate.verdicts import judge
-from tests.storebuilder import StoreBuilder, closed_case, dump, personal_doc, registered_case
+from tests.support.store import StoreBuilder, closed_case, dump, personal_doc, registered_case
 
 KINDS = {
     "settings": "ekc.yaml",
@@ -173,7 +173,7 @@ def typed_cases(draw):
 
 
 def coordinators_doc(agreements: list[int]) -> dict:
-    from tests.storebuilder import coordinator
+    from tests.support.store import coordinator
 
     return {"coordinators": [coordinator(agreements=agreements), coordinator("C-0043", trained={"ek1": "2019-06-21"})]}
 

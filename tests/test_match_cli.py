@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from ekc.core.errors import Refused
 from tests.matchpool import CASE_ID, municipalities_with_amsterdam, plain_coordinator
-from tests.storebuilder import case_folder, closed_case, registered_case
+from tests.support.store import case_folder, closed_case, registered_case
 
 runner = CliRunner()
 

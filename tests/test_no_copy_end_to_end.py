@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import commit_all, git, out
+from tests.support.git import commit_all, git, out
 from tests.support import leak_scan, office as office_repo
 
 

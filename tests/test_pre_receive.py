@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from ekc.guard.pre_receive import parse_updates
 from ekc.core.errors import UsageProblem
-from tests.gitrepos import commit_all, ekc_env, git, out
-from tests.storebuilder import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
+from tests.support.git import commit_all, ekc_env, git, out
+from tests.support.store import StoreBuilder, case_folder, closed_case, dump, personal_doc, registered_case
 
 CASE = "EKC-2024-K7Q2M"
 PERSONAL = f"cases/2024/{CASE}/personal.yaml"

@@ -9,9 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import CI_INSTALL
-from tests.gitrepos import WORKTREE, commit_all, ekc_shim, git
-from tests.storebuilder import case_folder, closed_case, coordinator, dump, municipalities_doc, personal_doc
+from tests.support.git import CI_INSTALL
+from tests.support.git import WORKTREE, commit_all, ekc_shim, git
+from tests.support.store import case_folder, closed_case, coordinator, dump, municipalities_doc, personal_doc
 
 CASE = "EKC-2024-K7Q2M"
 

@@ -207,7 +207,7 @@ def test_declining_the_question_changes_nothing(repo, monkeypatch):
 
 
 def test_not_a_git_repository_is_refused(tmp_path):
-    from tests.storebuilder import StoreBuilder
+    from tests.support.store import StoreBuilder
 
     root = StoreBuilder(tmp_path / "plain").write()
     result = purge(root, "--yes")

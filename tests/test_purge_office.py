@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import git, out
+from tests.support.git import git, out
 from tests.support import leak_scan, office as office_repo
 
 

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from ekc.purge.own_source import names_ekc, own_source_root
-from tests.gitrepos import CI_INSTALL, WORKTREE, commit_all, git, out
+from tests.support.git import CI_INSTALL, WORKTREE, commit_all, git, out
 
 
 def test_a_clone_of_ekc_itself_is_refused_and_left_as_it_was(tmp_path):

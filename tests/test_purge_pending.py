@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from ekc.purge import journal
 from tests.case_repos import git, init_repo, snapshot
-from tests.storebuilder import coordinator, registered_case
+from tests.support.store import coordinator, registered_case
 
 REFUSAL = "ekc: a purge was interrupted: run `ekc purge` to finish it\n"
 OPEN_ID = "EKC-2024-AB12C"

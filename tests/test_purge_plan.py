@@ -10,7 +10,7 @@ from ekc.purge import plan as purge_plan
 from ekc.model.case import Case
 from ekc.model.datastore import CaseFile, DataStore
 from ekc.model.settings import Settings
-from tests.storebuilder import closed_case, registered_case
+from tests.support.store import closed_case, registered_case
 
 
 def _store(*cases: dict, retention: int = 3) -> DataStore:

@@ -20,7 +20,7 @@ from ekc.cli.app import app
 from ekc.store.loader import load
 from tests import purge_repo as pr
 from tests.purge_repo import git
-from tests.storebuilder import coordinator, dump, municipalities_doc, registered_case
+from tests.support.store import coordinator, dump, municipalities_doc, registered_case
 
 TODAY = "2024-10-01"
 X, O = "EKC-2024-XXXXX", "EKC-2024-QQQQQ"  # X expires (closed 2024-06-30); O is open

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from ekc.store.loader import load
+from tests.support import git as support_git
 from tests import report_store
-from tests.storebuilder import case_folder, dump
+from tests.support.store import case_folder, dump
 
 
 @pytest.fixture
@@ -176,7 +177,7 @@ def test_the_grades_are_one_compact_table(data):
 def test_the_edition_has_a_footer_with_date_version_and_commit(data):
     import ekc
 
-    from tests.gitrepos import commit_all, init_repo
+    from tests.support.git import commit_all, init_repo
 
     init_repo(data)
     commit = commit_all(data, "data")
@@ -300,7 +301,7 @@ def test_figures_survive_a_purge(data, output):
 
 
 def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+    return support_git.git(root, *args).stdout
 
 
 def test_figures_survive_the_real_purge(tmp_path):

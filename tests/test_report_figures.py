@@ -146,7 +146,7 @@ cases_strategy = st.lists(
 def test_exclusive_breakdowns_add_up(rows):
     """Whatever the cases, an exclusive breakdown's cells add up to its denominator, and the
     denominator plus the incomplete is every unit."""
-    from tests.storebuilder import municipalities_doc
+    from tests.support.store import municipalities_doc
     from ekc.model.municipalities import MunicipalitiesFile
 
     municipalities = {m.code: m for m in MunicipalitiesFile.model_validate(municipalities_doc(), strict=False).municipalities}

@@ -151,7 +151,7 @@ def year_page(tmp_path_factory):
 
     from bench.synthetic import generate_store
     from ekc.cli.app import app
-    from tests.gitrepos import commit_all, init_repo
+    from tests.support.git import commit_all, init_repo
 
     folder = tmp_path_factory.mktemp("year")
     root = folder / "data"

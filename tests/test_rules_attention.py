@@ -9,7 +9,7 @@ import pytest
 from tests.rulecheck import (
     CLOSED_PATH, CLOSED_PERSONAL, OPEN_PATH, at, findings_of, the_one, valid_store, where,
 )
-from tests.storebuilder import closed_case, registered_case
+from tests.support.store import closed_case, registered_case
 
 COORDINATORS = "coordinators.yaml"
 

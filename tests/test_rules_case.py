@@ -15,7 +15,7 @@ from tests.rulecheck import (
     CLOSED_ID, CLOSED_PATH, OPEN_ID, OPEN_PATH, at, case_folder, edit, findings_of, the_one,
     valid_store, where,
 )
-from tests.storebuilder import closed_case, registered_case
+from tests.support.store import closed_case, registered_case
 
 
 def history(*entries: tuple[str, str]) -> list[dict]:

@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from tests.rulecheck import CLOSED_PERSONAL, at, edit, findings_of, the_one, valid_store, where
-from tests.storebuilder import coordinator
+from tests.support.store import coordinator
 
 MUNICIPALITIES = "municipalities.yaml"
 COORDINATORS = "coordinators.yaml"

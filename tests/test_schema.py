@@ -9,11 +9,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import CI_INSTALL
+from tests.support.git import CI_INSTALL
 from ekc.init.schema import FILES, all_schemas, schema_file_name
 from ekc.store.loader import data_files
 from ekc.store.yamlio import parse
-from tests.storebuilder import closed_case, coordinator, municipalities_doc, personal_doc
+from tests.support.store import closed_case, coordinator, municipalities_doc, personal_doc
 
 def as_json(value):
     """YAML dates load as datetime.date; JSON Schema sees them as ISO strings."""

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import git, out
+from tests.support.git import git, out
 from tests.purge_sim import clone_of, every_object_text, family_strings, leaks, make_server, populate, present, purge, push
 
 

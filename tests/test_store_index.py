@@ -21,7 +21,7 @@ from ekc.store import loader
 from ekc.store.loader import load
 from ekc.store.views import closed_in, conferences, for_matching, morning_view
 from ekc.validate.pipeline import validate
-from tests.storebuilder import StoreBuilder, closed_case, coordinator, personal_doc, registered_case
+from tests.support.store import StoreBuilder, closed_case, coordinator, personal_doc, registered_case
 
 CLOSED = "cases/2024/EKC-2024-K7Q2M/case.yaml"
 OTHER = "cases/2024/EKC-2024-Q3RTX/case.yaml"

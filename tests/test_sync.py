@@ -5,10 +5,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import commit_all, git, out
+from tests.support.git import commit_all, git, out
 from tests.purge_sim import (CASE, OTHER, PERSONAL, clone_of, every_object_text, family_strings, leaks, make_server,
                              populate, present, purge, push)
-from tests.storebuilder import case_folder
+from tests.support.store import case_folder
 
 
 def sync(clone, monkeypatch, *args):

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
-from tests.gitrepos import CI_INSTALL
+from tests.support.git import CI_INSTALL
 
 runner = CliRunner()
 TODAY = "2026-11-30"

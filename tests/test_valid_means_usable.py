@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from ekc.validate.pipeline import validate
 from tests.rulecheck import valid_store
-from tests.storebuilder import registered_case
+from tests.support.store import registered_case
 
 runner = CliRunner()
 

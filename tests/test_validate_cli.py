@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from ekc.cli.app import app
 from tests.rulecheck import CLOSED_PATH, CLOSED_PERSONAL, OPEN_PATH, at, case_folder, valid_store
-from tests.storebuilder import closed_case, registered_case
+from tests.support.store import closed_case, registered_case
 
 TODAY = "2024-09-15"  # the valid store has no findings on this day
 PURGE_DUE = "2024-10-01"  # ... and one warning (purge due) on this one

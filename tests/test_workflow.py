@@ -18,7 +18,7 @@ from ekc.store import git as ekc_git
 from ekc.core.identifying import PersonalStrings, message_problem
 from ekc.store.git import GitFailed
 from tests.case_repos import changed_paths, git, init_repo, messages, snapshot
-from tests.storebuilder import coordinator, registered_case
+from tests.support.store import coordinator, registered_case
 
 HAND_WRITTEN = """\
 # Aanmelding via het wijkteam; zie de map van de regio.

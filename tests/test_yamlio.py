@@ -8,7 +8,7 @@ import pytest
 from ekc.store import yamlio
 from ekc.validate.verdicts import judge
 from ekc.store.yamlio import compose, locate, parse
-from tests.storebuilder import coordinator, dump, registered_case
+from tests.support.store import coordinator, dump, registered_case
 
 
 def problems(raw: bytes) -> list[tuple[str, int, int]]:

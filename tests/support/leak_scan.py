@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.gitrepos import git_bytes, out
+from tests.support.git import git_bytes, out
 
 # The object store is read through cat-file; its files are compressed and would only hide.
 _OBJECT_FILE = re.compile(r"^objects/(?:[0-9a-f]{2}/[0-9a-f]{38,62}|pack/.*)$")

@@ -35,8 +35,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.gitrepos import git, init_repo, out
-from tests.storebuilder import closed_case, coordinator, dump, municipalities_doc, registered_case
+from tests.support.git import git, init_repo, out
+from tests.support.store import closed_case, coordinator, dump, municipalities_doc, registered_case
 
 TODAY = "2025-03-01"
 OFFICE_NAME, OFFICE_EMAIL = "Kantoor Purmerend", "kantoor@example.org"
