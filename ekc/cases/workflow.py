@@ -469,7 +469,7 @@ def advance(
     case_file = find_case(loaded, case_id)
     if (to or default_target(case_file.case, outcome)) == "informative_talk":
         load_funding_cases(loaded, case_file, on, today)
-    verdict = check_advance(loaded.store, case_file, today, to, on, outcome, stop_reason, unfunded)
+    verdict = check_advance(loaded.store, case_file, today, to=to, on=on, outcome=outcome, stop_reason=stop_reason, unfunded=unfunded)
     if isinstance(verdict, Refusal):
         raise Refused(f"{case_file.case.id}: {verdict}")
     path = root / case_file.path

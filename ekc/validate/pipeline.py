@@ -89,6 +89,16 @@ def _digest(model) -> bytes | None:
     return None if model is None else hashlib.sha1(model.model_dump_json().encode()).digest()
 
 
+
+def _as_of(hit: tuple, today: date) -> list:
+    """A case's kept cross-file findings, with its dated warnings once today reaches them."""
+    found = list(hit[1])
+    if hit[2] is not None and today >= hit[2]:
+        found.extend(hit[4])
+    if hit[3] is not None and hit[3] <= today:
+        found.extend(hit[5])
+    return found
+
 def incremental_cross_findings(loaded: Loaded, today: date) -> list:
     """The same findings as `locate_files(cross_file_findings(...))`, re-judging only the
     cases whose inputs changed (a property test pins the equality)."""
@@ -117,11 +127,7 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
             hit = old.get(case_file.path)
             if hit is not None and hit[0][0] == entry.key and hit[0][1] == personal and hit[0][2] == case_file.personal_present:
                 new[case_file.path] = hit
-                found.extend(hit[1])
-                if hit[2] is not None and today >= hit[2]:
-                    found.extend(hit[4])
-                if hit[3] is not None and hit[3] <= today:
-                    found.extend(hit[5])
+                found.extend(_as_of(hit, today))
                 continue
         coordinator = case.coordinator
         inputs = (
@@ -145,11 +151,7 @@ def incremental_cross_findings(loaded: Loaded, today: date) -> list:
             if_stale = tuple(locate_files(root, case_attention(case_file, None, stale_on, date.max)))
             hit = (inputs, references, due, stale_on, if_due, if_stale)
         new[case_file.path] = hit
-        found.extend(hit[1])
-        if hit[2] is not None and today >= hit[2]:
-            found.extend(hit[4])
-        if hit[3] is not None and hit[3] <= today:
-            found.extend(hit[5])
+        found.extend(_as_of(hit, today))
     purge_log, purge_findings = _purge_log(loaded, old.get("purge-log.yaml"))
     if purge_log is not None:
         new["purge-log.yaml"] = purge_log
