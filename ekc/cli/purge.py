@@ -142,7 +142,7 @@ def _render_plan(out, plan, dry_run: bool) -> None:
     found = plan.found
     out.print(
         f"{len(plan.blobs)} file version(s) (blobs) to remove; {len(found.blobs - plan.drop)} other file version(s), "
-        f"{len(found.commits)} commit(s), {len(found.tags)} tag(s) and {len(found.trees)} folder listing(s) hold a name "
+        f"{len(found.commits)} commit(s), {len(found.tags)} tag(s) and {len(found.paths) + len(found.trees)} file or folder name(s) hold a name "
         f"or contact detail and are redacted; {len(plan.ref_renames)} ref(s) renamed, {len(plan.ref_deletes)} ref(s) to the "
         f"data itself deleted, {len(plan.descriptions)} branch description(s) redacted; {plan.commits_total} commits in history"
     )

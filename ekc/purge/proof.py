@@ -1,10 +1,23 @@
 """The proof of a purge: nothing of a purged person is left anywhere in the repository.
 
-One pass over every object in the database, reachable or not (`git cat-file
---batch-all-objects --batch`), with a multi-string search (`Needles`, Aho-Corasick) for the
-identifying strings and a set lookup for the purged blob ids; then every ref name, and every
-file under .git outside the object database (config, packed-refs, logs, COMMIT_EDITMSG...).
-The same scan, run before the rewrite, tells the rewrite which blobs to redact.
+Every object in the database, reachable or not, is covered, each kind where its text is:
+
+- blobs, commits and tags are read whole: one `git cat-file --batch` stream of exactly
+  those ids (listed first by `--batch-all-objects --batch-check`), searched with a
+  multi-string search (`Needles`, Aho-Corasick) for the identifying strings, and a set
+  lookup for the purged blob ids;
+- trees hold nothing but entry names and object ids. Their names come from one
+  `git log --all --reflog -m -t --raw` (the names scan): every path of every tree of every
+  commit it walks passes through it, in the diff of the commit that brought it in, and `-t`
+  and each commit's root tree say which trees that covers. A tree it does not cover (one a
+  tag or ref points at directly, one no commit reaches, one only the index holds) is read
+  whole from the object stream. So a file or folder named after a person is found wherever
+  it is, without streaming the gigabytes of trees a long history holds (every commit writes
+  a new `cases/<year>` listing of up to thousands of entries).
+
+Then every ref name, and every file under .git outside the object database (config,
+packed-refs, logs, COMMIT_EDITMSG...). The same scan, run before the rewrite, tells the
+rewrite which blobs to redact.
 
 What it reports names objects and places, never the string it found.
 """
@@ -12,12 +25,22 @@ What it reports names objects and places, never the string it found.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ekc.core.identifying import Needles
 from ekc.store.git import failure, git, git_dir, stream
+
+ZERO = "0" * 40
+TREE_MODE = "040000"
+
+# the names scan: every path every walked commit brought in, with its trees (-t) and root tree
+NAMES_LOG = (
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "--root", "-m", "-t", "--no-renames", "--raw", "--no-abbrev",
+    "--format=%x01%T",
+)
 
 
 @dataclass
@@ -26,16 +49,97 @@ class ObjectScan:
     blobs: set[str] = field(default_factory=set)  # blobs holding a string
     commits: set[str] = field(default_factory=set)  # commits whose message or identity holds one
     tags: set[str] = field(default_factory=set)
-    trees: set[str] = field(default_factory=set)  # trees with a file or folder named after a person
+    trees: set[str] = field(default_factory=set)  # trees (read whole) with a file or folder named after a person
+    paths: dict[str, str] = field(default_factory=dict)  # path holding a string -> a root tree that lists it
     purged_present: set[str] = field(default_factory=set)  # purged blob ids still in the database
 
 
-def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
-    """(id, type, content) of every object in the database, reachable or not, in one stream.
+@dataclass
+class HistoryNames:
+    """What the names scan saw: every path (with a root tree listing it) and every tree it covers."""
+
+    paths: dict[str, str] = field(default_factory=dict)
+    trees: set[str] = field(default_factory=set)
+
+
+def _unquote(path: str) -> str:
+    """git's C-style quoting of unusual paths (core.quotePath is off, so only the rare ones)."""
+    if not (path.startswith('"') and path.endswith('"')):
+        return path
+    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: header) -> HistoryNames:
+    """Parse a `git log -m -t --raw` whose header lines are `\x01...`; `root_tree` picks the
+    commit's root tree id out of a header (the plan's log prints more than `%T`).
+
+    Why this covers every tree of every walked commit: a commit's root tree is its header;
+    a subtree is either in the commit's diff against a parent (`-t` prints changed trees,
+    old and new ids), or the same tree at the same path in that parent, covered there. A
+    root commit's diff lists everything. Each entry name of each of those trees is a part
+    of a path printed when that entry came in, so searching the paths searches the names.
+    """
+    names = HistoryNames()
+    paths, trees = names.paths, names.trees
+    current = ""
+    for line in raw.decode("utf-8", "surrogateescape").split("\n"):
+        if line.startswith("\x01"):
+            current = root_tree(line[1:])
+            trees.add(current)
+            continue
+        if not line.startswith(":"):
+            continue
+        meta, _, path = line.partition("\t")
+        if path not in paths:
+            paths[path] = current
+        if TREE_MODE in meta:
+            old_mode, new_mode, old, new, _ = meta[1:].split(" ")
+            if old_mode == TREE_MODE:
+                trees.add(old)
+            if new_mode == TREE_MODE:
+                trees.add(new)
+    # a rename or copy (the plan's log detects them) prints two paths in one field
+    for path in [p for p in paths if "\t" in p or p.startswith('"')]:
+        tree = paths.pop(path)
+        for part in path.split("\t"):
+            paths.setdefault(_unquote(part), tree)
+    trees.discard(ZERO)
+    return names
+
+
+def names_holding(paths: Iterable[str], needles: Needles) -> list[str]:
+    """The paths that hold a string: one search over all of them, then each one only if it hit
+    (joined by line breaks, a hit can only be a superset of the paths' own hits)."""
+    paths = list(paths)
+    if not paths or not needles.find("\n".join(paths)):
+        return []
+    return [p for p in paths if needles.find(p)]
+
+
+def object_kinds(root: Path) -> tuple[list[str], set[str]]:
+    """(every blob, commit and tag id, in pack order; every tree id) in the database,
+    reachable or not, loose or packed."""
+    out = git(root, "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
+    others, trees = [], set()
+    for line in out.decode().splitlines():
+        kind, sha = line.split(" ")
+        (trees.add(sha) if kind == "tree" else others.append(sha))
+    return others, trees
+
+
+def read_objects(root: Path, ids: list[str]) -> Iterator[tuple[str, bytes, bytes]]:
+    """(id, type, content) of these objects, in one `cat-file --batch` stream.
 
     Read in large chunks and cut in memory: a read call per object costs more than the search.
+    The ids go in through a file: a pipe written while the output is not read yet would block.
     """
-    process = stream(root, "cat-file", "--batch-all-objects", "--batch", "--unordered")
+    if not ids:
+        return
+    with tempfile.TemporaryFile(dir=git_dir(root)) as wanted:
+        wanted.write(("\n".join(ids) + "\n").encode())
+        wanted.seek(0)
+        process = stream(root, "cat-file", "--batch", stdin=wanted)
     out = process.stdout
     buffer = b""
     position = 0
@@ -50,7 +154,11 @@ def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
                 end = buffer.find(b"\n", position)
                 if end < 0:
                     break
-                sha, kind, size = buffer[position:end].split()
+                header = buffer[position:end].split()
+                if len(header) < 3:  # "<id> missing": gone since it was listed (a gc meanwhile)
+                    position = end + 1
+                    continue
+                sha, kind, size = header
                 stop = end + 1 + int(size)
                 if stop + 1 > len(buffer):
                     break
@@ -65,24 +173,35 @@ def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
         raise failure(("cat-file",), code, errors)
 
 
-def scan_objects(root: Path, needles: Needles, purged_blobs: set[str]) -> ObjectScan:
-    """Every object through a raw-bytes pre-filter; only candidates are read as text."""
+def scan_objects(root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames]) -> ObjectScan:
+    """Every blob, commit and tag through a raw-bytes pre-filter (only candidates are read as
+    text); every path of the names scan; every tree the names scan does not cover, read whole.
+
+    `names` may be a function: the names scan then runs meanwhile (started by the caller) and
+    is waited for only after the object stream."""
     found = ObjectScan()
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
-    raw, find = needles.raw_candidate, needles.find_bytes
-    for sha, kind, content in all_objects(root):
-        found.objects += 1
+    others, trees = object_kinds(root)
+    found.objects = len(others) + len(trees)
+    for sha, kind, content in read_objects(root, others):
         if kind == b"blob" and sha in purged_blobs:
             found.purged_present.add(sha)
-        if kind == b"tree":
-            content = _TREE_IDS.sub(b"\n", content)  # the names, without the binary ids
-        # the raw look is exact for ASCII text; text with other letters (a diacritic added
-        # to a name written without one) is read in full
-        if not raw(content) and content.isascii():
-            continue
-        if find(content):
-            (found.trees if kind == b"tree" else buckets[kind]).add(sha)
+        if _holds(needles, content):
+            buckets[kind].add(sha)
+    names = names() if callable(names) else names
+    found.paths = {p: names.paths[p] for p in names_holding(names.paths, needles)}
+    for sha, _, content in read_objects(root, sorted(trees - names.trees)):
+        if _holds(needles, _TREE_IDS.sub(b"\n", content)):  # the names, without the binary ids
+            found.trees.add(sha)
     return found
+
+
+def _holds(needles: Needles, content: bytes) -> bool:
+    # the raw look is exact for ASCII text; text with other letters (a diacritic added
+    # to a name written without one) is read in full
+    if not needles.raw_candidate(content) and content.isascii():
+        return False
+    return needles.find_bytes(content)
 
 
 _TREE_IDS = re.compile(rb"\0.{20}", re.DOTALL)  # each entry's binary id (SHA-1), after its name
@@ -138,10 +257,17 @@ class Proof:
 
 
 def prove(root: Path, needles: Needles, purged_blobs: set[str]) -> Proof:
-    scan = scan_objects(root, needles, purged_blobs)
+    from ekc.purge.scan import Background
+
+    names_log = Background(root, *NAMES_LOG)  # git walks the trees while Python reads the objects
+    scan = scan_objects(root, needles, purged_blobs, lambda: history_names(names_log.result()))
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
     for kind, ids in (("blob", scan.blobs), ("commit", scan.commits), ("tag", scan.tags), ("tree", scan.trees)):
         remaining += [f"{kind} {sha} holds an identifying string" for sha in sorted(ids)]
+    by_tree: dict[str, int] = {}
+    for tree in scan.paths.values():
+        by_tree[tree] = by_tree.get(tree, 0) + 1
+    remaining += [f"tree {tree} lists {n} file or folder name(s) holding an identifying string" for tree, n in sorted(by_tree.items())]
     refs = ref_names(root)
     remaining += [f"a ref name holds an identifying string ({i + 1} of {len(refs)})" for i, r in enumerate(refs) if needles.find(r)]
     remaining += [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]

@@ -102,7 +102,8 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     trace("start")
     reads = reads or scan.start_reads(root)
     expired = {e.case_id: e for e in purge_plan.expired_cases(store, today)}
-    personal = scan.personal_history(root, reads.personal.result())
+    history_log = reads.personal.result()
+    personal = scan.personal_history(root, history_log)
     trace("plan: personal.yaml history")
     head = scan.head_paths(root)
     live = {purge_plan.folder_of(p) for p in head if purge_plan.CASE_FOLDER_PATH.match(p)}
@@ -128,11 +129,13 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     kept_words = _kept_words(root, head, assignment.kept_paths)
     needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
-    found = proof.scan_objects(root, needles, drop) if targets else proof.ObjectScan()
+    names = proof.history_names(history_log, scan.root_tree) if targets else None
+    del history_log
+    found = proof.scan_objects(root, needles, drop, names) if targets else proof.ObjectScan()
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)
-    deletes = _data_refs(root, all_refs, drop, found)
+    deletes = _data_refs(root, all_refs, drop, found, needles)
     descriptions = _descriptions_naming(root, needles)
     return Plan(
         targets, assignment.unjudged, paths, blobs, drop, shared, strings, kept_words, needles, found,
@@ -184,10 +187,11 @@ def _ref_renames(names: list[str], needles: Needles) -> dict[str, str]:
     return renames
 
 
-def _data_refs(root: Path, all_refs: list[scan.Ref], drop: set[str], found: proof.ObjectScan) -> list[str]:
+def _data_refs(root: Path, all_refs: list[scan.Ref], drop: set[str], found: proof.ObjectScan, needles: Needles) -> list[str]:
     """Refs (tags, mostly) of a blob or a tree, not a commit, that hold personal data: deleted.
 
-    git-filter-repo rewrites commits; a tag of the data itself would keep it alive."""
+    git-filter-repo rewrites commits; a tag of the data itself would keep it alive. A tree
+    holds personal data when a blob in it does, or a file or folder name in it."""
     bad = drop | found.blobs | found.trees
     deletes = []
     for ref in all_refs:
@@ -198,8 +202,10 @@ def _data_refs(root: Path, all_refs: list[scan.Ref], drop: set[str], found: proo
         if target in bad:
             deletes.append(ref.name)
         elif kind == "tree":
-            listing = git(root, "ls-tree", "-r", "-t", target).decode("utf-8", "surrogateescape")
-            if any(line.split()[2] in bad for line in listing.splitlines()):
+            listing = git(root, "-c", "core.quotePath=false", "ls-tree", "-r", "-t", target).decode("utf-8", "surrogateescape")
+            if any(line.split()[2] in bad for line in listing.splitlines()) or proof.names_holding(
+                [line.partition("\t")[2] for line in listing.splitlines()], needles
+            ):
                 deletes.append(ref.name)
     return sorted(deletes)
 

@@ -266,12 +266,13 @@ def head_message(root: Path) -> str:
     return _run(root, "log", "-1", "--format=%B").strip()
 
 
-def stream(root: Path | str, *args: str) -> subprocess.Popen:
+def stream(root: Path | str, *args: str, stdin: IO[bytes] | None = None) -> subprocess.Popen:
     """git writing into a pipe the caller reads as it comes (one pass over the whole object
-    database); the caller waits for it and reads its stderr."""
+    database); the caller waits for it and reads its stderr. `stdin` is a file, not a pipe:
+    a pipe written while the output is not yet read would deadlock."""
     try:
         return subprocess.Popen(
-            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            ["git", "-C", str(root), *args], stdin=stdin if stdin is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=git_env(), bufsize=1 << 20,
         )
     except (FileNotFoundError, NotADirectoryError) as exc:
