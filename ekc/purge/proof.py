@@ -24,6 +24,7 @@ What it reports names objects and places, never the string it found.
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -211,37 +212,55 @@ def ref_names(root: Path) -> list[str]:
     return git(root, "for-each-ref", "--format=%(refname)").decode("utf-8", "surrogateescape").splitlines()
 
 
+def _walk(top: Path, skip: Callable[[str], bool]) -> Iterator[tuple[str, bool]]:
+    """(relative path, is a file) of everything under `top`; os.walk, not Path.rglob (faster
+    on the thousands of files a store and its cache hold). `skip` prunes folders by path."""
+    for folder, folders, files in os.walk(top):
+        here = os.path.relpath(folder, top)
+        here = "" if here == "." else here.replace(os.sep, "/") + "/"
+        folders[:] = [f for f in folders if not skip(here + f)]
+        for name in folders:
+            yield here + name, False
+        for name in files:
+            yield here + name, True
+
+
+def holding(contents: list[tuple[str, bytes]], needles: Needles) -> list[str]:
+    """The labels of the contents that hold a string: one search over all of them joined (a
+    hit there is a superset of their own hits), then each one only if that one hit."""
+    if not contents or not _holds(needles, b"\n".join(data for _, data in contents)):
+        return []
+    return [label for label, data in contents if _holds(needles, data)]
+
+
 def git_files_with(root: Path, needles: Needles) -> list[str]:
     """Files under .git, outside the object database, that hold a string (relative paths)."""
     gdir = git_dir(root)
-    hits = []
-    for path in sorted(gdir.rglob("*")):
-        relative = path.relative_to(gdir)
-        if relative.parts[0] == "objects" or not path.is_file():
+    entries = sorted(_walk(gdir, lambda p: p == "objects"))
+    contents = []
+    for relative, is_file in entries:
+        if not is_file:
             continue
         try:
-            data = path.read_bytes()
+            contents.append((relative, (gdir / relative).read_bytes()))
         except OSError:
             continue
-        if needles.find_bytes(data) or needles.find(relative.as_posix()):
-            hits.append(needles.redact(relative.as_posix()))
-    return hits
+    hits = set(holding(contents, needles)) | set(names_holding([r for r, _ in entries], needles))
+    return [needles.redact(r) for r in sorted(hits)]
 
 
 def work_files_with(root: Path, needles: Needles) -> list[str]:
     """Files and folders of the work tree whose name holds a string, and files git does not
     track (ignored ones too) whose content does. A tracked file is a blob already scanned:
     the purge starts and ends with a clean tree."""
-    hits = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if relative.parts[0] != ".git" and needles.find(relative.as_posix()):
-            hits.append(needles.redact(relative.as_posix()))
-    untracked = git(root, "ls-files", "-z", "--others").split(b"\0")
-    for name in untracked:
+    names = [relative for relative, _ in _walk(root, lambda p: p == ".git")]
+    hits = [needles.redact(p) for p in sorted(names_holding(names, needles))]
+    untracked = []
+    for name in git(root, "ls-files", "-z", "--others").split(b"\0"):
         path = root / name.decode("utf-8", "surrogateescape")
-        if name and path.is_file() and needles.find_bytes(path.read_bytes()):
-            hits.append(needles.redact(name.decode("utf-8", "surrogateescape")))
+        if name and path.is_file():
+            untracked.append((name.decode("utf-8", "surrogateescape"), path.read_bytes()))
+    hits += [needles.redact(name) for name in holding(untracked, needles)]
     return hits
 
 
