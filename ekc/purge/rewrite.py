@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import re
@@ -49,6 +51,25 @@ def trace(step: str) -> None:
         if _clock[0]:
             print(f"ekc purge trace: {step}: {now - _clock[0]:.2f} s", file=sys.stderr)
         _clock[0] = now
+_listeners: list[Callable[[str], None]] = []
+
+
+@contextmanager
+def reporting(listener: Callable[[str], None]) -> Iterator[None]:
+    """Tell `listener` what the purge is doing now (the CLI shows it as progress on a
+    terminal). The labels name steps, never a person, a path or a ref."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+def step(label: str) -> None:
+    for listener in _listeners:
+        listener(label)
+
+
 RESIDUE_FILES = ("FETCH_HEAD", "ORIG_HEAD", "MERGE_MSG", "SQUASH_MSG", "MERGE_HEAD", "AUTO_MERGE")
 
 
@@ -129,6 +150,7 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     kept_words = _kept_words(root, head, assignment.kept_paths)
     needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
+    step("searching every object for the identifying strings")
     names = proof.history_names(history_log, scan.root_tree) if targets else None
     del history_log
     found = proof.scan_objects(root, needles, drop, names) if targets else proof.ObjectScan()
@@ -423,6 +445,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "deletes": plan.ref_deletes,
         "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
     }
+    step("backing up refs and reflogs")
     _backup_reflogs(root, git_dir(root))
     journal.write(root, state)
     _checkpoint("prepared")
@@ -430,9 +453,11 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     try:
         if plan.ref_deletes:
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
+        step(f"rewriting {plan.commits_total} commits (git-filter-repo)")
         state["objects_created"] = _rewrite(root, plan)
         journal.write(root, state)
         trace("git-filter-repo")
+        step("checking the rewrite")
         _rename_refs(root, plan.ref_renames, head)
         _redact_descriptions(root, plan)
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
@@ -448,6 +473,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     state["rewritten_refs"] = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
     journal.write(root, state)
     _checkpoint("rewritten")
+    step("committing purge-log.yaml")
     try:
         _commit_log(root, records, plan, today)
     except BaseException:
@@ -814,6 +840,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     gdir = git_dir(root)
     phase = state["phase"]
     if phase == "committed":
+        step("expiring reflogs")
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
         shutil.rmtree(journal.reflog_backup(root), ignore_errors=True)
         for name in (*RESIDUE_FILES, "COMMIT_EDITMSG"):
@@ -832,6 +859,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         _checkpoint("expired")
         trace("reflog expire")
     if phase == "expired":
+        step("removing the old objects (git gc)")
         # gc, not a bare repack: it also rewrites the commit-graph and multi-pack index,
         # which would otherwise still list the old commits (and fail `git fsck`).
         git(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "-c", "gc.pruneExpire=now",
@@ -844,11 +872,13 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
                       unjudged=state.get("unjudged", []))
     needles = _load_needles(root)
     if state.get("push"):
+        step(f"pushing every ref to {state['push']['remote']}")
         outcome.pushed, outcome.refused = _push(root, state)
         outcome.host_text, outcome.host_files = _host_instructions(root, state, needles)
     else:
         outcome.publish = publish_command(root, state["refs"])
     journal.remove(root)  # the journal and the strings leave .git before the scan of .git
+    step("proving: searching every object, ref and file again")
     outcome.proof.update(_prove(root, state, needles))
     trace("proof: scan of every object")
     return outcome
@@ -982,8 +1012,10 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> 
         raise Refused(f"{root} is not a git repository: there is no history to purge")
     trace("start")
     if push_remote and not dry_run:
+        step(f"fetching every ref of {push_remote}")
         fetch_all_refs(root, push_remote)
         trace("fetch every ref of the remote")
+    step("reading all of history; loading the data")
     reads = start_reads(root)  # read-only: git reads all of history while Python checks and loads
     push_updates = [] if dry_run else preflight(root, push_remote)
     trace("preflight")
