@@ -184,9 +184,8 @@ def scan_objects(root: Path, needles: Needles, purged_blobs: set[str], names: Hi
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
     others, trees = object_kinds(root)
     found.objects = len(others) + len(trees)
+    found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
     for sha, kind, content in read_objects(root, others):
-        if kind == b"blob" and sha in purged_blobs:
-            found.purged_present.add(sha)
         if _holds(needles, content):
             buckets[kind].add(sha)
     names = names() if callable(names) else names
@@ -197,12 +196,15 @@ def scan_objects(root: Path, needles: Needles, purged_blobs: set[str], names: Hi
     return found
 
 
+def _may_hold(needles: Needles, content: bytes) -> bool:
+    """The cheap look: False only when no string can be in it. The raw look is exact for
+    ASCII text; text with other letters (a diacritic added to a name written without one)
+    may always hold one."""
+    return needles.raw_candidate(content) or not content.isascii()
+
+
 def _holds(needles: Needles, content: bytes) -> bool:
-    # the raw look is exact for ASCII text; text with other letters (a diacritic added
-    # to a name written without one) is read in full
-    if not needles.raw_candidate(content) and content.isascii():
-        return False
-    return needles.find_bytes(content)
+    return _may_hold(needles, content) and needles.find_bytes(content)
 
 
 _TREE_IDS = re.compile(rb"\0.{20}", re.DOTALL)  # each entry's binary id (SHA-1), after its name
@@ -228,7 +230,7 @@ def _walk(top: Path, skip: Callable[[str], bool]) -> Iterator[tuple[str, bool]]:
 def holding(contents: list[tuple[str, bytes]], needles: Needles) -> list[str]:
     """The labels of the contents that hold a string: one search over all of them joined (a
     hit there is a superset of their own hits), then each one only if that one hit."""
-    if not contents or not _holds(needles, b"\n".join(data for _, data in contents)):
+    if not contents or not _may_hold(needles, b"\n".join(data for _, data in contents)):
         return []
     return [label for label, data in contents if _holds(needles, data)]
 
