@@ -19,6 +19,9 @@ Then every ref name, and every file under .git outside the object database (conf
 packed-refs, logs, COMMIT_EDITMSG...). The same scan, run before the rewrite, tells the
 rewrite which blobs to redact.
 
+The proof after the rewrite does not read again what the scan before it read and found
+clean: an object id names its bytes, and the strings searched for are the same.
+
 What it reports names objects and places, never the string it found.
 """
 
@@ -53,6 +56,7 @@ class ObjectScan:
     trees: set[str] = field(default_factory=set)  # trees (read whole) with a file or folder named after a person
     paths: dict[str, str] = field(default_factory=dict)  # path holding a string -> a root tree that lists it
     purged_present: set[str] = field(default_factory=set)  # purged blob ids still in the database
+    clean: set[str] = field(default_factory=set)  # blobs, commits and tags read and found holding nothing
 
 
 @dataclass
@@ -174,20 +178,26 @@ def read_objects(root: Path, ids: list[str]) -> Iterator[tuple[str, bytes, bytes
         raise failure(("cat-file",), code, errors)
 
 
-def scan_objects(root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames]) -> ObjectScan:
+def scan_objects(
+    root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames],
+    known_clean: set[str] = frozenset(),
+) -> ObjectScan:
     """Every blob, commit and tag through a raw-bytes pre-filter (only candidates are read as
     text); every path of the names scan; every tree the names scan does not cover, read whole.
 
     `names` may be a function: the names scan then runs meanwhile (started by the caller) and
-    is waited for only after the object stream."""
+    is waited for only after the object stream. `known_clean`: ids an earlier scan with the
+    same strings read and found holding nothing; not read again (an id names its bytes)."""
     found = ObjectScan()
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
     others, trees = object_kinds(root)
     found.objects = len(others) + len(trees)
     found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
-    for sha, kind, content in read_objects(root, others):
+    for sha, kind, content in read_objects(root, [o for o in others if o not in known_clean]):
         if _holds(needles, content):
             buckets[kind].add(sha)
+        else:
+            found.clean.add(sha)
     names = names() if callable(names) else names
     found.paths = {p: names.paths[p] for p in names_holding(names.paths, needles)}
     for sha, _, content in read_objects(root, sorted(trees - names.trees)):
@@ -277,11 +287,14 @@ class Proof:
         return not self.remaining
 
 
-def prove(root: Path, needles: Needles, purged_blobs: set[str]) -> Proof:
+def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset()) -> Proof:
+    """`known_clean`: what the scan before the rewrite read and found clean, with the same
+    strings. Those objects are unchanged (an id names its bytes), so only what is new since
+    (the rewritten commits, the redacted files, the purge's own commit) is read again."""
     from ekc.purge.scan import Background
 
     names_log = Background(root, *NAMES_LOG)  # git walks the trees while Python reads the objects
-    scan = scan_objects(root, needles, purged_blobs, lambda: history_names(names_log.result()))
+    scan = scan_objects(root, needles, purged_blobs, lambda: history_names(names_log.result()), known_clean)
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
     for kind, ids in (("blob", scan.blobs), ("commit", scan.commits), ("tag", scan.tags), ("tree", scan.trees)):
         remaining += [f"{kind} {sha} holds an identifying string" for sha in sorted(ids)]

@@ -407,6 +407,23 @@ def _rules(plan: Plan) -> dict[str, Any]:
     }
 
 
+CLEAN_IDS = "clean.ids"
+
+
+def _write_clean(root: Path, ids: set[str]) -> None:
+    """The objects the plan's scan found clean, for the proof (binary ids, sorted)."""
+    (journal.work_dir(root) / CLEAN_IDS).write_bytes(b"".join(bytes.fromhex(i) for i in sorted(ids)))
+
+
+def _load_clean(root: Path) -> set[str]:
+    """Empty when missing (an older journal): the proof then reads everything."""
+    try:
+        data = (journal.work_dir(root) / CLEAN_IDS).read_bytes()
+    except OSError:
+        return set()
+    return {data[i : i + 20].hex() for i in range(0, len(data) - len(data) % 20, 20)}
+
+
 def _load_needles(root: Path) -> Needles:
     import pickle
 
@@ -425,6 +442,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     work.mkdir(parents=True, exist_ok=True)
     with open(work / "rules.pickle", "wb") as file:  # the strings: needed until the proof, then removed
         pickle.dump(_rules(plan), file)
+    _write_clean(root, plan.found.clean)
     records = _records(root, plan)
     state = {
         "version": 2,
@@ -877,16 +895,17 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         outcome.host_text, outcome.host_files = _host_instructions(root, state, needles)
     else:
         outcome.publish = publish_command(root, state["refs"])
+    clean = _load_clean(root)
     journal.remove(root)  # the journal and the strings leave .git before the scan of .git
     step("proving: searching every object, ref and file again")
-    outcome.proof.update(_prove(root, state, needles))
+    outcome.proof.update(_prove(root, state, needles, clean))
     trace("proof: scan of every object")
     return outcome
 
 
-def _prove(root: Path, state: dict[str, Any], needles: Needles) -> dict[str, Any]:
+def _prove(root: Path, state: dict[str, Any], needles: Needles, clean: set[str] = frozenset()) -> dict[str, Any]:
     shared = state.get("shared", {})
-    result = proof.prove(root, needles, set(state["blobs"]))
+    result = proof.prove(root, needles, set(state["blobs"]), clean)
     missing = scan.missing_objects(root, shared)
     return {
         "objects_scanned": result.objects_scanned, "refs_scanned": result.refs_scanned,
