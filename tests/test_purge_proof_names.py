@@ -119,3 +119,19 @@ def test_the_names_scan_covers_every_tree_a_commit_reaches(repo):
 
     assert reachable_trees <= names.trees
     assert {"cases/y0/c.yaml", "cases/moved.yaml", "z/only.txt"} <= set(names.paths)
+
+
+def test_the_proof_reads_every_object_the_scan_before_did_not_find_clean(repo):
+    """The proof skips what the scan before the rewrite read and found clean (an id names
+    its bytes); whatever came after, such as a commit of the purge itself, is read."""
+    before = proof.scan_objects(repo, NEEDLES, set(), proof.history_names(git(repo, *proof.NAMES_LOG).stdout.encode()))
+    assert before.clean and not before.blobs
+    (repo / "cases" / "later.yaml").write_text("note: called mevrouw Oosterkamp\n")
+    new_commit = commit_all(repo, "Later")
+    new_blob = out(repo, "rev-parse", "HEAD:cases/later.yaml")
+    (repo / ".git" / "COMMIT_EDITMSG").unlink()
+
+    remaining = proof.prove(repo, NEEDLES, set(), known_clean=before.clean).remaining
+
+    assert remaining == [f"blob {new_blob} holds an identifying string"], remaining
+    assert new_commit not in before.clean

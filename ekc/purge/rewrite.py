@@ -1038,7 +1038,10 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> 
     reads = start_reads(root)  # read-only: git reads all of history while Python checks and loads
     push_updates = [] if dry_run else preflight(root, push_remote)
     trace("preflight")
-    loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
+    # a dry run writes nothing, not even the cache; summaries, not models: the plan needs each
+    # case's closing date, which the index a warm `ekc validate` leaves holds (15,000 full
+    # models would be unpickled or parsed for nothing)
+    loaded = load(root, use_cache=not dry_run, models=False)
     trace("load the data repository")
     if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
         reads.personal.result(), reads.graph.result()
