@@ -193,17 +193,36 @@ def scan_objects(
     others, trees = object_kinds(root)
     found.objects = len(others) + len(trees)
     found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
-    for sha, kind, content in read_objects(root, [o for o in others if o not in known_clean]):
-        if _holds(needles, content):
-            buckets[kind].add(sha)
+    # the cheap look goes over groups of objects (most are small commits and YAML files, and a
+    # call per object costs more than the look); only a group that may hold a string is
+    # searched object by object
+    group: list[tuple[str, bytes, bytes]] = []
+    size = 0
+
+    def search_group() -> None:
+        if group and not _may_hold(needles, b"\n".join(content for _, _, content in group)):
+            found.clean.update(sha for sha, _, _ in group)
         else:
-            found.clean.add(sha)
+            for sha, kind, content in group:
+                (buckets[kind] if _holds(needles, content) else found.clean).add(sha)
+        group.clear()
+
+    for item in read_objects(root, [o for o in others if o not in known_clean]):
+        group.append(item)
+        size += len(item[2])
+        if size >= _GROUP_BYTES:
+            search_group()
+            size = 0
+    search_group()
     names = names() if callable(names) else names
     found.paths = {p: names.paths[p] for p in names_holding(names.paths, needles)}
     for sha, _, content in read_objects(root, sorted(trees - names.trees)):
         if _holds(needles, _TREE_IDS.sub(b"\n", content)):  # the names, without the binary ids
             found.trees.add(sha)
     return found
+
+
+_GROUP_BYTES = 1 << 15
 
 
 def _may_hold(needles: Needles, content: bytes) -> bool:
@@ -240,7 +259,7 @@ def _walk(top: Path, skip: Callable[[str], bool]) -> Iterator[tuple[str, bool]]:
 def holding(contents: list[tuple[str, bytes]], needles: Needles) -> list[str]:
     """The labels of the contents that hold a string: one search over all of them joined (a
     hit there is a superset of their own hits), then each one only if that one hit."""
-    if not contents or not _may_hold(needles, b"\n".join(data for _, data in contents)):
+    if not contents or not _holds(needles, b"\n".join(data for _, data in contents)):
         return []
     return [label for label, data in contents if _holds(needles, data)]
 
