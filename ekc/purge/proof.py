@@ -122,55 +122,68 @@ def names_holding(paths: Iterable[str], needles: Needles) -> list[str]:
     return [p for p in paths if needles.find(p)]
 
 
-def object_kinds(root: Path) -> tuple[list[str], set[str]]:
-    """(every blob, commit and tag id, in pack order; every tree id) in the database,
-    reachable or not, loose or packed."""
-    out = git(root, "cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
+KINDS = ("cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
+
+
+def _kinds(listing: bytes) -> tuple[list[str], set[str]]:
     others, trees = [], set()
-    for line in out.decode().splitlines():
+    for line in listing.decode().splitlines():
         kind, sha = line.split(" ")
         (trees.add(sha) if kind == "tree" else others.append(sha))
     return others, trees
 
 
-def read_objects(root: Path, ids: list[str]) -> Iterator[tuple[str, bytes, bytes]]:
-    """(id, type, content) of these objects, in one `cat-file --batch` stream.
+def object_kinds(root: Path) -> tuple[list[str], set[str]]:
+    """(every blob, commit and tag id, in pack order; every tree id) in the database,
+    reachable or not, loose or packed."""
+    return _kinds(git(root, *KINDS))
 
-    Read in large chunks and cut in memory: a read call per object costs more than the search.
-    The ids go in through a file: a pipe written while the output is not read yet would block.
-    """
-    if not ids:
-        return
-    with tempfile.TemporaryFile(dir=git_dir(root)) as wanted:
-        wanted.write(("\n".join(ids) + "\n").encode())
-        wanted.seek(0)
-        process = stream(root, "cat-file", "--batch", stdin=wanted)
-    out = process.stdout
+
+def _ids_file(root: Path, ids: list[str]):
+    wanted = tempfile.TemporaryFile(dir=git_dir(root))
+    wanted.write(("\n".join(ids) + "\n").encode())
+    wanted.seek(0)
+    return wanted
+
+
+def _records(out) -> Iterator[tuple[str, bytes, bytes]]:
+    """(id, type, content) from `cat-file --batch` output, read in large chunks and cut in
+    memory: a read call per object costs more than the search."""
     buffer = b""
     position = 0
-    try:
+    while True:
+        chunk = out.read(1 << 22)
+        if not chunk:
+            break
+        buffer = buffer[position:] + chunk
+        position = 0
         while True:
-            chunk = out.read(1 << 22)
-            if not chunk:
+            end = buffer.find(b"\n", position)
+            if end < 0:
                 break
-            buffer = buffer[position:] + chunk
-            position = 0
-            while True:
-                end = buffer.find(b"\n", position)
-                if end < 0:
-                    break
-                header = buffer[position:end].split()
-                if len(header) < 3:  # "<id> missing": gone since it was listed (a gc meanwhile)
-                    position = end + 1
-                    continue
-                sha, kind, size = header
-                stop = end + 1 + int(size)
-                if stop + 1 > len(buffer):
-                    break
-                yield sha.decode(), kind, buffer[end + 1 : stop]
-                position = stop + 1
+            header = buffer[position:end].split()
+            if len(header) < 3:  # "<id> missing": gone since it was listed (a gc meanwhile)
+                position = end + 1
+                continue
+            sha, kind, size = header
+            stop = end + 1 + int(size)
+            if stop + 1 > len(buffer):
+                break
+            yield sha.decode(), kind, buffer[end + 1 : stop]
+            position = stop + 1
+
+
+def read_objects(root: Path, ids: list[str]) -> Iterator[tuple[str, bytes, bytes]]:
+    """(id, type, content) of these objects, in one `cat-file --batch` stream.
+    The ids go in through a file: a pipe written while the output is not read yet would block."""
+    if not ids:
+        return
+    with _ids_file(root, ids) as wanted:
+        process = stream(root, "cat-file", "--batch", stdin=wanted)
+    try:
+        yield from _records(process.stdout)
     finally:
-        out.close()
+        process.stdout.close()
         errors = process.stderr.read()
         process.stderr.close()
         code = process.wait()
@@ -178,19 +191,73 @@ def read_objects(root: Path, ids: list[str]) -> Iterator[tuple[str, bytes, bytes
         raise failure(("cat-file",), code, errors)
 
 
+class ObjectDump:
+    """Every blob, commit and tag in the database, read by git into an unnamed temporary
+    file while Python does other work (the purge starts it before it loads the data, when
+    the strings to search for are not known yet). A thread only starts the two git commands
+    and waits: it hardly needs the interpreter."""
+
+    def __init__(self, root: Path):
+        import threading
+
+        self.root = root
+        self._result = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ekc-object-dump", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from ekc.store.git import start
+
+        try:
+            listing = tempfile.TemporaryFile(dir=git_dir(self.root))
+            errors = tempfile.TemporaryFile(dir=git_dir(self.root))
+            code = start(self.root, *KINDS, stdout=listing, stderr=errors).wait()
+            if code != 0:
+                errors.seek(0)
+                raise failure(KINDS, code, errors.read())
+            listing.seek(0)
+            others, trees = _kinds(listing.read())
+            listing.close()
+            output = tempfile.TemporaryFile(dir=git_dir(self.root))
+            with _ids_file(self.root, others) as wanted:
+                code = start(self.root, "cat-file", "--batch", stdout=output, stderr=errors, stdin=wanted).wait()
+            if code != 0:
+                errors.seek(0)
+                raise failure(("cat-file", "--batch"), code, errors.read())
+            errors.close()
+            output.seek(0)
+            self._result = (others, trees, output)
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that asks
+            self._error = error
+
+    def result(self):
+        """(blob, commit and tag ids; tree ids; the file of their `cat-file --batch` output)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 def scan_objects(
     root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames],
-    known_clean: set[str] = frozenset(),
+    known_clean: set[str] = frozenset(), dump: ObjectDump | None = None,
 ) -> ObjectScan:
     """Every blob, commit and tag through a raw-bytes pre-filter (only candidates are read as
     text); every path of the names scan; every tree the names scan does not cover, read whole.
 
     `names` may be a function: the names scan then runs meanwhile (started by the caller) and
     is waited for only after the object stream. `known_clean`: ids an earlier scan with the
-    same strings read and found holding nothing; not read again (an id names its bytes)."""
+    same strings read and found holding nothing; not read again (an id names its bytes).
+    `dump`: the objects, read already while the caller did other work."""
     found = ObjectScan()
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
-    others, trees = object_kinds(root)
+    if dump is not None:
+        others, trees, output = dump.result()
+        objects = _records(output)
+    else:
+        others, trees = object_kinds(root)
+        objects = read_objects(root, [o for o in others if o not in known_clean])
     found.objects = len(others) + len(trees)
     found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
     # the cheap look goes over groups of objects (most are small commits and YAML files, and a
@@ -207,13 +274,17 @@ def scan_objects(
                 (buckets[kind] if _holds(needles, content) else found.clean).add(sha)
         group.clear()
 
-    for item in read_objects(root, [o for o in others if o not in known_clean]):
+    for item in objects:
+        if item[0] in known_clean:
+            continue
         group.append(item)
         size += len(item[2])
         if size >= _GROUP_BYTES:
             search_group()
             size = 0
     search_group()
+    if dump is not None:
+        output.close()
     names = names() if callable(names) else names
     found.paths = {p: names.paths[p] for p in names_holding(names.paths, needles)}
     for sha, _, content in read_objects(root, sorted(trees - names.trees)):

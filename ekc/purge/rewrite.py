@@ -153,7 +153,7 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     step("searching every object for the identifying strings")
     names = proof.history_names(history_log, scan.root_tree) if targets else None
     del history_log
-    found = proof.scan_objects(root, needles, drop, names) if targets else proof.ObjectScan()
+    found = proof.scan_objects(root, needles, drop, names, dump=reads.objects) if targets else proof.ObjectScan()
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)

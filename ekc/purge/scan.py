@@ -52,12 +52,16 @@ class HistoryReads:
 
     personal: Background
     graph: Background
+    objects: object  # proof.ObjectDump: every blob, commit and tag, for the plan's scan
 
 
 def start_reads(root: Path) -> HistoryReads:
+    from ekc.purge.proof import ObjectDump
+
     return HistoryReads(
         personal=Background(root, *PERSONAL_LOG),
         graph=Background(root, "rev-list", "--all"),
+        objects=ObjectDump(root),
     )
 
 ZERO = "0" * 40

@@ -119,11 +119,13 @@ class _no_input:
         return None
 
 
-def start(root: Path | str, *args: str, stdout: IO[bytes], stderr: IO[bytes]) -> subprocess.Popen:
-    """git running in the background, writing into the given files; see `failure` for its end."""
+def start(root: Path | str, *args: str, stdout: IO[bytes], stderr: IO[bytes], stdin: IO[bytes] | None = None) -> subprocess.Popen:
+    """git running in the background, writing into the given files (and reading `stdin`, a
+    file); see `failure` for its end."""
     try:
         return subprocess.Popen(
-            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, env=git_env()
+            ["git", "-C", str(root), *args], stdin=stdin if stdin is not None else subprocess.DEVNULL,
+            stdout=stdout, stderr=stderr, env=git_env()
         )
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise _not_started(exc, root) from exc
