@@ -242,6 +242,7 @@ class ObjectDump:
 def scan_objects(
     root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames],
     known_clean: set[str] = frozenset(), dump: ObjectDump | None = None,
+    listing: Callable[[], tuple[list[str], set[str]]] | None = None,
 ) -> ObjectScan:
     """Every blob, commit and tag through a raw-bytes pre-filter (only candidates are read as
     text); every path of the names scan; every tree the names scan does not cover, read whole.
@@ -249,14 +250,15 @@ def scan_objects(
     `names` may be a function: the names scan then runs meanwhile (started by the caller) and
     is waited for only after the object stream. `known_clean`: ids an earlier scan with the
     same strings read and found holding nothing; not read again (an id names its bytes).
-    `dump`: the objects, read already while the caller did other work."""
+    `dump`: the objects, read already while the caller did other work; `listing`: their ids
+    and types, listed meanwhile."""
     found = ObjectScan()
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
     if dump is not None:
         others, trees, output = dump.result()
         objects = _records(output)
     else:
-        others, trees = object_kinds(root)
+        others, trees = listing() if listing is not None else object_kinds(root)
         objects = read_objects(root, [o for o in others if o not in known_clean])
     found.objects = len(others) + len(trees)
     found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
@@ -377,14 +379,25 @@ class Proof:
         return not self.remaining
 
 
-def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset()) -> Proof:
+def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset(), names_log=None) -> Proof:
     """`known_clean`: what the scan before the rewrite read and found clean, with the same
     strings. Those objects are unchanged (an id names its bytes), so only what is new since
-    (the rewritten commits, the redacted files, the purge's own commit) is read again."""
+    (the rewritten commits, the redacted files, the purge's own commit) is read again.
+    `names_log`: the names scan (a scan.Background of NAMES_LOG), when the caller started it
+    early, after the refs took their final values; a tree of a commit made since is not
+    covered by it, so it is read whole."""
     from ekc.purge.scan import Background
 
-    names_log = Background(root, *NAMES_LOG)  # git walks the trees while Python reads the objects
-    scan = scan_objects(root, needles, purged_blobs, lambda: history_names(names_log.result()), known_clean)
+    # git lists the objects and walks the trees while Python reads the files under .git and
+    # the work tree, then the objects
+    names_log = names_log or Background(root, *NAMES_LOG)
+    listing = Background(root, *KINDS)
+    files = [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
+    files += [f"work tree file {p} holds an identifying string" for p in work_files_with(root, needles)]
+    scan = scan_objects(
+        root, needles, purged_blobs, lambda: history_names(names_log.result()), known_clean,
+        listing=lambda: _kinds(listing.result()),
+    )
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
     for kind, ids in (("blob", scan.blobs), ("commit", scan.commits), ("tag", scan.tags), ("tree", scan.trees)):
         remaining += [f"{kind} {sha} holds an identifying string" for sha in sorted(ids)]
@@ -394,6 +407,5 @@ def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set
     remaining += [f"tree {tree} lists {n} file or folder name(s) holding an identifying string" for tree, n in sorted(by_tree.items())]
     refs = ref_names(root)
     remaining += [f"a ref name holds an identifying string ({i + 1} of {len(refs)})" for i, r in enumerate(refs) if needles.find(r)]
-    remaining += [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
-    remaining += [f"work tree file {p} holds an identifying string" for p in work_files_with(root, needles)]
+    remaining += files
     return Proof(scan.objects, len(refs), remaining)

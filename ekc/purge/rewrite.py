@@ -876,7 +876,11 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         journal.write(root, state)
         _checkpoint("expired")
         trace("reflog expire")
+    names_log = None
     if phase == "expired":
+        # the proof's names scan walks the refs' history, which gc does not change: it starts
+        # now and runs beside gc (one process each, two cores)
+        names_log = scan.Background(root, *proof.NAMES_LOG)
         step("removing the old objects (git gc)")
         # gc, not a bare repack: it also rewrites the commit-graph and multi-pack index,
         # which would otherwise still list the old commits (and fail `git fsck`).
@@ -898,14 +902,14 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     clean = _load_clean(root)
     journal.remove(root)  # the journal and the strings leave .git before the scan of .git
     step("proving: searching every object, ref and file again")
-    outcome.proof.update(_prove(root, state, needles, clean))
+    outcome.proof.update(_prove(root, state, needles, clean, names_log))
     trace("proof: scan of every object")
     return outcome
 
 
-def _prove(root: Path, state: dict[str, Any], needles: Needles, clean: set[str] = frozenset()) -> dict[str, Any]:
+def _prove(root: Path, state: dict[str, Any], needles: Needles, clean: set[str] = frozenset(), names_log=None) -> dict[str, Any]:
     shared = state.get("shared", {})
-    result = proof.prove(root, needles, set(state["blobs"]), clean)
+    result = proof.prove(root, needles, set(state["blobs"]), clean, names_log)
     missing = scan.missing_objects(root, shared)
     return {
         "objects_scanned": result.objects_scanned, "refs_scanned": result.refs_scanned,
