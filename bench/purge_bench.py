@@ -180,7 +180,7 @@ def generate(root: Path, commits: int, cases: int, shape: str, seed: int = 7) ->
         if mark == 1:
             blob_cmd("municipalities.yaml", MUNICIPALITIES)
         if kind == "coordinators" or mark == 1:
-            blob_cmd("coordinators.yaml", COORDINATORS_HEAD.format(years=", ".join(str(y) for y in range(2016, 2027)), max_cases=1000 + index % 7))
+            blob_cmd("coordinators.yaml", COORDINATORS_HEAD.format(years=", ".join(str(y) for y in range(2016, 2027)), max_cases=994 + index % 7))
         if kind == "register":
             blob_cmd(f"{folder}/case.yaml", case_yaml(cid, registered, None, None))
             if not already_purged:

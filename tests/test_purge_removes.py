@@ -362,3 +362,20 @@ def test_a_rollback_refuses_when_refs_moved_since_the_crash(office):
 
     assert again.returncode == 1 and "cannot be rolled back" in again.stderr and "ref(s) changed" in again.stderr
     assert pr.object_exists(root, mine) and git(root, "rev-parse", "HEAD").strip() == mine
+
+
+def test_the_purge_reports_its_steps_for_progress_and_they_name_no_one(office):
+    from ekc.purge import rewrite
+
+    h, root = office, office.root
+    _expired_case(h, folder="intake/Oosterkamp-Wilhelmina")
+    _expired_case(h)
+    labels: list[str] = []
+
+    with rewrite.reporting(labels.append):
+        result = purge(root, "--yes")
+
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert any(label.startswith("rewriting") for label in labels)
+    assert labels[-1].startswith("proving")
+    assert not any(w in fold(" ".join(labels)) for w in GONE)

@@ -4,6 +4,7 @@ paths outside a case folder and ref names that held a name are counted, not show
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import typer
 
@@ -63,7 +64,8 @@ def purge_command(
         if dry_run:
             raise Refused(f"an earlier purge was interrupted (at {state.get('phase')}); run `ekc purge` to {action}")
         typer.echo(f"An earlier purge was interrupted (at {state.get('phase')}); going on to {action}.", err=True)
-        outcome = history.recover(root)
+        with _progress(history, "finishing the interrupted purge"):
+            outcome = history.recover(root)
         if outcome.recovered == "rolled back":
             out.print("Rolled back: the repository is as it was before that purge. Run `ekc purge` again to purge.")
             return
@@ -71,7 +73,8 @@ def purge_command(
         _exit(outcome)
         return
 
-    prepared = history.prepare(root, app.today, dry_run, push)
+    with _progress(history, "planning the purge"):
+        prepared = history.prepare(root, app.today, dry_run, push)
     plan = prepared.plan
     if plan.empty:
         out.print("Nothing to purge: no expired case has personal data in the files or in history.")
@@ -86,10 +89,21 @@ def purge_command(
             raise UsageProblem("purge rewrites history and needs confirmation: without a terminal, pass --yes")
         if not typer.confirm(f"Rewrite history and delete the personal data of {len(plan.targets)} case(s)?", default=False):
             raise Refused("cancelled; nothing was changed")
-    outcome = history.run(root, prepared, app.today, push, host)
+    with _progress(history, "purging"):
+        outcome = history.run(root, prepared, app.today, push, host)
     if plan.targets:
         _render_outcome(out, outcome)
     _exit(outcome)
+
+
+@contextmanager
+def _progress(history, first: str):
+    """The step the purge is at, with the time spent, on stderr when it is a terminal
+    (nothing in pipes, CI logs and tests); gone when the step's output is printed."""
+    from ekc.cli.output import progress
+
+    with progress(first) as bar, history.reporting(lambda label: bar.update(description=label)):
+        yield
 
 
 def _unjudged(case_ids: list[str]) -> str:
@@ -142,7 +156,7 @@ def _render_plan(out, plan, dry_run: bool) -> None:
     found = plan.found
     out.print(
         f"{len(plan.blobs)} file version(s) (blobs) to remove; {len(found.blobs - plan.drop)} other file version(s), "
-        f"{len(found.commits)} commit(s), {len(found.tags)} tag(s) and {len(found.trees)} folder listing(s) hold a name "
+        f"{len(found.commits)} commit(s), {len(found.tags)} tag(s) and {len(found.paths) + len(found.trees)} file or folder name(s) hold a name "
         f"or contact detail and are redacted; {len(plan.ref_renames)} ref(s) renamed, {len(plan.ref_deletes)} ref(s) to the "
         f"data itself deleted, {len(plan.descriptions)} branch description(s) redacted; {plan.commits_total} commits in history"
     )

@@ -325,7 +325,7 @@ class Needles:
         if len(self._raw_keys):
             self._raw_keys.make_automaton()
 
-    _STRIP = str.maketrans("", "", " ().-\t\n\r")
+    _SEPARATORS = re.compile(r"[ ().\-\t\n\r]+")
 
     def candidate(self, text: str) -> bool:
         if self.empty:
@@ -335,7 +335,9 @@ class Needles:
             for _ in self._text_keys.iter(low):
                 return True
         if len(self._digit_keys):
-            for _ in self._digit_keys.iter(low.translate(self._STRIP)):
+            # a regular expression: the same result as str.translate, many times faster on
+            # the megabytes of a joined group of files
+            for _ in self._digit_keys.iter(self._SEPARATORS.sub("", low)):
                 return True
         return False
 

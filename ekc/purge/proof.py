@@ -1,23 +1,50 @@
 """The proof of a purge: nothing of a purged person is left anywhere in the repository.
 
-One pass over every object in the database, reachable or not (`git cat-file
---batch-all-objects --batch`), with a multi-string search (`Needles`, Aho-Corasick) for the
-identifying strings and a set lookup for the purged blob ids; then every ref name, and every
-file under .git outside the object database (config, packed-refs, logs, COMMIT_EDITMSG...).
-The same scan, run before the rewrite, tells the rewrite which blobs to redact.
+Every object in the database, reachable or not, is covered, each kind where its text is:
+
+- blobs, commits and tags are read whole: one `git cat-file --batch` stream of exactly
+  those ids (listed first by `--batch-all-objects --batch-check`), searched with a
+  multi-string search (`Needles`, Aho-Corasick) for the identifying strings, and a set
+  lookup for the purged blob ids;
+- trees hold nothing but entry names and object ids. Their names come from one
+  `git log --all --reflog -m -t --raw` (the names scan): every path of every tree of every
+  commit it walks passes through it, in the diff of the commit that brought it in, and `-t`
+  and each commit's root tree say which trees that covers. A tree it does not cover (one a
+  tag or ref points at directly, one no commit reaches, one only the index holds) is read
+  whole from the object stream. So a file or folder named after a person is found wherever
+  it is, without streaming the gigabytes of trees a long history holds (every commit writes
+  a new `cases/<year>` listing of up to thousands of entries).
+
+Then every ref name, and every file under .git outside the object database (config,
+packed-refs, logs, COMMIT_EDITMSG...). The same scan, run before the rewrite, tells the
+rewrite which blobs to redact.
+
+The proof after the rewrite does not read again what the scan before it read and found
+clean: an object id names its bytes, and the strings searched for are the same.
 
 What it reports names objects and places, never the string it found.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ekc.core.identifying import Needles
 from ekc.store.git import failure, git, git_dir, stream
+
+ZERO = "0" * 40
+TREE_MODE = "040000"
+
+# the names scan: every path every walked commit brought in, with its trees (-t) and root tree
+NAMES_LOG = (
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "--root", "-m", "-t", "--no-renames", "--raw", "--no-abbrev",
+    "--format=%x01%T",
+)
 
 
 @dataclass
@@ -26,38 +53,137 @@ class ObjectScan:
     blobs: set[str] = field(default_factory=set)  # blobs holding a string
     commits: set[str] = field(default_factory=set)  # commits whose message or identity holds one
     tags: set[str] = field(default_factory=set)
-    trees: set[str] = field(default_factory=set)  # trees with a file or folder named after a person
+    trees: set[str] = field(default_factory=set)  # trees (read whole) with a file or folder named after a person
+    paths: dict[str, str] = field(default_factory=dict)  # path holding a string -> a root tree that lists it
     purged_present: set[str] = field(default_factory=set)  # purged blob ids still in the database
+    clean: set[str] = field(default_factory=set)  # blobs, commits and tags read and found holding nothing
 
 
-def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
-    """(id, type, content) of every object in the database, reachable or not, in one stream.
+@dataclass
+class HistoryNames:
+    """What the names scan saw: every path (with a root tree listing it) and every tree it covers."""
 
-    Read in large chunks and cut in memory: a read call per object costs more than the search.
+    paths: dict[str, str] = field(default_factory=dict)
+    trees: set[str] = field(default_factory=set)
+
+
+def _unquote(path: str) -> str:
+    """git's C-style quoting of unusual paths (core.quotePath is off, so only the rare ones)."""
+    if not (path.startswith('"') and path.endswith('"')):
+        return path
+    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: header) -> HistoryNames:
+    """Parse a `git log -m -t --raw` whose header lines are `\x01...`; `root_tree` picks the
+    commit's root tree id out of a header (the plan's log prints more than `%T`).
+
+    Why this covers every tree of every walked commit: a commit's root tree is its header;
+    a subtree is either in the commit's diff against a parent (`-t` prints changed trees,
+    old and new ids), or the same tree at the same path in that parent, covered there. A
+    root commit's diff lists everything. Each entry name of each of those trees is a part
+    of a path printed when that entry came in, so searching the paths searches the names.
     """
-    process = stream(root, "cat-file", "--batch-all-objects", "--batch", "--unordered")
-    out = process.stdout
+    names = HistoryNames()
+    paths, trees = names.paths, names.trees
+    current = ""
+    for line in raw.decode("utf-8", "surrogateescape").split("\n"):
+        if line.startswith("\x01"):
+            current = root_tree(line[1:])
+            trees.add(current)
+            continue
+        if not line.startswith(":"):
+            continue
+        meta, _, path = line.partition("\t")
+        if path not in paths:
+            paths[path] = current
+        if TREE_MODE in meta:
+            old_mode, new_mode, old, new, _ = meta[1:].split(" ")
+            if old_mode == TREE_MODE:
+                trees.add(old)
+            if new_mode == TREE_MODE:
+                trees.add(new)
+    # a rename or copy (the plan's log detects them) prints two paths in one field
+    for path in [p for p in paths if "\t" in p or p.startswith('"')]:
+        tree = paths.pop(path)
+        for part in path.split("\t"):
+            paths.setdefault(_unquote(part), tree)
+    trees.discard(ZERO)
+    return names
+
+
+def names_holding(paths: Iterable[str], needles: Needles) -> list[str]:
+    """The paths that hold a string: one search over all of them, then each one only if it hit
+    (joined by line breaks, a hit can only be a superset of the paths' own hits)."""
+    paths = list(paths)
+    if not paths or not needles.find("\n".join(paths)):
+        return []
+    return [p for p in paths if needles.find(p)]
+
+
+KINDS = ("cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
+
+
+def _kinds(listing: bytes) -> tuple[list[str], set[str]]:
+    others, trees = [], set()
+    for line in listing.decode().splitlines():
+        kind, sha = line.split(" ")
+        (trees.add(sha) if kind == "tree" else others.append(sha))
+    return others, trees
+
+
+def object_kinds(root: Path) -> tuple[list[str], set[str]]:
+    """(every blob, commit and tag id, in pack order; every tree id) in the database,
+    reachable or not, loose or packed."""
+    return _kinds(git(root, *KINDS))
+
+
+def _ids_file(root: Path, ids: list[str]):
+    wanted = tempfile.TemporaryFile(dir=git_dir(root))
+    wanted.write(("\n".join(ids) + "\n").encode())
+    wanted.seek(0)
+    return wanted
+
+
+def _records(out) -> Iterator[tuple[str, bytes, bytes]]:
+    """(id, type, content) from `cat-file --batch` output, read in large chunks and cut in
+    memory: a read call per object costs more than the search."""
     buffer = b""
     position = 0
-    try:
+    while True:
+        chunk = out.read(1 << 22)
+        if not chunk:
+            break
+        buffer = buffer[position:] + chunk
+        position = 0
         while True:
-            chunk = out.read(1 << 22)
-            if not chunk:
+            end = buffer.find(b"\n", position)
+            if end < 0:
                 break
-            buffer = buffer[position:] + chunk
-            position = 0
-            while True:
-                end = buffer.find(b"\n", position)
-                if end < 0:
-                    break
-                sha, kind, size = buffer[position:end].split()
-                stop = end + 1 + int(size)
-                if stop + 1 > len(buffer):
-                    break
-                yield sha.decode(), kind, buffer[end + 1 : stop]
-                position = stop + 1
+            header = buffer[position:end].split()
+            if len(header) < 3:  # "<id> missing": gone since it was listed (a gc meanwhile)
+                position = end + 1
+                continue
+            sha, kind, size = header
+            stop = end + 1 + int(size)
+            if stop + 1 > len(buffer):
+                break
+            yield sha.decode(), kind, buffer[end + 1 : stop]
+            position = stop + 1
+
+
+def read_objects(root: Path, ids: list[str]) -> Iterator[tuple[str, bytes, bytes]]:
+    """(id, type, content) of these objects, in one `cat-file --batch` stream.
+    The ids go in through a file: a pipe written while the output is not read yet would block."""
+    if not ids:
+        return
+    with _ids_file(root, ids) as wanted:
+        process = stream(root, "cat-file", "--batch", stdin=wanted)
+    try:
+        yield from _records(process.stdout)
     finally:
-        out.close()
+        process.stdout.close()
         errors = process.stderr.read()
         process.stderr.close()
         code = process.wait()
@@ -65,24 +191,122 @@ def all_objects(root: Path) -> Iterator[tuple[str, bytes, bytes]]:
         raise failure(("cat-file",), code, errors)
 
 
-def scan_objects(root: Path, needles: Needles, purged_blobs: set[str]) -> ObjectScan:
-    """Every object through a raw-bytes pre-filter; only candidates are read as text."""
+class ObjectDump:
+    """Every blob, commit and tag in the database, read by git into an unnamed temporary
+    file while Python does other work (the purge starts it before it loads the data, when
+    the strings to search for are not known yet). A thread only starts the two git commands
+    and waits: it hardly needs the interpreter."""
+
+    def __init__(self, root: Path):
+        import threading
+
+        self.root = root
+        self._result = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="ekc-object-dump", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from ekc.store.git import start
+
+        try:
+            listing = tempfile.TemporaryFile(dir=git_dir(self.root))
+            errors = tempfile.TemporaryFile(dir=git_dir(self.root))
+            code = start(self.root, *KINDS, stdout=listing, stderr=errors).wait()
+            if code != 0:
+                errors.seek(0)
+                raise failure(KINDS, code, errors.read())
+            listing.seek(0)
+            others, trees = _kinds(listing.read())
+            listing.close()
+            output = tempfile.TemporaryFile(dir=git_dir(self.root))
+            with _ids_file(self.root, others) as wanted:
+                code = start(self.root, "cat-file", "--batch", stdout=output, stderr=errors, stdin=wanted).wait()
+            if code != 0:
+                errors.seek(0)
+                raise failure(("cat-file", "--batch"), code, errors.read())
+            errors.close()
+            output.seek(0)
+            self._result = (others, trees, output)
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that asks
+            self._error = error
+
+    def result(self):
+        """(blob, commit and tag ids; tree ids; the file of their `cat-file --batch` output)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+def scan_objects(
+    root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames],
+    known_clean: set[str] = frozenset(), dump: ObjectDump | None = None,
+    listing: Callable[[], tuple[list[str], set[str]]] | None = None,
+) -> ObjectScan:
+    """Every blob, commit and tag through a raw-bytes pre-filter (only candidates are read as
+    text); every path of the names scan; every tree the names scan does not cover, read whole.
+
+    `names` may be a function: the names scan then runs meanwhile (started by the caller) and
+    is waited for only after the object stream. `known_clean`: ids an earlier scan with the
+    same strings read and found holding nothing; not read again (an id names its bytes).
+    `dump`: the objects, read already while the caller did other work; `listing`: their ids
+    and types, listed meanwhile."""
     found = ObjectScan()
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
-    raw, find = needles.raw_candidate, needles.find_bytes
-    for sha, kind, content in all_objects(root):
-        found.objects += 1
-        if kind == b"blob" and sha in purged_blobs:
-            found.purged_present.add(sha)
-        if kind == b"tree":
-            content = _TREE_IDS.sub(b"\n", content)  # the names, without the binary ids
-        # the raw look is exact for ASCII text; text with other letters (a diacritic added
-        # to a name written without one) is read in full
-        if not raw(content) and content.isascii():
+    if dump is not None:
+        others, trees, output = dump.result()
+        objects = _records(output)
+    else:
+        others, trees = listing() if listing is not None else object_kinds(root)
+        objects = read_objects(root, [o for o in others if o not in known_clean])
+    found.objects = len(others) + len(trees)
+    found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
+    # the cheap look goes over groups of objects (most are small commits and YAML files, and a
+    # call per object costs more than the look); only a group that may hold a string is
+    # searched object by object
+    group: list[tuple[str, bytes, bytes]] = []
+    size = 0
+
+    def search_group() -> None:
+        if group and not _may_hold(needles, b"\n".join(content for _, _, content in group)):
+            found.clean.update(sha for sha, _, _ in group)
+        else:
+            for sha, kind, content in group:
+                (buckets[kind] if _holds(needles, content) else found.clean).add(sha)
+        group.clear()
+
+    for item in objects:
+        if item[0] in known_clean:
             continue
-        if find(content):
-            (found.trees if kind == b"tree" else buckets[kind]).add(sha)
+        group.append(item)
+        size += len(item[2])
+        if size >= _GROUP_BYTES:
+            search_group()
+            size = 0
+    search_group()
+    if dump is not None:
+        output.close()
+    names = names() if callable(names) else names
+    found.paths = {p: names.paths[p] for p in names_holding(names.paths, needles)}
+    for sha, _, content in read_objects(root, sorted(trees - names.trees)):
+        if _holds(needles, _TREE_IDS.sub(b"\n", content)):  # the names, without the binary ids
+            found.trees.add(sha)
     return found
+
+
+_GROUP_BYTES = 1 << 15
+
+
+def _may_hold(needles: Needles, content: bytes) -> bool:
+    """The cheap look: False only when no string can be in it. The raw look is exact for
+    ASCII text; text with other letters (a diacritic added to a name written without one)
+    may always hold one."""
+    return needles.raw_candidate(content) or not content.isascii()
+
+
+def _holds(needles: Needles, content: bytes) -> bool:
+    return _may_hold(needles, content) and needles.find_bytes(content)
 
 
 _TREE_IDS = re.compile(rb"\0.{20}", re.DOTALL)  # each entry's binary id (SHA-1), after its name
@@ -92,37 +316,55 @@ def ref_names(root: Path) -> list[str]:
     return git(root, "for-each-ref", "--format=%(refname)").decode("utf-8", "surrogateescape").splitlines()
 
 
+def _walk(top: Path, skip: Callable[[str], bool]) -> Iterator[tuple[str, bool]]:
+    """(relative path, is a file) of everything under `top`; os.walk, not Path.rglob (faster
+    on the thousands of files a store and its cache hold). `skip` prunes folders by path."""
+    for folder, folders, files in os.walk(top):
+        here = os.path.relpath(folder, top)
+        here = "" if here == "." else here.replace(os.sep, "/") + "/"
+        folders[:] = [f for f in folders if not skip(here + f)]
+        for name in folders:
+            yield here + name, False
+        for name in files:
+            yield here + name, True
+
+
+def holding(contents: list[tuple[str, bytes]], needles: Needles) -> list[str]:
+    """The labels of the contents that hold a string: one search over all of them joined (a
+    hit there is a superset of their own hits), then each one only if that one hit."""
+    if not contents or not _holds(needles, b"\n".join(data for _, data in contents)):
+        return []
+    return [label for label, data in contents if _holds(needles, data)]
+
+
 def git_files_with(root: Path, needles: Needles) -> list[str]:
     """Files under .git, outside the object database, that hold a string (relative paths)."""
     gdir = git_dir(root)
-    hits = []
-    for path in sorted(gdir.rglob("*")):
-        relative = path.relative_to(gdir)
-        if relative.parts[0] == "objects" or not path.is_file():
+    entries = sorted(_walk(gdir, lambda p: p == "objects"))
+    contents = []
+    for relative, is_file in entries:
+        if not is_file:
             continue
         try:
-            data = path.read_bytes()
+            contents.append((relative, (gdir / relative).read_bytes()))
         except OSError:
             continue
-        if needles.find_bytes(data) or needles.find(relative.as_posix()):
-            hits.append(needles.redact(relative.as_posix()))
-    return hits
+    hits = set(holding(contents, needles)) | set(names_holding([r for r, _ in entries], needles))
+    return [needles.redact(r) for r in sorted(hits)]
 
 
 def work_files_with(root: Path, needles: Needles) -> list[str]:
     """Files and folders of the work tree whose name holds a string, and files git does not
     track (ignored ones too) whose content does. A tracked file is a blob already scanned:
     the purge starts and ends with a clean tree."""
-    hits = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if relative.parts[0] != ".git" and needles.find(relative.as_posix()):
-            hits.append(needles.redact(relative.as_posix()))
-    untracked = git(root, "ls-files", "-z", "--others").split(b"\0")
-    for name in untracked:
+    names = [relative for relative, _ in _walk(root, lambda p: p == ".git")]
+    hits = [needles.redact(p) for p in sorted(names_holding(names, needles))]
+    untracked = []
+    for name in git(root, "ls-files", "-z", "--others").split(b"\0"):
         path = root / name.decode("utf-8", "surrogateescape")
-        if name and path.is_file() and needles.find_bytes(path.read_bytes()):
-            hits.append(needles.redact(name.decode("utf-8", "surrogateescape")))
+        if name and path.is_file():
+            untracked.append((name.decode("utf-8", "surrogateescape"), path.read_bytes()))
+    hits += [needles.redact(name) for name in holding(untracked, needles)]
     return hits
 
 
@@ -137,13 +379,33 @@ class Proof:
         return not self.remaining
 
 
-def prove(root: Path, needles: Needles, purged_blobs: set[str]) -> Proof:
-    scan = scan_objects(root, needles, purged_blobs)
+def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset(), names_log=None) -> Proof:
+    """`known_clean`: what the scan before the rewrite read and found clean, with the same
+    strings. Those objects are unchanged (an id names its bytes), so only what is new since
+    (the rewritten commits, the redacted files, the purge's own commit) is read again.
+    `names_log`: the names scan (a scan.Background of NAMES_LOG), when the caller started it
+    early, after the refs took their final values; a tree of a commit made since is not
+    covered by it, so it is read whole."""
+    from ekc.purge.scan import Background
+
+    # git lists the objects and walks the trees while Python reads the files under .git and
+    # the work tree, then the objects
+    names_log = names_log or Background(root, *NAMES_LOG)
+    listing = Background(root, *KINDS)
+    files = [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
+    files += [f"work tree file {p} holds an identifying string" for p in work_files_with(root, needles)]
+    scan = scan_objects(
+        root, needles, purged_blobs, lambda: history_names(names_log.result()), known_clean,
+        listing=lambda: _kinds(listing.result()),
+    )
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
     for kind, ids in (("blob", scan.blobs), ("commit", scan.commits), ("tag", scan.tags), ("tree", scan.trees)):
         remaining += [f"{kind} {sha} holds an identifying string" for sha in sorted(ids)]
+    by_tree: dict[str, int] = {}
+    for tree in scan.paths.values():
+        by_tree[tree] = by_tree.get(tree, 0) + 1
+    remaining += [f"tree {tree} lists {n} file or folder name(s) holding an identifying string" for tree, n in sorted(by_tree.items())]
     refs = ref_names(root)
     remaining += [f"a ref name holds an identifying string ({i + 1} of {len(refs)})" for i, r in enumerate(refs) if needles.find(r)]
-    remaining += [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
-    remaining += [f"work tree file {p} holds an identifying string" for p in work_files_with(root, needles)]
+    remaining += files
     return Proof(scan.objects, len(refs), remaining)

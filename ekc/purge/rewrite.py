@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import re
@@ -49,6 +51,25 @@ def trace(step: str) -> None:
         if _clock[0]:
             print(f"ekc purge trace: {step}: {now - _clock[0]:.2f} s", file=sys.stderr)
         _clock[0] = now
+_listeners: list[Callable[[str], None]] = []
+
+
+@contextmanager
+def reporting(listener: Callable[[str], None]) -> Iterator[None]:
+    """Tell `listener` what the purge is doing now (the CLI shows it as progress on a
+    terminal). The labels name steps, never a person, a path or a ref."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+def step(label: str) -> None:
+    for listener in _listeners:
+        listener(label)
+
+
 RESIDUE_FILES = ("FETCH_HEAD", "ORIG_HEAD", "MERGE_MSG", "SQUASH_MSG", "MERGE_HEAD", "AUTO_MERGE")
 
 
@@ -102,7 +123,8 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     trace("start")
     reads = reads or scan.start_reads(root)
     expired = {e.case_id: e for e in purge_plan.expired_cases(store, today)}
-    personal = scan.personal_history(root, reads.personal.result())
+    history_log = reads.personal.result()
+    personal = scan.personal_history(root, history_log)
     trace("plan: personal.yaml history")
     head = scan.head_paths(root)
     live = {purge_plan.folder_of(p) for p in head if purge_plan.CASE_FOLDER_PATH.match(p)}
@@ -128,11 +150,14 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     kept_words = _kept_words(root, head, assignment.kept_paths)
     needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
-    found = proof.scan_objects(root, needles, drop) if targets else proof.ObjectScan()
+    step("searching every object for the identifying strings")
+    names = proof.history_names(history_log, scan.root_tree) if targets else None
+    del history_log
+    found = proof.scan_objects(root, needles, drop, names, dump=reads.objects) if targets else proof.ObjectScan()
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)
-    deletes = _data_refs(root, all_refs, drop, found)
+    deletes = _data_refs(root, all_refs, drop, found, needles)
     descriptions = _descriptions_naming(root, needles)
     return Plan(
         targets, assignment.unjudged, paths, blobs, drop, shared, strings, kept_words, needles, found,
@@ -184,10 +209,11 @@ def _ref_renames(names: list[str], needles: Needles) -> dict[str, str]:
     return renames
 
 
-def _data_refs(root: Path, all_refs: list[scan.Ref], drop: set[str], found: proof.ObjectScan) -> list[str]:
+def _data_refs(root: Path, all_refs: list[scan.Ref], drop: set[str], found: proof.ObjectScan, needles: Needles) -> list[str]:
     """Refs (tags, mostly) of a blob or a tree, not a commit, that hold personal data: deleted.
 
-    git-filter-repo rewrites commits; a tag of the data itself would keep it alive."""
+    git-filter-repo rewrites commits; a tag of the data itself would keep it alive. A tree
+    holds personal data when a blob in it does, or a file or folder name in it."""
     bad = drop | found.blobs | found.trees
     deletes = []
     for ref in all_refs:
@@ -198,8 +224,10 @@ def _data_refs(root: Path, all_refs: list[scan.Ref], drop: set[str], found: proo
         if target in bad:
             deletes.append(ref.name)
         elif kind == "tree":
-            listing = git(root, "ls-tree", "-r", "-t", target).decode("utf-8", "surrogateescape")
-            if any(line.split()[2] in bad for line in listing.splitlines()):
+            listing = git(root, "-c", "core.quotePath=false", "ls-tree", "-r", "-t", target).decode("utf-8", "surrogateescape")
+            if any(line.split()[2] in bad for line in listing.splitlines()) or proof.names_holding(
+                [line.partition("\t")[2] for line in listing.splitlines()], needles
+            ):
                 deletes.append(ref.name)
     return sorted(deletes)
 
@@ -379,6 +407,23 @@ def _rules(plan: Plan) -> dict[str, Any]:
     }
 
 
+CLEAN_IDS = "clean.ids"
+
+
+def _write_clean(root: Path, ids: set[str]) -> None:
+    """The objects the plan's scan found clean, for the proof (binary ids, sorted)."""
+    (journal.work_dir(root) / CLEAN_IDS).write_bytes(b"".join(bytes.fromhex(i) for i in sorted(ids)))
+
+
+def _load_clean(root: Path) -> set[str]:
+    """Empty when missing (an older journal): the proof then reads everything."""
+    try:
+        data = (journal.work_dir(root) / CLEAN_IDS).read_bytes()
+    except OSError:
+        return set()
+    return {data[i : i + 20].hex() for i in range(0, len(data) - len(data) % 20, 20)}
+
+
 def _load_needles(root: Path) -> Needles:
     import pickle
 
@@ -397,6 +442,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     work.mkdir(parents=True, exist_ok=True)
     with open(work / "rules.pickle", "wb") as file:  # the strings: needed until the proof, then removed
         pickle.dump(_rules(plan), file)
+    _write_clean(root, plan.found.clean)
     records = _records(root, plan)
     state = {
         "version": 2,
@@ -417,6 +463,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "deletes": plan.ref_deletes,
         "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
     }
+    step("backing up refs and reflogs")
     _backup_reflogs(root, git_dir(root))
     journal.write(root, state)
     _checkpoint("prepared")
@@ -424,9 +471,11 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     try:
         if plan.ref_deletes:
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
+        step(f"rewriting {plan.commits_total} commits (git-filter-repo)")
         state["objects_created"] = _rewrite(root, plan)
         journal.write(root, state)
         trace("git-filter-repo")
+        step("checking the rewrite")
         _rename_refs(root, plan.ref_renames, head)
         _redact_descriptions(root, plan)
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
@@ -442,6 +491,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     state["rewritten_refs"] = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
     journal.write(root, state)
     _checkpoint("rewritten")
+    step("committing purge-log.yaml")
     try:
         _commit_log(root, records, plan, today)
     except BaseException:
@@ -808,6 +858,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     gdir = git_dir(root)
     phase = state["phase"]
     if phase == "committed":
+        step("expiring reflogs")
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
         shutil.rmtree(journal.reflog_backup(root), ignore_errors=True)
         for name in (*RESIDUE_FILES, "COMMIT_EDITMSG"):
@@ -825,7 +876,12 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         journal.write(root, state)
         _checkpoint("expired")
         trace("reflog expire")
+    names_log = None
     if phase == "expired":
+        # the proof's names scan walks the refs' history, which gc does not change: it starts
+        # now and runs beside gc (one process each, two cores)
+        names_log = scan.Background(root, *proof.NAMES_LOG)
+        step("removing the old objects (git gc)")
         # gc, not a bare repack: it also rewrites the commit-graph and multi-pack index,
         # which would otherwise still list the old commits (and fail `git fsck`).
         git(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "-c", "gc.pruneExpire=now",
@@ -838,19 +894,22 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
                       unjudged=state.get("unjudged", []))
     needles = _load_needles(root)
     if state.get("push"):
+        step(f"pushing every ref to {state['push']['remote']}")
         outcome.pushed, outcome.refused = _push(root, state)
         outcome.host_text, outcome.host_files = _host_instructions(root, state, needles)
     else:
         outcome.publish = publish_command(root, state["refs"])
+    clean = _load_clean(root)
     journal.remove(root)  # the journal and the strings leave .git before the scan of .git
-    outcome.proof.update(_prove(root, state, needles))
+    step("proving: searching every object, ref and file again")
+    outcome.proof.update(_prove(root, state, needles, clean, names_log))
     trace("proof: scan of every object")
     return outcome
 
 
-def _prove(root: Path, state: dict[str, Any], needles: Needles) -> dict[str, Any]:
+def _prove(root: Path, state: dict[str, Any], needles: Needles, clean: set[str] = frozenset(), names_log=None) -> dict[str, Any]:
     shared = state.get("shared", {})
-    result = proof.prove(root, needles, set(state["blobs"]))
+    result = proof.prove(root, needles, set(state["blobs"]), clean, names_log)
     missing = scan.missing_objects(root, shared)
     return {
         "objects_scanned": result.objects_scanned, "refs_scanned": result.refs_scanned,
@@ -976,12 +1035,17 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> 
         raise Refused(f"{root} is not a git repository: there is no history to purge")
     trace("start")
     if push_remote and not dry_run:
+        step(f"fetching every ref of {push_remote}")
         fetch_all_refs(root, push_remote)
         trace("fetch every ref of the remote")
+    step("reading all of history; loading the data")
     reads = start_reads(root)  # read-only: git reads all of history while Python checks and loads
     push_updates = [] if dry_run else preflight(root, push_remote)
     trace("preflight")
-    loaded = load(root, use_cache=not dry_run)  # a dry run writes nothing, not even the cache
+    # a dry run writes nothing, not even the cache; summaries, not models: the plan needs each
+    # case's closing date, which the index a warm `ekc validate` leaves holds (15,000 full
+    # models would be unpickled or parsed for nothing)
+    loaded = load(root, use_cache=not dry_run, models=False)
     trace("load the data repository")
     if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
         reads.personal.result(), reads.graph.result()

@@ -52,12 +52,16 @@ class HistoryReads:
 
     personal: Background
     graph: Background
+    objects: object  # proof.ObjectDump: every blob, commit and tag, for the plan's scan
 
 
 def start_reads(root: Path) -> HistoryReads:
+    from ekc.purge.proof import ObjectDump
+
     return HistoryReads(
         personal=Background(root, *PERSONAL_LOG),
         graph=Background(root, "rev-list", "--all"),
+        objects=ObjectDump(root),
     )
 
 ZERO = "0" * 40
@@ -83,9 +87,16 @@ class PersonalHistory:
 
 # No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
 # commit, five times slower on a long history than printing all changes and filtering here.
+# `-t` and `%T`: the same pass is the plan's names scan of every tree (see proof.py).
 PERSONAL_LOG = (
-    "-c", "core.quotePath=false", "log", "--all", "--reflog", "-m", "-M", "--raw", "--no-abbrev", "--format=%x01%H %cs",
+    "-c", "core.quotePath=false", "log", "--all", "--reflog", "--root", "-m", "-M", "-t", "--raw", "--no-abbrev",
+    "--format=%x01%H %cs %T",
 )
+
+
+def root_tree(header: str) -> str:
+    """The root tree id in a PERSONAL_LOG header line (`<commit> <date> <tree>`)."""
+    return header.rpartition(" ")[2]
 
 
 def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
@@ -99,12 +110,14 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
     commit, when = "", ""
     for line in out.splitlines():
         if line.startswith("\x01"):
-            commit, _, when = line[1:].partition(" ")
+            commit, when, _ = line[1:].split(" ")
             continue
         if not line.startswith(":") or "personal.yaml" not in line:
             continue
         meta, *paths = line.split("\t")
-        _, _, old, new, status = meta.split(" ")
+        old_mode, new_mode, old, new, status = meta[1:].split(" ")
+        if "040000" in (old_mode, new_mode):  # a folder (`-t`), not a file
+            continue
         paths = [_unquote(p) for p in paths]
         if not any(p == "personal.yaml" or p.endswith("/personal.yaml") for p in paths):
             continue

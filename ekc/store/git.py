@@ -119,11 +119,13 @@ class _no_input:
         return None
 
 
-def start(root: Path | str, *args: str, stdout: IO[bytes], stderr: IO[bytes]) -> subprocess.Popen:
-    """git running in the background, writing into the given files; see `failure` for its end."""
+def start(root: Path | str, *args: str, stdout: IO[bytes], stderr: IO[bytes], stdin: IO[bytes] | None = None) -> subprocess.Popen:
+    """git running in the background, writing into the given files (and reading `stdin`, a
+    file); see `failure` for its end."""
     try:
         return subprocess.Popen(
-            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, env=git_env()
+            ["git", "-C", str(root), *args], stdin=stdin if stdin is not None else subprocess.DEVNULL,
+            stdout=stdout, stderr=stderr, env=git_env()
         )
     except (FileNotFoundError, NotADirectoryError) as exc:
         raise _not_started(exc, root) from exc
@@ -266,12 +268,13 @@ def head_message(root: Path) -> str:
     return _run(root, "log", "-1", "--format=%B").strip()
 
 
-def stream(root: Path | str, *args: str) -> subprocess.Popen:
+def stream(root: Path | str, *args: str, stdin: IO[bytes] | None = None) -> subprocess.Popen:
     """git writing into a pipe the caller reads as it comes (one pass over the whole object
-    database); the caller waits for it and reads its stderr."""
+    database); the caller waits for it and reads its stderr. `stdin` is a file, not a pipe:
+    a pipe written while the output is not yet read would deadlock."""
     try:
         return subprocess.Popen(
-            ["git", "-C", str(root), *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            ["git", "-C", str(root), *args], stdin=stdin if stdin is not None else subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=git_env(), bufsize=1 << 20,
         )
     except (FileNotFoundError, NotADirectoryError) as exc:

@@ -1,0 +1,137 @@
+"""The proof reads no tree objects in its stream, yet covers every tree in the database.
+
+Trees hold only entry names and ids; their names come from the names scan (`git log -t
+--raw`), and a tree that scan does not cover is read whole. These tests put a fictional
+family's name in a file or folder name everywhere a tree can be, and check that the proof
+(ekc.purge.proof.prove, the same function `ekc purge` ends with) names a place each time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ekc.core.identifying import Needles, PersonalStrings
+from ekc.purge import proof
+from tests.gitrepos import commit_all, git, init_repo, out
+
+NEEDLES = Needles(PersonalStrings({"Wilhelmina Oosterkamp"}, {"Oosterkamp"}), set())
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = init_repo(tmp_path / "repo")
+    git(root, "config", "user.name", "Office")
+    git(root, "config", "user.email", "office@example.org")
+    (root / "cases").mkdir()
+    (root / "cases" / "a.yaml").write_text("kind: case\n")
+    commit_all(root, "Start")
+    return root
+
+
+def _trees(remaining: list[str]) -> list[str]:
+    return [r for r in remaining if r.startswith("tree ")]
+
+
+def test_a_clean_repository_proves_clean(repo):
+    result = proof.prove(repo, NEEDLES, set())
+    assert result.remaining == []
+    every = git(repo, "cat-file", "--batch-all-objects", "--batch-check").stdout.splitlines()
+    assert result.objects_scanned == len(every)
+
+
+def test_a_folder_named_after_the_family_in_old_history_is_caught(repo):
+    (repo / "intake" / "Oosterkamp-Wilhelmina").mkdir(parents=True)
+    (repo / "intake" / "Oosterkamp-Wilhelmina" / "notes.txt").write_text("nothing personal in here\n")
+    commit_all(repo, "Intake")
+    git(repo, "rm", "-q", "-r", "intake")
+    commit_all(repo, "Moved")
+    (repo / ".git" / "COMMIT_EDITMSG").unlink()
+
+    remaining = proof.prove(repo, NEEDLES, set()).remaining
+
+    assert _trees(remaining), remaining
+    assert all("oosterkamp" not in r.lower() for r in remaining)  # the proof names places, never the string
+
+
+def test_a_file_named_after_the_family_on_a_merged_side_branch_is_caught(repo):
+    git(repo, "checkout", "-q", "-b", "side")
+    (repo / "cases" / "OOSTERKAMP.txt").write_text("x\n")  # in capitals
+    commit_all(repo, "side work")
+    git(repo, "checkout", "-q", "main")
+    (repo / "cases" / "b.yaml").write_text("kind: case\n")
+    commit_all(repo, "main work")
+    git(repo, "merge", "-q", "--no-edit", "side")
+    git(repo, "rm", "-q", "cases/OOSTERKAMP.txt")
+    commit_all(repo, "Remove")
+    git(repo, "branch", "-q", "-D", "side")
+    (repo / ".git" / "ORIG_HEAD").unlink(missing_ok=True)
+
+    assert _trees(proof.prove(repo, NEEDLES, set()).remaining)
+
+
+def test_a_tree_no_commit_reaches_is_read_whole_and_caught(repo):
+    blob = git(repo, "hash-object", "-w", "--stdin", input="x\n").stdout.strip()
+    tree = git(repo, "mktree", input=f"100644 blob {blob}\tOosterkamp.txt\n").stdout.strip()
+
+    remaining = proof.prove(repo, NEEDLES, set()).remaining
+
+    assert f"tree {tree} holds an identifying string" in remaining
+
+
+def test_a_tag_of_a_tree_holding_a_folder_named_after_the_family_is_caught(repo):
+    blob = git(repo, "hash-object", "-w", "--stdin", input="x\n").stdout.strip()
+    inner = git(repo, "mktree", input=f"100644 blob {blob}\tnotes.txt\n").stdout.strip()
+    outer = git(repo, "mktree", input=f"040000 tree {inner}\tWilhelmina Oosterkamp\n").stdout.strip()
+    git(repo, "tag", "snapshot", outer)
+
+    remaining = proof.prove(repo, NEEDLES, set()).remaining
+
+    assert f"tree {outer} holds an identifying string" in remaining
+
+
+def test_the_names_scan_covers_every_tree_a_commit_reaches(repo):
+    """The coverage the proof relies on: with merges, renames, deletions and a root commit
+    on a second branch, every tree reachable from a commit is one the names scan saw."""
+    for i in range(3):
+        (repo / "cases" / f"y{i}").mkdir()
+        (repo / "cases" / f"y{i}" / "c.yaml").write_text(f"{i}\n")
+        commit_all(repo, f"add {i}")
+    git(repo, "checkout", "-q", "-b", "side", "HEAD~2")
+    (repo / "cases" / "y0" / "c.yaml").write_text("changed\n")
+    git(repo, "mv", "cases/a.yaml", "cases/moved.yaml")
+    commit_all(repo, "side")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-edit", "-X", "theirs", "side")
+    git(repo, "checkout", "-q", "--orphan", "other")
+    git(repo, "rm", "-q", "-r", "--cached", ".")
+    (repo / "z").mkdir()
+    (repo / "z" / "only.txt").write_text("z\n")
+    git(repo, "add", "z")
+    git(repo, "commit", "-q", "-m", "another root")
+    git(repo, "checkout", "-q", "-f", "main")
+
+    listed = git(repo, "rev-list", "--objects", "--all", "--no-object-names").stdout.split()
+    kinds = git(repo, "cat-file", "--batch-check=%(objecttype) %(objectname)", input="\n".join(listed) + "\n").stdout
+    reachable_trees = {line.split()[1] for line in kinds.splitlines() if line.startswith("tree ")}
+    names = proof.history_names(git(repo, *proof.NAMES_LOG).stdout.encode())
+
+    assert reachable_trees <= names.trees
+    assert {"cases/y0/c.yaml", "cases/moved.yaml", "z/only.txt"} <= set(names.paths)
+
+
+def test_the_proof_reads_every_object_the_scan_before_did_not_find_clean(repo):
+    """The proof skips what the scan before the rewrite read and found clean (an id names
+    its bytes); whatever came after, such as a commit of the purge itself, is read."""
+    before = proof.scan_objects(repo, NEEDLES, set(), proof.history_names(git(repo, *proof.NAMES_LOG).stdout.encode()))
+    assert before.clean and not before.blobs
+    (repo / "cases" / "later.yaml").write_text("note: called mevrouw Oosterkamp\n")
+    new_commit = commit_all(repo, "Later")
+    new_blob = out(repo, "rev-parse", "HEAD:cases/later.yaml")
+    (repo / ".git" / "COMMIT_EDITMSG").unlink()
+
+    remaining = proof.prove(repo, NEEDLES, set(), known_clean=before.clean).remaining
+
+    assert remaining == [f"blob {new_blob} holds an identifying string"], remaining
+    assert new_commit not in before.clean
