@@ -14,7 +14,7 @@ import pytest
 
 from ekc.core.identifying import Needles, PersonalStrings
 from ekc.purge import proof
-from tests.gitrepos import commit_all, git, init_repo, out
+from tests.support.git import commit_all, git, init_repo, out
 
 NEEDLES = Needles(PersonalStrings({"Wilhelmina Oosterkamp"}, {"Oosterkamp"}), set())
 
