@@ -649,7 +649,7 @@ def _rewrite_notes(root: Path, plan: Plan, commit_map: dict[str, str], env: dict
                 continue
             meta, _, path = record.partition(b"\t")
             entries.append((path.decode("utf-8", "surrogateescape"), meta.split()[2].decode()))
-        contents = _blobs(root, [blob for _, blob in entries], env)
+        contents = git_layer.object_contents(root, [blob for _, blob in entries], env)
         stamp = int(datetime.now(timezone.utc).timestamp())
         message = b"Notes rewritten by ekc purge\n"
         stream = [f"commit {name}\ncommitter ekc purge <purge@invalid> {stamp} +0000\n".encode(),
@@ -663,23 +663,6 @@ def _rewrite_notes(root: Path, plan: Plan, commit_map: dict[str, str], env: dict
         done = git_layer.run(root, "fast-import", "--quiet", "--force", input=b"".join(stream), env=env)
         if done.returncode != 0:
             raise Refused("rewriting the notes failed; the repository was rolled back to how it was")
-
-
-def _blobs(root: Path, ids: list[str], env: dict[str, str]) -> dict[str, bytes]:
-    if not ids:
-        return {}
-    out = git_layer.run(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode(), env=env).stdout
-    contents, position = {}, 0
-    for sha in ids:
-        end = out.index(b"\n", position)
-        header = out[position:end].split()
-        if len(header) < 3:
-            position = end + 1
-            continue
-        size = int(header[2])
-        contents[sha] = out[end + 1 : end + 1 + size]
-        position = end + 1 + size + 1
-    return contents
 
 
 def _package_path() -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.git import failure, git, start
+from ekc.store.git import failure, git, object_contents, start
 
 
 class Background:
@@ -164,21 +164,7 @@ def refs(root: Path) -> list[Ref]:
 
 
 def blob_contents(root: Path, ids: Iterable[str]) -> dict[str, bytes]:
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return {}
-    out = git(root, "cat-file", "--batch", input=("\n".join(ids) + "\n").encode())
-    contents, position = {}, 0
-    for sha in ids:
-        header_end = out.index(b"\n", position)
-        header = out[position:header_end].split()
-        if len(header) < 3 or header[1] == b"missing":
-            position = header_end + 1
-            continue
-        size = int(header[2])
-        contents[sha] = out[header_end + 1 : header_end + 1 + size]
-        position = header_end + 1 + size + 1
-    return contents
+    return object_contents(root, ids)
 
 
 def missing_objects(root: Path, ids: Iterable[str]) -> set[str]:
