@@ -21,6 +21,8 @@ Fractions and means are rounded to 4 decimals; numerators and denominators are e
 from __future__ import annotations
 
 import html as html_lib
+import json
+from importlib import resources
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -198,56 +200,10 @@ _UNITS_NL = {
     "days": ("dag", "dagen"),
 }
 
-PHRASES = {
-    "nl": {
-        "title": "Onderzoeksgegevens {year}",
-        "lead": "Eigen Kracht Centrale: de {closed} die in {year} zijn afgerond, uit de registratie, die geen "
-                "persoonsgegevens bevat. Bij elk percentage staat het aantal waarop het berust; ontbreekt voor een "
-                "gegeven iets, dan telt die eenheid voor dat gegeven niet mee en staat ze onder ‘niet meegeteld’.",
-        "small": "In verdelingen staat een cel onder {small} als {hidden}; x is een cel die verborgen is zodat een "
-                 "{hidden}-cel niet uit het totaal te herleiden is.",
-        "of": "{n} van {total}",
-        "n": "n = {units}",
-        "over": "over {units}",
-        "left_out": "niet meegeteld: {units}",
-        "several": "een eenheid kan in meer rijen tellen",
-        "figure": "gegeven", "value": "waarde", "basis": "gebaseerd op", "left_out_head": "niet meegeteld",
-        "grades": "Rapportcijfers (schaal 1-10)", "grade": "onderdeel", "mean": "gemiddeld", "count": "cijfers",
-        "share": "aandeel", "definitions": "Definities",
-        "definitions_note": "De definities zijn in het Engels, zoals in de documentatie van ekc (docs/report.md).",
-        "definition": "Definitie",
-        "footer": "Gemaakt op {date} met ekc {version}, uit de gegevens van commit {commit}.",
-        "footer_dirty": " De bestanden weken af van die commit.",
-        "no_commit": "(geen git-repository)",
-        "page_title": "Onderzoeksgegevens {year} – Eigen Kracht Centrale",
-        "hidden_label": "verborgen: minder dan {small}",
-        "no_data": "geen gegevens",
-    },
-    "en": {
-        "title": "Research figures {year}",
-        "lead": "Eigen Kracht Centrale: the {closed} closed in {year}, from registration data that holds no "
-                "personal data. Each percentage gives the number it stands on; data missing for a figure is left "
-                "out of that figure and counted under ‘left out’.",
-        "small": "In breakdowns a cell under {small} shows as {hidden}; x marks a cell hidden so that a {hidden} "
-                 "cell cannot be worked out from the total.",
-        "of": "{n} of {total}",
-        "n": "n = {units}",
-        "over": "over {units}",
-        "left_out": "left out: {units}",
-        "several": "one may count in several rows",
-        "figure": "figure", "value": "value", "basis": "based on", "left_out_head": "left out",
-        "grades": "Grades (scale 1-10)", "grade": "item", "mean": "mean", "count": "grades",
-        "share": "share", "definitions": "Definitions",
-        "definitions_note": "",
-        "definition": "Definition",
-        "footer": "Made on {date} with ekc {version}, from the data at commit {commit}.",
-        "footer_dirty": " The files differed from that commit.",
-        "no_commit": "(not a git repository)",
-        "page_title": "Research figures {year} – Eigen Kracht Centrale",
-        "hidden_label": "hidden: fewer than {small}",
-        "no_data": "no data",
-    },
-}
+# The edition's sentences in Dutch and English: data, kept beside this module.
+PHRASES: dict[str, dict[str, str]] = json.loads(
+    resources.files("ekc.report").joinpath("phrases.json").read_text(encoding="utf-8")
+)
 
 
 def _p(lang: str, key: str, **values) -> str:
@@ -348,11 +304,16 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|")
 
 
-def markdown(report: Report, edition: Edition | None = None) -> str:
+def _opening(report: Report, edition: Edition | None):
+    """What both editions start from: the edition (today's, by default), its language, the
+    cases closed, and each figure's note number."""
     edition = edition or Edition(date.today(), "", None)
-    lang = edition.lang
-    closed = report["closed_cases"]
     notes = {figure.key: number for number, (figure, _) in enumerate(report.figures, 1)}
+    return edition, edition.lang, report["closed_cases"], notes
+
+
+def markdown(report: Report, edition: Edition | None = None) -> str:
+    edition, lang, closed, notes = _opening(report, edition)
     lines = [
         f"# {_p(lang, 'title', year=report.year)}",
         "",
@@ -532,10 +493,7 @@ def _breakdown(lang: str, figure: Figure, result: Breakdown, number: int) -> str
 
 
 def html(report: Report, edition: Edition | None = None) -> str:
-    edition = edition or Edition(date.today(), "", None)
-    lang = edition.lang
-    closed = report["closed_cases"]
-    notes = {figure.key: number for number, (figure, _) in enumerate(report.figures, 1)}
+    edition, lang, closed, notes = _opening(report, edition)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
