@@ -167,3 +167,14 @@ def test_sync_shows_its_steps_as_progress_on_a_terminal_only(world, monkeypatch)
     assert any(s.startswith("moving your branches onto the new history (1 of ") for s in steps)
     assert "fetching" not in result.stdout + result.stderr  # stderr is no terminal: no progress shown
     assert not [s for s in family_strings() if any(s.decode() in step for step in steps)]
+
+
+def test_sync_runs_the_purges_proof_over_every_file_of_the_clone(world, monkeypatch):
+    """A leftover sync does not clean (a name in .git/description, which a person edited)
+    is found by the purge's own proof, and sync says so and exits 1."""
+    server, office, anna, bram, purged, _ = world
+    (bram / ".git" / "description").write_text("dossier Sanne de Vries\n")
+    result = sync(bram, monkeypatch)
+    assert result.exit_code == 1, result.output
+    assert "still holds purged data" in result.output and ".git/description" in result.output
+    assert "Sanne" not in result.output

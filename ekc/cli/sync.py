@@ -41,7 +41,7 @@ def sync_command(
             typer.echo(f"  branch {branch}: your commits do not fit on the new history; they are saved above and the branch now starts at {remote}")
         typer.echo("  reflogs, COMMIT_EDITMSG, rerere records, ORIG_HEAD, FETCH_HEAD and old objects removed")
         if result.still_held:
-            typer.echo(f"ekc: this clone can still read {len(result.still_held)} purged ids: " + ", ".join(i[:10] for i in result.still_held[:10]), err=True)
+            typer.echo(f"ekc: this clone still holds purged data in {len(result.still_held)} places: " + "; ".join(result.still_held[:10]), err=True)
         else:
             typer.echo(f"  proof: none of the {result.logged} purged ids can be read in this clone")
     elif result.conflict_cases:

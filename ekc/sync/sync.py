@@ -332,6 +332,12 @@ def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Lo
         git(top, "update-ref", "-d", f"{STASH_HOLD}{n}")
     step("proving none of the purged ids can be read")
     result.still_held = sorted(logged_ids.present(top, sorted(log.ids())))
+    # then the purge's own proof: every object (reachable or not), ref name, identity and
+    # file under .git and the work tree, for the purged persons' strings and blob ids
+    step("scanning every object, ref and file for what was purged")
+    from ekc.purge.proof import prove
+
+    result.still_held += prove(top, needles, set(log.blobs)).remaining
     _redact(result, needles)
     return result
 
