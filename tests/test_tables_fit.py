@@ -47,14 +47,26 @@ TABLES = [
     ["match", "--open"],
     ["budget", "check", "--year", "2026"],
     ["report", "--year", "2026"],
+    ["budget", "invoice", "--municipality", "{municipality}", "--period", "{period}"],
 ]
+
+
+def _invoiced(root) -> dict:
+    """A municipality and a month with invoice lines: where a case entered connect_activate."""
+    for row in json.loads(ekc(root, "case", "list", "--json").stdout)["cases"]:
+        shown = json.loads(ekc(root, "case", "show", row["id"], "--json").stdout)
+        for entry in shown["history"]:
+            if entry["phase"] == "connect_activate":
+                return {"{municipality}": row["municipality"], "{period}": entry["date"][:7]}
+    raise AssertionError("the sample has no invoiced service: the invoice would be tested empty")
 
 
 @pytest.mark.parametrize("width", [80, 100, 120])
 @pytest.mark.parametrize("command", TABLES, ids=lambda c: " ".join(c))
 def test_every_table_fits_with_every_id_whole(sample, monkeypatch, width, command):
     case = json.loads(ekc(sample, "case", "list", "--open", "--json").stdout)["cases"][-1]["id"]
-    args = [case if a == "{case}" else a for a in command]
+    fill = {"{case}": case, **(_invoiced(sample) if "{period}" in command else {})}
+    args = [fill.get(a, a) for a in command]
     wide = ekc(sample, *args).stdout  # not a terminal: the whole table
     at_width(monkeypatch, width)
     result = ekc(sample, *args)

@@ -232,7 +232,7 @@ def invoice_command(
     contract. Read from case.yaml and municipalities.yaml only: never a name or any other
     personal data. Services no contract covers are not invoiced and are named on stderr."""
     from ekc.budget import invoice as invoices
-    from ekc.cli.output import chosen_format, confirm, json_text
+    from ekc.cli.output import chosen_format, confirm, json_text, terminal_width
     from ekc.core.errors import UsageProblem
 
     chosen = chosen_format(output_format, as_json)
@@ -247,7 +247,7 @@ def invoice_command(
         text = {
             "json": lambda: json_text(invoices.invoice_document(result)) + "\n",
             "csv": lambda: invoices.invoice_csv(result),
-            "text": lambda: _invoice_text(result),
+            "text": lambda: _invoice_text(result, terminal_width() if out is None else None),
         }[chosen]()
         if out is None:
             typer.echo(text, nl=False)
@@ -270,8 +270,11 @@ def _euro(value: float | None) -> str:
     return "€ " + f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-def _invoice_text(result) -> str:
-    """A table for people: the header an office checks, one row a line, totals at the foot."""
+def _invoice_text(result, width: int | None = None) -> str:
+    """A table for people: the header an office checks, one row a line, totals at the foot.
+
+    At a terminal (`width`) it fits like every table: the Dutch phase names move to a second
+    line first, then the contract column goes; in a file or a pipe it is never cut."""
     import io
 
     from rich import box
@@ -294,6 +297,11 @@ def _invoice_text(result) -> str:
         for contract, total in totals.items():
             table.add_row(f"Total {contract}", "", "", _euro(total), contract)
     table.add_row(f"Total, {len(result.lines)} line{'s' * (len(result.lines) != 1)}", "", "", _euro(result.total_eur), "")
+    from ekc.cli.output import fit_table
+
+    table, dropped = fit_table(table, width, drop=("Contract",))
     buffer = io.StringIO()
-    Console(file=buffer, width=200, no_color=True, highlight=False, soft_wrap=False).print(table)
+    Console(file=buffer, width=width or 200, no_color=True, highlight=False, soft_wrap=False).print(table)
+    if dropped:
+        buffer.write(f"left out to fit {width} columns: {', '.join(dropped)}\n")
     return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
