@@ -114,3 +114,16 @@ def test_today_in_the_past_shows_the_data_as_it_stood(sample):
     assert shown.exit_code == 1 and "did not exist yet" in shown.stderr
     text = ekc(sample, "case", "list", "--open", today="2026-06-01").stdout
     assert not re.search(r"\s-\d+\s", text)
+
+
+@pytest.mark.parametrize("command", [c for c in TABLES if c[0] in ("match", "budget", "report") and "invoice" not in c],
+                         ids=lambda c: " ".join(c))
+def test_wide_shows_every_column_at_a_narrow_terminal(sample, monkeypatch, command):
+    case = json.loads(ekc(sample, "case", "list", "--open", "--json").stdout)["cases"][-1]["id"]
+    args = [case if a == "{case}" else a for a in command]
+    whole = ekc(sample, *args).stdout  # not a terminal: never cut
+    at_width(monkeypatch, 80)
+    wide = ekc(sample, *args, "--wide")
+    assert wide.exit_code in (0, 1), wide.output
+    assert "left out to fit" not in wide.stdout
+    assert set(ID.findall(whole)) <= set(ID.findall(wide.stdout))

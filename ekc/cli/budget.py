@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ekc.cli.context import app_context
-from ekc.cli.output import print_table
+from ekc.cli.output import WIDE_OPTION_HELP, print_table, wide_tables
 
 budget_app = typer.Typer(
     name="budget",
@@ -41,6 +41,7 @@ def check_command(
     municipality: str | None = typer.Option(None, "--municipality", metavar="CODE", help="Only this municipality (GM + 4 digits)."),
     output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="text: a table for people; json: one document for scripts."),
     as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_OPTION_HELP),
 ) -> None:
     """Per contract: starts and euros used against the budget, a projection to the period's end
     and a status: ok, near_limit (90%+ used or projected), under_use (projected under 75%
@@ -59,7 +60,8 @@ def check_command(
     if chosen == "json":
         write_json(check_document(result))
     else:
-        _render_check(result, store.regions, store.municipalities)
+        with wide_tables(wide):
+            _render_check(result, store.regions, store.municipalities)
     raise typer.Exit(1 if result.over_budget else 0)
 
 

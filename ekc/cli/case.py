@@ -11,7 +11,7 @@ import typer
 
 from ekc.cli import prompts
 from ekc.cli.context import app_context
-from ekc.cli.output import confirm
+from ekc.cli.output import WIDE_OPTION_HELP, confirm
 from ekc.model.vocabulary import (
     PHASES, VARIANTS, Outcome, ProfessionalHelp, Reason, Referrer, ReferrerOrg, StopReason, with_dutch,
 )
@@ -69,7 +69,7 @@ def _console():
     return console()
 
 
-WIDE = typer.Option(False, "--wide", help="Show every column, even wider than the terminal.")
+WIDE = typer.Option(False, "--wide", help=WIDE_OPTION_HELP)
 # Left out first when a table is wider than the terminal; id, phase, days and dates never go.
 LIST_DROP = ("variant", "municipality", "coordinator")
 LIST_WRAP = ("flags",)

@@ -7,7 +7,7 @@ from enum import Enum
 import typer
 
 from ekc.cli.context import app_context
-from ekc.cli.output import print_table
+from ekc.cli.output import WIDE_OPTION_HELP, print_table, wide_tables
 
 MARKS = {"met": "+", "missed": "-", "rule": "x", "note": "·"}
 STYLES = {"met": "green", "missed": "yellow", "rule": "red", "note": "dim"}
@@ -27,6 +27,7 @@ def match_command(
     as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     assign: bool = typer.Option(False, "--assign", help="Assign the best eligible candidate, through the checks of `ekc case assign` (with --open: every proposed pairing)."),
     assign_to: str | None = typer.Option(None, "--assign-to", metavar="COORDINATOR", help="Assign this coordinator instead of the best one (implies --assign), through the checks of `ekc case assign`."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_OPTION_HELP),
 ) -> None:
     """Rank the coordinators for a case, best first, each with its reasons.
 
@@ -37,6 +38,11 @@ def match_command(
     home region, load, experience for cases with conditions) add up to a score; the
     weights are `match_weights` in ekc.yaml. Ties go to the lower coordinator id.
     """
+    with wide_tables(wide):
+        _match(ctx, case_id, top, open_cases, output_format, as_json, assign, assign_to)
+
+
+def _match(ctx, case_id, top, open_cases, output_format, as_json, assign, assign_to) -> None:
     from ekc.cli.output import chosen_format
     from ekc.core.errors import UsageProblem
     from ekc.core.ids import is_case_id, normalise

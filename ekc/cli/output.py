@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import contextlib
+import contextvars
 import os
 import sys
 import unicodedata
@@ -223,9 +225,24 @@ def _settle(con, table, width: int, sizes, flexible) -> bool:
     return False
 
 
-def print_table(table, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = (), wide: bool = False, con=None,
+_WIDE = contextvars.ContextVar("ekc_wide_tables", default=False)
+WIDE_OPTION_HELP = "Show every column, even wider than the terminal."
+
+
+@contextlib.contextmanager
+def wide_tables(on: bool):
+    """`--wide` of a command: every table it prints shows every column."""
+    token = _WIDE.set(on)
+    try:
+        yield
+    finally:
+        _WIDE.reset(token)
+
+
+def print_table(table, drop: tuple[str, ...] = (), wrap: tuple[str, ...] = (), wide: bool | None = None, con=None,
                 width: int | None = None) -> list[str]:
     """Fit and print a table on stdout (see `fit_table`); a line after it names what was left out."""
+    wide = _WIDE.get() if wide is None else wide
     target = width if width is not None else terminal_width()
     con = con or console()
     fitted, dropped = fit_table(table, target, drop, wrap, wide)

@@ -8,7 +8,7 @@ from enum import Enum
 import typer
 
 from ekc.cli.context import app_context
-from ekc.cli.output import print_table
+from ekc.cli.output import WIDE_OPTION_HELP, print_table, wide_tables
 
 
 class ReportFormat(str, Enum):
@@ -30,6 +30,7 @@ def report_command(
     as_json: bool = typer.Option(False, "--json", help="Shorthand for --format json."),
     lang: Lang = typer.Option(Lang.nl, "--lang", help="The language of the markdown and html edition: nl (Dutch, the default) or en."),
     skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Compute even though some case files have errors: those cases are left out, and counted on stderr."),
+    wide: bool = typer.Option(False, "--wide", help=WIDE_OPTION_HELP),
 ) -> None:
     """The yearly research figures (onderzoeksgegevens) of the cases closed in --year.
 
@@ -57,7 +58,8 @@ def report_command(
         render = report_render.markdown if chosen == "markdown" else report_render.html
         typer.echo(render(report, edition), nl=False)
     else:
-        _print_tables(report)
+        with wide_tables(wide):
+            _print_tables(report)
 
 
 def _print_tables(report) -> None:
