@@ -379,3 +379,21 @@ def test_the_purge_reports_its_steps_for_progress_and_they_name_no_one(office):
     assert any(label.startswith("rewriting") for label in labels)
     assert labels[-1].startswith("proving")
     assert not any(w in fold(" ".join(labels)) for w in GONE)
+
+
+def test_the_dirty_tree_refusal_names_no_file_outside_a_case_folder(tmp_path):
+    """Red team: `the working tree has changes (Okkerhuizen-brief.txt)` printed a name."""
+    from typer.testing import CliRunner
+
+    from ekc.cli.app import app
+    from tests.support.git import commit_all, init_repo
+    from tests.support.store import StoreBuilder
+
+    root = StoreBuilder(tmp_path / "data").write()
+    init_repo(root)
+    commit_all(root, "data")
+    (root / "Okkerhuizen-brief.txt").write_text("brief\n")
+    result = CliRunner().invoke(app, ["--data", str(root), "purge", "--yes"])
+    assert result.exit_code == 1
+    assert "working tree has changes" in result.output and "1 other file" in result.output
+    assert "Okkerhuizen" not in result.output

@@ -21,6 +21,10 @@ from typing import Any
 
 # DATA-FORMAT.md: each person's full name and every part of it of four letters or more
 NAME_PART_MIN = 4
+# Word boundaries for names: letters only. `_` and digits separate words, as in ref names,
+# file names and user names (`zaak_Jansen`, `jansen2024`), where \b would see one word.
+NOT_AFTER_LETTER = r"(?<![^\W\d_])"
+NOT_BEFORE_LETTER = r"(?![^\W\d_])"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -104,7 +108,7 @@ def of_coordinators(coordinators: Iterable[Any]) -> PersonalStrings:
 
 
 def _occurs(value: str, text: str) -> bool:
-    return bool(re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text, re.IGNORECASE))
+    return bool(re.search(rf"{NOT_AFTER_LETTER}{re.escape(value)}{NOT_BEFORE_LETTER}", text, re.IGNORECASE))
 
 
 def message_problem(message: str, personal: PersonalStrings | None = None, free_text: Iterable[str] = ()) -> str | None:
@@ -297,7 +301,9 @@ class Needles:
                 words.add(folded)
         self.empty = not (words or loose or phones)
         alternatives = [
-            *(rf"(?<!\w){_text_pattern(w)}(?!\w)" for w in sorted(words, key=len, reverse=True)),
+            # a word ends where letters end: `zaak_Okkerhuizen`, `Okkerhuizen2024` and
+            # `OKKERHUIZEN_Zoe` (ref, file and user names) hold the name as a word
+            *(rf"{NOT_AFTER_LETTER}{_text_pattern(w)}{NOT_BEFORE_LETTER}" for w in sorted(words, key=len, reverse=True)),
             *(_text_pattern(e) for e in sorted(loose, key=len, reverse=True)),
             *(_phone_pattern(p) for p in sorted(phones, key=len, reverse=True)),
         ]

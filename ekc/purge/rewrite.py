@@ -289,7 +289,12 @@ def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
             raise Refused(f"{what} is in progress: finish or abort it first")
     status = git(root, "status", "--porcelain=v1", "--untracked-files=normal").decode("utf-8", "replace").splitlines()
     if status:
-        shown = ", ".join(line[3:] for line in status[:5]) + (" ..." if len(status) > 5 else "")
+        # a path outside a case folder may itself hold a name (`Jansen-brief.txt`): counted, not shown
+        paths = [line[3:] for line in status]
+        named = [p for p in paths if _case_folder_path(p)]
+        shown = ", ".join(named[:5]) + (" ..." if len(named) > 5 else "")
+        others = len(paths) - len(named)
+        shown = "; ".join(part for part in (shown, f"{others} other file(s), see git status" if others else "") if part)
         raise Refused(f"the working tree has changes ({shown}): commit or remove them first")
     worktrees = [line for line in git_text(root, "worktree", "list", "--porcelain").splitlines() if line.startswith("worktree ")]
     if len(worktrees) > 1:
@@ -663,6 +668,15 @@ def _rewrite_notes(root: Path, plan: Plan, commit_map: dict[str, str], env: dict
         done = git_layer.run(root, "fast-import", "--quiet", "--force", input=b"".join(stream), env=env)
         if done.returncode != 0:
             raise Refused("rewriting the notes failed; the repository was rolled back to how it was")
+
+
+def _case_folder_path(path: str) -> bool:
+    """cases/<YYYY>/<case id>/case.yaml or personal.yaml: ids only, safe to print."""
+    from ekc.core.ids import is_case_id
+
+    parts = path.split("/")
+    return len(parts) == 4 and parts[0] == "cases" and parts[1].isdigit() and is_case_id(parts[2]) \
+        and parts[3] in ("case.yaml", "personal.yaml")
 
 
 def _package_path() -> str:

@@ -263,6 +263,13 @@ def build(base: Path) -> Office:
     b.commit(f"Close {EXPIRED}, {STREET.upper()}")
     git(root, "tag", "-a", "v2024-h1", "-m", f"Halfjaar, incl. het dossier van {MOTHER}")
 
+    # names joined by `_` or digits, as ref, file and user names are (found by the red team)
+    git(root, "branch", f"dossier_{SURNAME}")
+    b.write(f"docs/{SURNAME.upper()}_Teun2024.txt", "brief aan de school\n")
+    b.commit("brief")
+    b.run("rm", "-q", f"docs/{SURNAME.upper()}_Teun2024.txt")
+    b.commit("brief weg")
+
     b.write(f"cases/2024/{OPEN}/case.yaml", dump(registered_case(OPEN, date="2024-09-02")))
     b.write(f"cases/2024/{OPEN}/personal.yaml", open_personal())
     b.commit(f"Register {OPEN}")
