@@ -328,7 +328,7 @@ def _run(root: Path, *args: str, kill_at: str | None = None) -> subprocess.Compl
                           capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
 
 
-@pytest.mark.parametrize("point", ["prepared", "rewritten", "committed"])
+@pytest.mark.parametrize("point", ["prepared", "refs-moved", "rewritten", "committed"])
 def test_killed_then_git_gc_then_purge_loses_no_commit_and_fsck_is_clean(office, point):
     h, root = office, office.root
     _expired_case(h)
@@ -338,7 +338,11 @@ def test_killed_then_git_gc_then_purge_loses_no_commit_and_fsck_is_clean(office,
 
     killed = _run(root, "purge", "--yes", kill_at=point)
     assert killed.returncode == -9, killed.stderr
-    git(root, "gc", "-q")
+    # Killed between git-filter-repo moving the refs and the purge adopting its objects, the
+    # refs name commits git cannot read yet, and `git gc` refuses (harmlessly). The red team
+    # found the next `ekc purge` could not recover from there; now it rolls back.
+    gc = subprocess.run(["git", "-C", str(root), "gc", "-q"], capture_output=True, text=True)
+    assert gc.returncode == 0 or point == "refs-moved", gc.stderr
     again = _run(root, "purge", "--yes")
     assert again.returncode == 0, again.stderr
     if "Rolled back" in again.stdout:

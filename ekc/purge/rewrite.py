@@ -16,6 +16,7 @@ promise, and its errors are SystemExit). Around it, this module:
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import shutil
@@ -606,6 +607,8 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
     # old -> new commit ids (no names): the host's instructions after --push need them
     _save_commit_map(commit_map_path(root), commit_map)
     _rewrite_notes(root, plan, commit_map, env)
+    # the refs now name commits that live only in the rewrite's own folder until adopted
+    _checkpoint("refs-moved")
     return _adopt_objects(root)
 
 
@@ -822,8 +825,28 @@ def _roll_back(root: Path, state: dict[str, Any]) -> None:
     for relative in state.get("objects_created") or []:  # the rewrite's own packs, by name
         (gdir / "objects" / relative).unlink(missing_ok=True)
     _remove_crash_reports(gdir)
+    for leftover in root.glob(".purge-log.yaml.*.tmp"):  # an atomic write the kill cut short
+        leftover.unlink(missing_ok=True)
     shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
     journal.remove(root)
+
+
+@contextlib.contextmanager
+def _readable_rewrite_objects(root: Path):
+    """Every git child process meanwhile also reads the rewrite's own object folder."""
+    folder = journal.rewrite_objects(root)
+    if not folder.is_dir():
+        yield
+        return
+    before = os.environ.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+    os.environ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = str(folder) + (os.pathsep + before if before else "")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("GIT_ALTERNATE_OBJECT_DIRECTORIES", None)
+        else:
+            os.environ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = before
 
 
 def _moved_since(root: Path, state: dict[str, Any]) -> list[str]:
@@ -1002,14 +1025,17 @@ def recover(root: Path) -> Outcome:
     if state.get("corrupt"):
         raise Refused("the purge journal under .git/ekc/ is unreadable; check `git status` and `git log`, then remove .git/ekc/purge-journal.json")
     if state["phase"] in journal.ROLL_BACK_PHASES:
-        moved = _moved_since(root, state)
-        if moved:
-            raise Refused(
-                f"an interrupted purge cannot be rolled back: {len(moved)} ref(s) changed since it stopped "
-                f"(work was committed meanwhile); save that work elsewhere (git bundle), reset those refs to "
-                f"their values in .git/ekc/purge-journal.json, then run `ekc purge` again"
-            )
-        _roll_back(root, state)
+        # killed after git-filter-repo moved the refs, before its objects were adopted: the
+        # refs name commits in the rewrite's own folder, which git reads only as an alternate
+        with _readable_rewrite_objects(root):
+            moved = _moved_since(root, state)
+            if moved:
+                raise Refused(
+                    f"an interrupted purge cannot be rolled back: {len(moved)} ref(s) changed since it stopped "
+                    f"(work was committed meanwhile); save that work elsewhere (git bundle), reset those refs to "
+                    f"their values in .git/ekc/purge-journal.json, then run `ekc purge` again"
+                )
+            _roll_back(root, state)
         return Outcome(targets=state["cases"], proof={}, recovered="rolled back")
     outcome = _finish(root, state)
     outcome.recovered = "completed"
