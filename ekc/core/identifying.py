@@ -107,6 +107,14 @@ def of_coordinators(coordinators: Iterable[Any]) -> PersonalStrings:
     return found
 
 
+def _bounded(word: str) -> str:
+    """A folded word's pattern with its ends: a name ends where letters end, a number where
+    letters and digits end (`Kerkstraat 1` is not in `Kerkstraat 12`)."""
+    before = NOT_AFTER_LETTER if word[:1].isalpha() else r"(?<![^\W_])"
+    after = NOT_BEFORE_LETTER if word[-1:].isalpha() else r"(?![^\W_])"
+    return f"{before}{_text_pattern(word)}{after}"
+
+
 def _occurs(value: str, text: str) -> bool:
     return bool(re.search(rf"{NOT_AFTER_LETTER}{re.escape(value)}{NOT_BEFORE_LETTER}", text, re.IGNORECASE))
 
@@ -303,7 +311,7 @@ class Needles:
         alternatives = [
             # a word ends where letters end: `zaak_Okkerhuizen`, `Okkerhuizen2024` and
             # `OKKERHUIZEN_Zoe` (ref, file and user names) hold the name as a word
-            *(rf"{NOT_AFTER_LETTER}{_text_pattern(w)}{NOT_BEFORE_LETTER}" for w in sorted(words, key=len, reverse=True)),
+            *(_bounded(w) for w in sorted(words, key=len, reverse=True)),
             *(_text_pattern(e) for e in sorted(loose, key=len, reverse=True)),
             *(_phone_pattern(p) for p in sorted(phones, key=len, reverse=True)),
         ]
