@@ -194,8 +194,14 @@ def plan(remote: Remote, old_to_new: dict[str, str], other_remotes: list[Remote]
             "and run `git gc --prune=now` (or `ekc hook clean`), so old commits cannot be fetched by id.",
         ]
     for other in other_remotes:
-        lines.append(f"Remote {other.name} ({safe_url(other.url)}) still holds the old history: "
-                     f"push the purge there too (`ekc purge --push {other.name}`) or delete that copy.")
+        # Not `ekc purge --push` (its refs differ from this clone's) and never `ekc sync` (it would
+        # fetch the old history back): overwrite that copy's refs with the purged ones, then clean it.
+        lines.append(
+            f"Remote {other.name} ({safe_url(other.url)}) still holds the old history: overwrite it with the purged "
+            f"one (`git push --force --prune {other.name} 'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*' "
+            f"'refs/notes/*:refs/notes/*'`), then clean it (`ekc hook clean` on that server), or delete that copy. "
+            f"Do not run `ekc sync {other.name}` before that: it would fetch the old history back."
+        )
     text = "\n".join(lines) + "\n"
     files["host-instructions.txt"] = text
     return text, files
