@@ -215,13 +215,12 @@ def test_4_an_expired_case_that_cannot_be_judged_is_named_and_the_rest_is_purged
 def test_5_the_proof_says_what_remains_and_exits_1(office):
     h, root = office, office.root
     _expired_case(h)
-    (root / ".git" / "info").mkdir(exist_ok=True)
-    (root / ".git" / "info" / "exclude").write_text("# Oosterkamp scratch files\n")
+    (root / ".git" / "scratch.txt").write_text("Oosterkamp, bellen\n")  # a stray file a person left
 
     result = purge(root, "--yes")
 
     assert result.exit_code == 1
-    assert "NOT PURGED: .git/info/exclude" in result.stdout and "the proof failed" in result.stderr
+    assert "NOT PURGED: .git/scratch.txt" in result.stdout and "the proof failed" in result.stderr
     assert "oosterkamp" not in fold(result.stdout + result.stderr)
 
 
@@ -401,3 +400,22 @@ def test_the_dirty_tree_refusal_names_no_file_outside_a_case_folder(tmp_path):
     assert result.exit_code == 1
     assert "working tree has changes" in result.output and "1 other file" in result.output
     assert "Okkerhuizen" not in result.output
+
+
+def test_the_repositorys_own_text_files_are_redacted_like_history(office):
+    """Red team: a name in .git/description, .git/info/exclude or an alias in .git/config
+    was found by the proof (exit 1) but never cleaned."""
+    h, root = office, office.root
+    _expired_case(h)
+    (root / ".git" / "description").write_text("Dossier Oosterkamp\n")
+    (root / ".git" / "info").mkdir(exist_ok=True)
+    (root / ".git" / "info" / "exclude").write_text("# Oosterkamp scratch files\nbrief-oosterkamp.txt\n")
+    git(root, "config", "alias.wilhelmina", "log --grep=Oosterkamp")
+    git(root, "config", "alias.dossier", "log --grep=Oosterkamp")
+
+    result = purge(root, "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert leaks(root) == []
+    # still git config: the alias named after a person is gone, the other one redacted
+    assert git(root, "config", "--get-regexp", "alias").strip() == "alias.dossier log --grep=***"

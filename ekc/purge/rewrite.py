@@ -430,6 +430,37 @@ def _load_clean(root: Path) -> set[str]:
     return {data[i : i + 20].hex() for i in range(0, len(data) - len(data) % 20, 20)}
 
 
+GIT_TEXT_FILES = ("description", "info/exclude", "config")  # typed by people: a name may be in them
+
+
+def _redact_git_text_files(gdir: Path, needles: Needles) -> None:
+    """The repository's own text files (a description, an exclude pattern, an alias) get the
+    same `***` as history. Any other stray file under .git is the proof's to name."""
+    for name in GIT_TEXT_FILES:
+        path = gdir / name
+        if path.is_file():
+            data = path.read_bytes()
+            redacted = _redact_config(data, needles) if name == "config" else needles.redact_bytes(data)
+            if redacted != data:
+                path.write_bytes(redacted)
+
+
+def _redact_config(data: bytes, needles: Needles) -> bytes:
+    """git config stays git config: a value gets `***`, a quoted subsection name too, and a
+    variable named after a person (an alias `wilhelmina`) goes, since `***` is no name."""
+    lines = []
+    for line in data.decode("utf-8", "surrogateescape").splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("[") or "=" not in stripped:
+            lines.append(needles.redact(line) if '"' in line or not stripped.startswith("[") else line)
+            continue
+        key, _, value = line.partition("=")
+        if needles.find(key):
+            continue
+        lines.append(key + "=" + needles.redact(value))
+    return "".join(lines).encode("utf-8", "surrogateescape")
+
+
 def _load_needles(root: Path) -> Needles:
     import pickle
 
@@ -885,6 +916,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
             (gdir / name).unlink(missing_ok=True)
         # git rerere keeps the text of resolved conflicts, personal.yaml lines included
         shutil.rmtree(gdir / "rr-cache", ignore_errors=True)
+        _redact_git_text_files(gdir, _load_needles(root))
         _remove_crash_reports(gdir)
         from ekc.store.cache import CACHE_FILES, cache_dir
 
