@@ -178,3 +178,19 @@ def test_sync_runs_the_purges_proof_over_every_file_of_the_clone(world, monkeypa
     assert result.exit_code == 1, result.output
     assert "still holds purged data" in result.output and ".git/description" in result.output
     assert "Sanne" not in result.output
+
+
+def test_a_stale_backup_remote_is_refused_and_brings_nothing_back(world, monkeypatch, tmp_path):
+    """Red team: `ekc sync backup` against a copy the purge never reached took the purge
+    onto the old history and brought personal.yaml back."""
+    server, office, anna, bram, purged, _ = world
+    assert sync(bram, monkeypatch).exit_code == 0  # bram is on the purged history, clean
+    assert_clean(bram, purged)
+    backup = tmp_path / "backup.git"
+    git(tmp_path, "clone", "-q", "--bare", str(anna), str(backup))  # made from a stale clone: old history
+    git(bram, "remote", "add", "backup", str(backup))
+    result = sync(bram, monkeypatch, "backup")
+    assert result.exit_code == 1, result.output
+    assert "still holds history that a purge removed" in result.output and "git push --force" in result.output
+    assert_clean(bram, purged)
+    assert not (bram / PERSONAL).exists()

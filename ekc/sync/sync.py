@@ -96,6 +96,11 @@ def sync(root: Path, remote: str = "origin", step: Callable[[str], None] = _quie
     if _text(top, "status", "--porcelain", "--untracked-files=no"):
         raise Refused("this clone has uncommitted changes: commit them first (ekc sync checks and carries commits over), then run ekc sync again")
     before = _refs(top, f"refs/remotes/{remote}/")
+    tags_before = _refs(top, "refs/tags/")
+    # what this clone already purged: a remote that still has it is a stale copy (an
+    # off-site backup not yet overwritten), and must not bring it back
+    own = logged_ids.from_file(top / logged_ids.PURGE_LOG)
+    clean_before = not (own.ids() and logged_ids.present(top, sorted(own.ids())))
     step(f"fetching from {remote}")
     branch = default_branch(top, remote)
     git(top, "fetch", "--quiet", "--prune", remote, f"+refs/heads/*:refs/remotes/{remote}/*")
@@ -107,11 +112,31 @@ def sync(root: Path, remote: str = "origin", step: Callable[[str], None] = _quie
     log.add(logged_ids.at(top, base))
     log.add(logged_ids.from_file(top / logged_ids.PURGE_LOG))
     held = logged_ids.present(top, sorted(log.ids())) if log.ids() else set()
+    if held and own.ids() and clean_before and held & set(own.ids()):
+        _forget_stale_fetch(top, remote, before, tags_before)
+        raise Refused(
+            f"{remote} still holds history that a purge removed ({len(held & set(own.ids()))} purged ids): "
+            f"syncing would bring it back, so nothing was taken. Overwrite that copy with the purged history "
+            f"(git push --force --prune {remote} 'refs/heads/*:refs/heads/*' 'refs/tags/*:refs/tags/*' "
+            f"'refs/notes/*:refs/notes/*'), clean it (`ekc hook clean` on its server), then sync again"
+        )
     if held:
         result = move_to_new_history(top, remote, branch, log, old_remote_tips=list(before.values()), step=step)
         result.logged = len(log.ids())
         return result
     return ordinary(top, remote, branch, step)
+
+
+def _forget_stale_fetch(top: Path, remote: str, before: dict[str, str], tags_before: dict[str, str]) -> None:
+    """Undo a fetch from a stale copy: its refs as they were, its objects pruned at once."""
+    commands = [f"delete {name}\n" for name in _refs(top, f"refs/remotes/{remote}/") if name not in before]
+    commands += [f"update {name} {oid}\n" for name, oid in before.items()]
+    commands += [f"delete {name}\n" for name in _refs(top, "refs/tags/") if name not in tags_before]
+    commands += [f"update {name} {oid}\n" for name, oid in tags_before.items()]
+    git(top, "update-ref", "--no-deref", "--stdin", stdin="".join(commands).encode())
+    (git_dir(top) / "FETCH_HEAD").unlink(missing_ok=True)
+    git(top, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
+    git(top, "-c", "gc.pruneExpire=now", "gc", "--quiet", "--prune=now")
 
 
 # -- the ordinary sync --------------------------------------------------------------------
