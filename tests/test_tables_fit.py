@@ -3,6 +3,7 @@ amount or status is cut, no line is wider than the terminal; piped output is nev
 
 import json
 import re
+from datetime import date, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -127,3 +128,17 @@ def test_wide_shows_every_column_at_a_narrow_terminal(sample, monkeypatch, comma
     assert wide.exit_code in (0, 1), wide.output
     assert "left out to fit" not in wide.stdout
     assert set(ID.findall(whole)) <= set(ID.findall(wide.stdout))
+
+
+def test_match_open_in_the_past_proposes_no_case_registered_later(sample):
+    """--today in the past (CLI.md): a case registered after that day does not exist yet."""
+    now = json.loads(ekc(sample, "match", "--open", "--json").stdout)
+    waiting = [p["case"] for p in now["cases"]]
+    assert waiting, "nothing waits in the sample: the test would prove nothing"
+    registered = {c["id"]: c["registered"] for c in json.loads(ekc(sample, "case", "list", "--json").stdout)["cases"]}
+    latest = max(registered[c] for c in waiting)
+    before = (date.fromisoformat(latest) - timedelta(days=1)).isoformat()
+    past = json.loads(ekc(sample, "match", "--open", "--json", today=before).stdout)
+    shown = [p["case"] for p in past["cases"]]
+    assert all(registered[c] <= before for c in shown)
+    assert not [c for c in waiting if registered[c] == latest and c in shown]

@@ -274,3 +274,18 @@ def as_it_stood(case_file: CaseFile, today: date) -> CaseFile | None:
         "satisfaction": case.satisfaction if closed else None,
     })
     return replace(case_file, case=earlier)
+
+
+def store_as_it_stood(store: DataStore, today: date) -> DataStore:
+    """The store as it was on `today` (`--today` in the past): later cases left out, the
+    others without what came later. The same store when nothing lies after today."""
+    from dataclasses import replace
+
+    stood = {}
+    changed = False
+    for case_id, case_file in store.cases.items():
+        earlier = as_it_stood(case_file, today)
+        changed = changed or earlier is not case_file
+        if earlier is not None:
+            stood[case_id] = earlier
+    return replace(store, cases=stood) if changed else store

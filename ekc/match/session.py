@@ -33,8 +33,10 @@ class Session:
 def open_session(root: Path, today: date, case_id: str | None = None) -> Session:
     from ekc.store.views import conferences, for_matching
 
+    from ekc.cases.lifecycle import store_as_it_stood
+
     loaded = for_matching(root, case_id)
-    store = loaded.store
+    loaded.store = store = store_as_it_stood(loaded.store, today)  # --today in the past: as it stood
     broken = [f for f in loaded.findings if f.is_error and f.path == "coordinators.yaml"]
     if broken and not store.coordinators:
         raise Refused("coordinators.yaml cannot be read; run `ekc validate` to see why")
