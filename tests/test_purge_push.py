@@ -88,7 +88,7 @@ def test_remote_commits_this_clone_lacks_are_refused(clone, tmp_path):
     git(other, "push", "-q", "origin", "main")
     branches = {n: v for n, v in pr.refs(clone).items() if not n.startswith("refs/remotes/")}
     result = purge(clone, "--push", "origin")
-    assert result.exit_code == 1 and "refs/heads/main differs between this clone and origin" in result.stderr
+    assert result.exit_code == 1 and "a branch differs between this clone and origin" in result.stderr
     # it fetched every ref of the remote (that is its first step), and changed nothing else
     assert {n: v for n, v in pr.refs(clone).items() if not n.startswith("refs/remotes/")} == branches
     assert not (clone / ".git" / "ekc" / "purge-journal.json").exists()

@@ -419,3 +419,14 @@ def test_the_repositorys_own_text_files_are_redacted_like_history(office):
     assert leaks(root) == []
     # still git config: the alias named after a person is gone, the other one redacted
     assert git(root, "config", "--get-regexp", "alias").strip() == "alias.dossier log --grep=***"
+
+
+def test_the_purge_runs_on_the_default_branch_only(office):
+    """Red team: with a branch `zaak-...` checked out, the purge log landed on that branch."""
+    h, root = office, office.root
+    _expired_case(h)
+    git(root, "checkout", "-q", "-b", "zaak-oosterkamp")
+    result = purge(root, "--yes")
+    assert result.exit_code == 1
+    assert "check out main first" in result.output
+    assert "oosterkamp" not in fold(result.output)

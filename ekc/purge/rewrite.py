@@ -270,6 +270,21 @@ class PushUpdate:
     local_ref: str
 
 
+def _ref_kind(name: str) -> str:
+    return "branch" if name.startswith("refs/heads/") else "tag" if name.startswith("refs/tags/") else "ref"
+
+
+def _default_branch(root: Path) -> str | None:
+    """The branch origin calls its default, else `main` or `master` where one exists."""
+    done = git_layer.run(root, "symbolic-ref", "-q", "refs/remotes/origin/HEAD")
+    if done.returncode == 0:
+        return "refs/heads/" + done.stdout.decode().strip()[len("refs/remotes/origin/"):]
+    for name in ("refs/heads/main", "refs/heads/master"):
+        if git_ok(root, "rev-parse", "--verify", "-q", name):
+            return name
+    return None
+
+
 def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
     """Refuse (exit 1, with the reason) whenever a rewrite could lose work or leave copies."""
     if not is_git_repository(root):
@@ -288,6 +303,9 @@ def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
     ):
         if (gdir / name).exists():
             raise Refused(f"{what} is in progress: finish or abort it first")
+    default = _default_branch(root)
+    if default and git_text(root, "symbolic-ref", "HEAD") != default:
+        raise Refused(f"check out {default[len('refs/heads/'):]} first: the purge commits purge-log.yaml on the default branch")
     status = git(root, "status", "--porcelain=v1", "--untracked-files=normal").decode("utf-8", "replace").splitlines()
     if status:
         # a path outside a case folder may itself hold a name (`Jansen-brief.txt`): counted, not shown
@@ -342,13 +360,14 @@ def _push_preflight(root: Path, remote: str) -> list[PushUpdate]:
         holder = next((c for c in candidates if local.get(c) == sha), None)
         if holder is None:
             here = local.get(name)
+            # a ref name may hold a name (`zaak-jansen`): said by kind, never printed
             if here is not None:
-                raise Refused(f"{name} differs between this clone and {remote}: pull and push first so they are equal")
-            raise Refused(f"{remote} has {name}, which this clone lacks (git fetch {remote} first)")
+                raise Refused(f"a {_ref_kind(name)} differs between this clone and {remote}: pull and push first so they are equal")
+            raise Refused(f"{remote} has a {_ref_kind(name)} this clone lacks (git fetch {remote} first)")
         updates.append(PushUpdate(name, sha, holder))
     for name, sha in sorted(local.items()):
         if name.startswith(("refs/heads/", "refs/tags/")) and name in remote_refs and remote_refs[name] != sha:
-            raise Refused(f"{name} differs between this clone and {remote}: pull and push first so they are equal")
+            raise Refused(f"a {_ref_kind(name)} differs between this clone and {remote}: pull and push first so they are equal")
     ahead = git(root, "rev-list", "-n", "1", "--branches", "--tags", "--not", *remote_refs.values()).strip() if remote_refs else b"x"
     if ahead:
         raise Refused(f"this clone has commits that are not on {remote}: push them (or delete those branches) first")
