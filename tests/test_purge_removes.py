@@ -430,3 +430,14 @@ def test_the_purge_runs_on_the_default_branch_only(office):
     assert result.exit_code == 1
     assert "check out main first" in result.output
     assert "oosterkamp" not in fold(result.output)
+
+
+def test_the_dry_run_says_when_the_purge_itself_would_refuse(office):
+    """Red team: a dry run passed quietly over a stash the real purge then refused."""
+    h, root = office, office.root
+    _expired_case(h)
+    h.write("README.md", "half done\n")
+    git(root, "stash", "-q", "--include-untracked")
+    result = purge(root, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would not start now: there is a stash" in result.stderr

@@ -81,6 +81,8 @@ def purge_command(
         return
     _render_plan(out, plan, dry_run)
     if dry_run:
+        if prepared.refusal:
+            typer.echo(f"ekc: warning: the purge itself would not start now: {prepared.refusal}", err=True)
         if plan.unjudged:
             raise Refused(_unjudged(plan.unjudged))
         return

@@ -1099,6 +1099,7 @@ def recover(root: Path) -> Outcome:
 class Prepared:
     plan: Plan
     push_updates: list[PushUpdate]
+    refusal: str | None = None  # a dry run: why the real purge would not start now
 
 
 def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> Prepared:
@@ -1114,7 +1115,15 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> 
         trace("fetch every ref of the remote")
     step("reading all of history; loading the data")
     reads = start_reads(root)  # read-only: git reads all of history while Python checks and loads
-    push_updates = [] if dry_run else preflight(root, push_remote)
+    refusal = None
+    if dry_run:  # the same checks, without the remote: said, not raised
+        try:
+            preflight(root, None)
+        except Refused as exc:
+            refusal = exc.message
+        push_updates = []
+    else:
+        push_updates = preflight(root, push_remote)
     trace("preflight")
     # a dry run writes nothing, not even the cache; summaries, not models: the plan needs each
     # case's closing date, which the index a warm `ekc validate` leaves holds (15,000 full
@@ -1125,7 +1134,7 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> 
         reads.personal.result(), reads.graph.result()
         raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
     plan = plan_purge(root, loaded.store, today, reads)
-    return Prepared(plan, push_updates)
+    return Prepared(plan, push_updates, refusal)
 
 
 def run(root: Path, prepared: Prepared, today: date, push_remote: str | None, host: str | None = None) -> Outcome:
