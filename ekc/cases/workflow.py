@@ -61,6 +61,15 @@ class AdvanceResult(Change):
     unfunded_start: bool = False
     promise_missed_by: int = 0  # days the start came after the appointment promise
 
+    def notes(self) -> list[str]:
+        """What the person should know besides the move itself."""
+        said = []
+        if self.unfunded_start:
+            said.append(f"ekc: warning: {self.case_id} started without a covering contract (unfunded_start: true)")
+        if self.promise_missed_by:
+            said.append(f"ekc: note: the informative talk came {self.promise_missed_by} day(s) after the appointment promise")
+        return said
+
 
 @dataclass(frozen=True)
 class AssignResult(Change):

@@ -13,7 +13,7 @@ from ekc.cli import prompts
 from ekc.cli.context import app_context
 from ekc.cli.output import WIDE_OPTION_HELP, confirm
 from ekc.model.vocabulary import (
-    PHASES, VARIANTS, Outcome, ProfessionalHelp, Reason, Referrer, ReferrerOrg, StopReason, with_dutch,
+    LABELS, PHASES, VARIANTS, Outcome, ProfessionalHelp, Reason, Referrer, ReferrerOrg, StopReason, with_dutch,
 )
 
 from typing import get_args
@@ -424,10 +424,8 @@ def advance_command(
         commit=not no_commit,
     )
     confirm(f"{result.case_id}: {with_dutch(result.from_phase)} -> {with_dutch(result.to_phase)} on {result.on} ({_committed(result)})")
-    if result.unfunded_start:
-        confirm(f"ekc: warning: {result.case_id} started without a covering contract (unfunded_start: true)")
-    if result.promise_missed_by:
-        confirm(f"ekc: note: the informative talk came {result.promise_missed_by} day(s) after the appointment promise")
+    for note in result.notes():
+        confirm(note)
 
 
 # -- assign ----------------------------------------------------------------------------------
@@ -462,7 +460,7 @@ def meeting_command(
     case_id: str = CASE_ID,
     on: str | None = typer.Option(None, "--date", metavar="DATE", help="Day of the meeting, 2026-11-30 or 30-11-2026 (default: today)."),
     follow_up: bool = typer.Option(False, "--follow-up", help="The meeting of a follow-up conference (vervolgconferentie); implied in phase follow_up."),
-    venue: str | None = typer.Option(None, "--venue", metavar="V", help="Where: community_centre (buurthuis), agency_office (kantoor instelling), church (kerk), home (thuis), school, other (anders)."),
+    venue: str | None = typer.Option(None, "--venue", metavar="V", help="Where: " + ", ".join(f"{code} ({label.dutch})" for code, label in LABELS["venue"].items()) + "."),
     evening: bool | None = typer.Option(None, "--evening/--daytime", help="Did the meeting run into the evening? (default without a terminal: daytime)"),
     hours: str | None = typer.Option(None, "--hours", metavar="H", help="Hours in all, 4 or 3,5."),
     private_hours: str | None = typer.Option(None, "--private-hours", metavar="H", help="Hours of the family's private time (besloten deel), 2 or 1,5."),
