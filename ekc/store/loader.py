@@ -440,16 +440,21 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
     municipalities_file = registries.get("municipalities.yaml")
     coordinators_file = registries.get("coordinators.yaml")
     cases: dict[str, CaseFile] = {}
-    paths_by_id: dict[str, list[str]] = {}
+    first_path: dict[str, str] = {}  # a list per id only for the ids used twice: 15,000 lists spared
+    duplicates: dict[str, list[str]] = {}
     present = set(verdicts)
     for data_file in files:
-        if data_file.kind != "case":
+        if data_file[1] != "case":  # .kind
             continue
-        summary = verdicts[data_file.path].summary
+        summary = verdicts[data_file[0]][2]  # .path, .summary
         if summary is None:
             continue
-        paths_by_id.setdefault(summary.id, []).append(data_file.path)
-        if summary.id in cases or (select is not None and not select(summary)):
+        case_id = summary.id
+        if case_id in first_path:
+            duplicates.setdefault(case_id, [first_path[case_id]]).append(data_file.path)
+        else:
+            first_path[case_id] = data_file.path
+        if case_id in cases or (select is not None and not select(summary)):
             continue
         personal_path = data_file.path.rsplit("/", 1)[0] + "/personal.yaml"
         personal = verdicts.get(personal_path)
@@ -472,7 +477,9 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
     )
     from ekc.validate.rules.cross_rules import check_unique_case_ids
 
-    findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
+    if duplicates:
+        paths_by_id = {case_id: duplicates[case_id] for case_id in first_path if case_id in duplicates}  # first-seen order
+        findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
     return Loaded(root, store, findings, present, files_checked=len(files))
 
 
