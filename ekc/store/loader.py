@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from stat import S_ISREG
 from itertools import takewhile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -128,6 +129,9 @@ def _load(
     written_ns = document.get("written_ns", 0)
     scan_ns = time.time_ns()  # before any stat: the racy-git reference for this run's hashes
     listings = _Listings(root, document.get("folders", {}) if use_cache else {}, written_ns, scan_ns)
+    # a question that reads no personal.yaml, stray or odd entry needs of a case folder only
+    # whether its case.yaml is a plain file: one lstat of it instead of the folder's stat
+    listings.case_only = kinds is not None and kinds.isdisjoint({"personal", "stray", *BY_NATURE})
     files = [f for f in listings.data_files() if kinds is None or f.kind in kinds]
     base = str(root)
     entries: dict[str, Entry] = {}
@@ -137,17 +141,19 @@ def _load(
     stat_changed = 0  # files read: new, changed stat, or racy
     moved = 0  # of those, with other stat data than the index holds
     settled = 0  # of those, racy before but no longer: a rewrite makes them clean
-    stat, old_get = os.stat, old.get
+    stat, old_get, pre_get = os.stat, old.get, listings.stats.get
     for data_file in files:
         path = data_file.path
         if data_file.kind in BY_NATURE:  # a link, a bad name, a folder for a file: nothing to read
             verdicts[path] = judge(data_file.kind, path, b"")
             continue
-        try:
-            st = stat(f"{base}/{path}")
-        except OSError as exc:
-            verdicts[path] = _unreadable(path, exc)
-            continue
+        st = pre_get(path)  # a case.yaml lstat'ed by the listing: a plain file, so stat says the same
+        if st is None:
+            try:
+                st = stat(f"{base}/{path}")
+            except OSError as exc:
+                verdicts[path] = _unreadable(path, exc)
+                continue
         entry = old_get(path)
         mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
         racy = (mtime if mtime > ctime else ctime) + RACY_NS >= written_ns
@@ -245,6 +251,8 @@ class _Listings:
         self.written_ns = written_ns
         self.new: dict = {}
         self.listed = 0  # folders listed afresh that a rewritten index would spare
+        self.case_only = False  # see `_load`: the caller reads case.yaml and root files only
+        self.stats: dict = {}  # case.yaml path -> its lstat, when case_only spared the folder's stat
 
     def entries(self, relative: str, files: bool) -> list[tuple[str, bool]] | None:
         """Sorted (name, is_file or is_dir) pairs of a folder, None if it is no folder."""
@@ -275,6 +283,28 @@ class _Listings:
         self.new[relative] = (signature, found)
         return found
 
+    def _plain_case_file(self, folder: str) -> bool:
+        """With `case_only`: True when the kept listing of `folder` holds a plain case.yaml and
+        it still is one (lstat: a link is not followed). What else the folder holds is of no
+        kind the caller reads; a listing that lacks case.yaml, or a case.yaml gone or no longer
+        a plain file, falls back to the folder's stat and listing. The kept listing is carried
+        into a rewritten index only if it was not racy (a later run checks it by stat)."""
+        hit = self.old.get(folder)
+        if hit is None or CASE_ENTRY not in hit[1]:
+            return False
+        path = f"{folder}/case.yaml"
+        try:
+            st = os.lstat(f"{self.base}/{path}")
+        except OSError:
+            return False
+        if not S_ISREG(st.st_mode):
+            return False
+        self.stats[path] = st
+        kept = hit[0]
+        if (kept[0] if kept[0] > kept[1] else kept[1]) + RACY_NS < self.written_ns:
+            self.new[folder] = hit
+        return True
+
     def data_files(self) -> list[DataFile]:
         """Every file `ekc` reads, plus any stray entry inside `cases/` (the purge removes
         personal.yaml only, so anything else there would outlive it), with what is no plain
@@ -295,11 +325,14 @@ class _Listings:
             if nature is not True or not _utf8(year):
                 found.append(_odd(f"cases/{year}", nature))
                 continue
-            entries, append, kind_of = self.entries, found.append, CASE_FILES.get
+            entries, append, kind_of, case_only = self.entries, found.append, CASE_FILES.get, self.case_only
             for case_folder, is_folder in entries(f"cases/{year}", False) or ():
                 folder = f"cases/{year}/{case_folder}"
                 if is_folder is not True or not (case_folder.isascii() or _utf8(case_folder)):
                     append(_odd(folder, is_folder))
+                    continue
+                if case_only and self._plain_case_file(folder):
+                    append(DataFile(f"{folder}/case.yaml", "case"))
                     continue
                 for name, is_file in entries(folder, True) or ():
                     if is_file is True and (name.isascii() or _utf8(name)):  # isascii inline: 31,000 names
@@ -310,6 +343,7 @@ class _Listings:
 
 
 SYMLINK = "symlink"  # the nature of an entry that is a symbolic link (never followed)
+CASE_ENTRY = ("case.yaml", True)  # a plain case.yaml in a kept folder listing
 
 
 def _nature(entry: os.DirEntry, files: bool) -> bool | str:
