@@ -2,6 +2,11 @@
 
 __version__ = "0.1.0"
 
+# True once `ekc.cli.app.main` runs: the process ends after this one command, so what a load
+# built may be kept out of the cyclic collector for good (ekc/store/loader.py, `load`). A
+# program or test that imports ekc keeps the default.
+ONE_COMMAND_PROCESS = False
+
 
 def _quiet_interrupt_while_starting() -> None:
     """A Ctrl-C while the command is still importing its modules: exit 130 with one line,

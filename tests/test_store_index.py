@@ -331,3 +331,31 @@ def test_a_registry_judged_afresh_enters_the_index_at_once(tmp_path, monkeypatch
     morning_view(root, only_open=True)
     assert load(root, models=False).files_read == 1  # the purge log, never seen before
     assert load(root, models=False).files_read == 0
+
+
+def test_a_case_only_load_sees_a_case_yaml_gone_linked_or_new(tmp_path, monkeypatch):
+    """`budget check` (kinds without personal.yaml, strays or links) lstats a case.yaml
+    instead of stat'ing its folder: a case.yaml removed, replaced by a symbolic link, or
+    written into a folder whose kept listing had none is still seen as a fresh listing sees it."""
+    from ekc.store.anonymous import ANONYMOUS_KINDS
+
+    root = small_store(tmp_path / "data")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)  # nothing racy
+    load(root, models=False)
+    opened = (root / OPEN).read_bytes()
+    time.sleep(0.01)
+    (root / CLOSED).unlink()
+    (root / OTHER).rename(root / "cases/2024/EKC-2024-Q3RTX/elsewhere.yaml")
+    (root / OTHER).symlink_to("elsewhere.yaml")
+    (root / OPEN).unlink()
+    load(root, models=False)  # the kept listing of OPEN's folder now lacks case.yaml
+    time.sleep(0.01)
+    (root / OPEN).write_bytes(opened)
+
+    def seen(use_cache: bool):
+        got = load(root, models=False, kinds=ANONYMOUS_KINDS, use_cache=use_cache)
+        return sorted(got.present_paths), codes(got.findings), sorted(got.store.cases)
+
+    assert seen(True) == seen(False)
+    assert seen(True)[2] == ["EKC-2024-AB12C"]

@@ -125,6 +125,10 @@ app.command("sync")(sync_command)
 def main() -> None:
     import signal
 
+    import ekc
+
+    ekc.ONE_COMMAND_PROCESS = True
+
     # ekc/__init__.py made a Ctrl-C during start-up a quiet exit 130; from here on the
     # error boundary and the write path handle it
     signal.signal(signal.SIGINT, signal.default_int_handler)

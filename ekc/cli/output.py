@@ -16,6 +16,8 @@ def printable(value: str, keep: str = "") -> str:
     """Control characters written out (`\\n`, `\\x1b`): a key or name in a data file can hold
     them (YAML's "\\n" escapes), and printed raw they would forge a second finding line or
     send escape sequences to the terminal."""
+    if value.isprintable():  # no Cc, no line or paragraph separator: nearly every value, at once
+        return value
     return "".join(
         ch if ch in keep or not (unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029") else ch.encode("unicode_escape").decode("ascii")
         for ch in value

@@ -99,6 +99,8 @@ def read_index(location: Path) -> dict:
         return {}
     finally:
         if enabled:
+            if ekc.ONE_COMMAND_PROCESS:
+                gc.freeze()  # as ekc/store/loader.py `load` does: no collector pass over the index
             gc.enable()
     if not isinstance(stored, dict) or stored.get("fingerprint") != code_fingerprint() or not isinstance(stored.get("entries"), dict):
         return {}

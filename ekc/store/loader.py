@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from stat import S_ISREG
 from itertools import takewhile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -11,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
+import ekc
 from ekc.core.findings import Finding, error
 from ekc.model.case import CaseSummary
 from ekc.model.datastore import CaseFile, DataStore
+from ekc.model.personal import PersonalSummary
 from ekc.model.purge_log import PurgeLog
 from ekc.model.settings import Settings
 from ekc.store import cache as verdict_cache
@@ -91,6 +94,11 @@ def load(root: Path, *args, **kwargs) -> Loaded:
         return _load(root, *args, **kwargs)
     finally:
         if enabled:
+            if ekc.ONE_COMMAND_PROCESS:
+                # The collector's first pass after loading would walk every object the load
+                # made (15-20 ms on 15,000 cases, in a process that ends after the command):
+                # they are set apart for good (acyclic: refcounting still frees them).
+                gc.freeze()
             gc.enable()
 
 
@@ -121,6 +129,9 @@ def _load(
     written_ns = document.get("written_ns", 0)
     scan_ns = time.time_ns()  # before any stat: the racy-git reference for this run's hashes
     listings = _Listings(root, document.get("folders", {}) if use_cache else {}, written_ns, scan_ns)
+    # a question that reads no personal.yaml, stray or odd entry needs of a case folder only
+    # whether its case.yaml is a plain file: one lstat of it instead of the folder's stat
+    listings.case_only = kinds is not None and kinds.isdisjoint({"personal", "stray", *BY_NATURE})
     files = [f for f in listings.data_files() if kinds is None or f.kind in kinds]
     base = str(root)
     entries: dict[str, Entry] = {}
@@ -130,17 +141,19 @@ def _load(
     stat_changed = 0  # files read: new, changed stat, or racy
     moved = 0  # of those, with other stat data than the index holds
     settled = 0  # of those, racy before but no longer: a rewrite makes them clean
-    stat, old_get = os.stat, old.get
+    stat, old_get, pre_get = os.stat, old.get, listings.stats.get
     for data_file in files:
         path = data_file.path
         if data_file.kind in BY_NATURE:  # a link, a bad name, a folder for a file: nothing to read
             verdicts[path] = judge(data_file.kind, path, b"")
             continue
-        try:
-            st = stat(f"{base}/{path}")
-        except OSError as exc:
-            verdicts[path] = _unreadable(path, exc)
-            continue
+        st = pre_get(path)  # a case.yaml lstat'ed by the listing: a plain file, so stat says the same
+        if st is None:
+            try:
+                st = stat(f"{base}/{path}")
+            except OSError as exc:
+                verdicts[path] = _unreadable(path, exc)
+                continue
         entry = old_get(path)
         mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
         racy = (mtime if mtime > ctime else ctime) + RACY_NS >= written_ns
@@ -217,6 +230,10 @@ def _write_index(folder: Path, scan_ns: int, entries: dict[str, Entry], folders:
     An entry kept from an older run was already clean against an earlier reference."""
     seen: dict = {}
     compact = {path: _compact(entry, seen) for path, entry in entries.items()}
+    share = verdict_cache.shared
+    # nearly every case folder lists the same two files: one tuple in the pickle, referred
+    # to 15,000 times, so reading the index builds no listing per folder
+    folders = {relative: (signature, share(tuple(found), seen)) for relative, (signature, found) in folders.items()}
     verdict_cache.write_index(folder / "verdicts.pickle", {"entries": compact, "written_ns": scan_ns, "folders": folders})
 
 
@@ -234,6 +251,8 @@ class _Listings:
         self.written_ns = written_ns
         self.new: dict = {}
         self.listed = 0  # folders listed afresh that a rewritten index would spare
+        self.case_only = False  # see `_load`: the caller reads case.yaml and root files only
+        self.stats: dict = {}  # case.yaml path -> its lstat, when case_only spared the folder's stat
 
     def entries(self, relative: str, files: bool) -> list[tuple[str, bool]] | None:
         """Sorted (name, is_file or is_dir) pairs of a folder, None if it is no folder."""
@@ -264,6 +283,28 @@ class _Listings:
         self.new[relative] = (signature, found)
         return found
 
+    def _plain_case_file(self, folder: str) -> bool:
+        """With `case_only`: True when the kept listing of `folder` holds a plain case.yaml and
+        it still is one (lstat: a link is not followed). What else the folder holds is of no
+        kind the caller reads; a listing that lacks case.yaml, or a case.yaml gone or no longer
+        a plain file, falls back to the folder's stat and listing. The kept listing is carried
+        into a rewritten index only if it was not racy (a later run checks it by stat)."""
+        hit = self.old.get(folder)
+        if hit is None or CASE_ENTRY not in hit[1]:
+            return False
+        path = f"{folder}/case.yaml"
+        try:
+            st = os.lstat(f"{self.base}/{path}")
+        except OSError:
+            return False
+        if not S_ISREG(st.st_mode):
+            return False
+        self.stats[path] = st
+        kept = hit[0]
+        if (kept[0] if kept[0] > kept[1] else kept[1]) + RACY_NS < self.written_ns:
+            self.new[folder] = hit
+        return True
+
     def data_files(self) -> list[DataFile]:
         """Every file `ekc` reads, plus any stray entry inside `cases/` (the purge removes
         personal.yaml only, so anything else there would outlive it), with what is no plain
@@ -284,14 +325,17 @@ class _Listings:
             if nature is not True or not _utf8(year):
                 found.append(_odd(f"cases/{year}", nature))
                 continue
-            entries, append, kind_of = self.entries, found.append, CASE_FILES.get
+            entries, append, kind_of, case_only = self.entries, found.append, CASE_FILES.get, self.case_only
             for case_folder, is_folder in entries(f"cases/{year}", False) or ():
                 folder = f"cases/{year}/{case_folder}"
-                if is_folder is not True or not _utf8(case_folder):
+                if is_folder is not True or not (case_folder.isascii() or _utf8(case_folder)):
                     append(_odd(folder, is_folder))
                     continue
+                if case_only and self._plain_case_file(folder):
+                    append(DataFile(f"{folder}/case.yaml", "case"))
+                    continue
                 for name, is_file in entries(folder, True) or ():
-                    if is_file is True and _utf8(name):
+                    if is_file is True and (name.isascii() or _utf8(name)):  # isascii inline: 31,000 names
                         append(DataFile(f"{folder}/{name}", kind_of(name, "stray")))
                     else:
                         append(_odd(f"{folder}/{name}", is_file))
@@ -299,6 +343,7 @@ class _Listings:
 
 
 SYMLINK = "symlink"  # the nature of an entry that is a symbolic link (never followed)
+CASE_ENTRY = ("case.yaml", True)  # a plain case.yaml in a kept folder listing
 
 
 def _nature(entry: os.DirEntry, files: bool) -> bool | str:
@@ -328,6 +373,11 @@ def data_files(root: Path) -> list[DataFile]:
 
 def _compact(entry: Entry, seen: dict) -> Entry:
     summary = entry.verdict.summary
+    verdict = entry.verdict
+    if type(summary) is PersonalSummary and verdict.model is None and not verdict.findings:
+        # a clean personal verdict is one of a handful of values (its coordinator exclusions):
+        # one object in the pickle for all 15,000 of them
+        return entry._replace(verdict=seen.setdefault(("personal verdict", summary), verdict))
     if not isinstance(summary, CaseSummary):
         return entry
     share = verdict_cache.shared
@@ -335,7 +385,7 @@ def _compact(entry: Entry, seen: dict) -> Entry:
         variant=share(summary.variant, seen),
         municipality=share(summary.municipality, seen),
         coordinator=share(summary.coordinator, seen),
-        phases=tuple(share(phase, seen) for phase in summary.phases),
+        phases=share(tuple(share(phase, seen) for phase in summary.phases), seen),  # a few dozen distinct paths
         dates=tuple(share(day, seen) for day in summary.dates),
     )
     return entry._replace(verdict=entry.verdict._replace(summary=summary))
@@ -396,10 +446,11 @@ def _judged(items: list[tuple[str, str, bytes]], models: bool = True) -> list[tu
 def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str, Entry], fresh: dict[str, Any],
               folder: Path | None, models: bool, select, raws: dict[str, bytes], lazy_purge_log: bool = False) -> Loaded:
     findings: list[Finding] = []
+    extend = findings.extend
     for data_file in files:
-        found = verdicts[data_file.path].findings
+        found = verdicts[data_file[0]][1]  # .path, .findings: attribute lookups cost 30,000 times
         if found:
-            findings.extend(found)
+            extend(found)
 
     def model_of(path: str, kind: str):
         """The full model: judged in this run, else from objects/, else judged now."""
@@ -423,16 +474,21 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
     municipalities_file = registries.get("municipalities.yaml")
     coordinators_file = registries.get("coordinators.yaml")
     cases: dict[str, CaseFile] = {}
-    paths_by_id: dict[str, list[str]] = {}
+    first_path: dict[str, str] = {}  # a list per id only for the ids used twice: 15,000 lists spared
+    duplicates: dict[str, list[str]] = {}
     present = set(verdicts)
     for data_file in files:
-        if data_file.kind != "case":
+        if data_file[1] != "case":  # .kind
             continue
-        summary = verdicts[data_file.path].summary
+        summary = verdicts[data_file[0]][2]  # .path, .summary
         if summary is None:
             continue
-        paths_by_id.setdefault(summary.id, []).append(data_file.path)
-        if summary.id in cases or (select is not None and not select(summary)):
+        case_id = summary.id
+        if case_id in first_path:
+            duplicates.setdefault(case_id, [first_path[case_id]]).append(data_file.path)
+        else:
+            first_path[case_id] = data_file.path
+        if case_id in cases or (select is not None and not select(summary)):
             continue
         personal_path = data_file.path.rsplit("/", 1)[0] + "/personal.yaml"
         personal = verdicts.get(personal_path)
@@ -455,7 +511,9 @@ def _assemble(root: Path, files, verdicts: dict[str, Verdict], entries: dict[str
     )
     from ekc.validate.rules.cross_rules import check_unique_case_ids
 
-    findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
+    if duplicates:
+        paths_by_id = {case_id: duplicates[case_id] for case_id in first_path if case_id in duplicates}  # first-seen order
+        findings.extend(locate_files(root, check_unique_case_ids(paths_by_id)))
     return Loaded(root, store, findings, present, files_checked=len(files))
 
 
