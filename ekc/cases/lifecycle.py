@@ -129,18 +129,20 @@ def funding_refusal(store: DataStore, case: Case, on: date, today: date) -> tupl
     return None, contract
 
 
-def check_advance(store: DataStore, case_file: CaseFile, today: date, **move) -> Transition | Refusal:
-    """Every rule a phase change must pass, first failure wins (each says what to do).
-
-    `move` holds what `ekc case advance` was told: to, on, outcome, stop_reason, unfunded.
-    """
-    to, outcome, stop_reason = move.get("to"), move.get("outcome"), move.get("stop_reason")
-    unfunded = move.get("unfunded", False)
-    unknown = set(move) - {"to", "on", "outcome", "stop_reason", "unfunded"}
-    if unknown:
-        raise TypeError(f"check_advance() got unexpected {sorted(unknown)}")
+def check_advance(
+    store: DataStore,
+    case_file: CaseFile,
+    today: date,
+    *,
+    to: str | None = None,
+    on: date | None = None,
+    outcome: str | None = None,
+    stop_reason: str | None = None,
+    unfunded: bool = False,
+) -> Transition | Refusal:
+    """Every rule a phase change must pass, first failure wins (each says what to do)."""
     case = case_file.case
-    on = move.get("on") or today
+    on = on or today
     target = to or default_target(case, outcome)
     if target is None or case.phase == "closed":
         return Refusal("phase-order", "the case is closed; closed is final (nothing follows it)")

@@ -15,7 +15,7 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ekc.store.git import GitFailed
+from ekc.store.git import GitFailed, object_contents
 from ekc.store.git import read as git
 
 __all__ = ["GitFailed", "changed_paths", "existing_paths", "export_tree", "first_parents", "held_paths",
@@ -246,22 +246,7 @@ def changed_paths(cwd: Path | str, commits: list[str]) -> dict[str, set[str]]:
 
 def read_objects(cwd: Path | str, ids: list[str]) -> dict[str, bytes]:
     """id -> content of each blob among `ids`; one `cat-file --batch`."""
-    if not ids:
-        return {}
-    out = git(cwd, "cat-file", "--batch", stdin="".join(f"{i}\n" for i in ids).encode())
-    found: dict[str, bytes] = {}
-    at = 0
-    for oid in ids:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        if len(header) != 3:
-            at = end + 1
-            continue
-        size = int(header[2])
-        if header[1] == b"blob":
-            found[oid] = out[end + 1 : end + 1 + size]
-        at = end + 1 + size + 1
-    return found
+    return object_contents(cwd, ids, kind=b"blob")
 
 
 def tree_blobs(cwd: Path | str, rev: str, folder: str, name: str) -> set[str]:

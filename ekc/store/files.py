@@ -5,9 +5,6 @@ from typing import NamedTuple
 
 from ekc.model.kinds import CASE_FILES, ROOT_FILES
 
-# Kinds that are findings by their name or nature alone: their bytes are never read.
-NOT_READ = frozenset({"stray"})
-
 
 class DataFile(NamedTuple):
     """A named tuple, not a frozen dataclass: a warm run makes 31,000 of them, and a frozen

@@ -13,6 +13,7 @@ write into files rather than pipes, which GitPython's process interface cannot d
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
@@ -88,7 +89,7 @@ def run(
     if not Path(root).is_dir():  # GitPython would quietly run git in the current folder instead
         raise _not_started(FileNotFoundError(2, "No such file or directory"), root)
     command = ["git", *args]
-    with tempfile.TemporaryFile() if input is not None else _no_input() as stdin:
+    with tempfile.TemporaryFile() if input is not None else contextlib.nullcontext() as stdin:
         if input is not None:
             stdin.write(input)
             stdin.seek(0)
@@ -107,16 +108,6 @@ def run(
     # GitPython hands stderr back as text, one newline stripped; callers read bytes
     err = err.encode("utf-8", "surrogateescape") if isinstance(err, str) else err
     return Done(command, code, out, err)
-
-
-class _no_input:
-    """No stdin for git (GitPython gives it /dev/null), spelled as a context manager."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def start(root: Path | str, *args: str, stdout: IO[bytes], stderr: IO[bytes], stdin: IO[bytes] | None = None) -> subprocess.Popen:
@@ -281,8 +272,11 @@ def stream(root: Path | str, *args: str, stdin: IO[bytes] | None = None) -> subp
         raise _not_started(exc, root) from exc
 
 
-def object_contents(root: Path | str, ids: Iterable[str], env: dict[str, str] | None = None) -> dict[str, bytes]:
-    """The bytes of each object id, through one `cat-file --batch`; missing ones left out.
+def object_contents(
+    root: Path | str, ids: Iterable[str], env: dict[str, str] | None = None, kind: bytes | None = None
+) -> dict[str, bytes]:
+    """The bytes of each object id, through one `cat-file --batch`; missing ones (and, with
+    `kind`, objects of another type) left out.
 
     `env` adds variables, such as the object folder a rewrite in progress writes into.
     """
@@ -300,6 +294,7 @@ def object_contents(root: Path | str, ids: Iterable[str], env: dict[str, str] | 
             position = header_end + 1
             continue
         size = int(header[2])
-        contents[sha] = out[header_end + 1 : header_end + 1 + size]
+        if kind is None or header[1] == kind:
+            contents[sha] = out[header_end + 1 : header_end + 1 + size]
         position = header_end + 1 + size + 1
     return contents

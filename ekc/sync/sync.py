@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ekc.core.errors import Refused, UsageProblem
 from ekc.guard import logged as logged_ids
-from ekc.store.git import GitFailed, git_dir, run
+from ekc.store.git import GitFailed, git_dir, object_contents, run
 from ekc.store.git import read as git
 
 STASH_HOLD = "refs/ekc-sync/stash-"  # a carried-over stash entry while the old history is removed
@@ -207,19 +207,11 @@ def purged_needles(top: Path, log: logged_ids.Logged):
 
     strings = PersonalStrings()
     held = logged_ids.present(top, sorted(log.blobs)) if log.blobs else set()
-    if held:
-        stream = git(top, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in sorted(held)).encode())
-        at = 0
-        while at < len(stream):
-            end = stream.index(b"\n", at)
-            header = stream[at:end].split()
-            size = int(header[2]) if len(header) == 3 else 0
-            raw = stream[end + 1 : end + 1 + size]
-            at = end + 1 + size + (1 if size or len(header) == 3 else 0)
-            parsed = parse("personal.yaml", raw)
-            if parsed.ok:
-                strings.update(of_personal_document(parsed.data))
-            strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+    for raw in object_contents(top, sorted(held)).values():
+        parsed = parse("personal.yaml", raw)
+        if parsed.ok:
+            strings.update(of_personal_document(parsed.data))
+        strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
     return Needles(strings)
 
 
