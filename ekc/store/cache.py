@@ -117,6 +117,17 @@ PARTS = "index"
 MANIFEST = "verdicts.pickle"
 
 
+def remove_index(root: Path) -> None:
+    """Remove the index and the cross-file cache (the purge does, so that no verdict or
+    summary of a purged file outlives it); the model objects are keyed on content."""
+    import shutil
+
+    folder = cache_dir(root)
+    for name in CACHE_FILES:
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / PARTS, ignore_errors=True)
+
+
 def read_manifest(folder: Path) -> dict[str, tuple[str, int]]:
     """Part name -> (token, written_ns) of the index in `folder` ({} when missing or foreign)."""
     document = read_index(folder / MANIFEST)

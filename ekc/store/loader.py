@@ -32,6 +32,10 @@ from ekc.store.yamlio import locate_all
 # entry left out is re-judged, never served stale).
 REWRITE_FRACTION = 100
 
+# `case_summaries_between` judges up to this many changed case.yaml files itself (or 1% of
+# them, whichever is more); beyond, the usual load judges them and rewrites the index.
+FRESH_LIMIT = 20
+
 # Below this many files to judge, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 
@@ -818,7 +822,7 @@ def case_summaries_between(root: Path, first, last) -> CaseWindow | None:
                 fresh.append((order, f"{relative}/{name}/case.yaml"))
         finally:
             os.close(fd)
-    if len(fresh) > counted // REWRITE_FRACTION:
+    if len(fresh) > max(FRESH_LIMIT, counted // REWRITE_FRACTION):
         return None
     generation = table.get("generation")
     entries: dict = {}
