@@ -41,9 +41,9 @@ def repo(store):
 
 def state_files(root) -> list[str]:
     """.git/ekc without the verdict caches (a read writes those, `match` reads first)."""
-    from ekc.store.cache import OBJECTS
+    from ekc.store.cache import OBJECTS, PARTS
 
-    return sorted(p.name for p in (root / ".git" / "ekc").iterdir() if p.suffix != ".pickle" and p.name != OBJECTS)
+    return sorted(p.name for p in (root / ".git" / "ekc").iterdir() if p.suffix != ".pickle" and p.name not in (OBJECTS, PARTS))
 
 
 def plant_journal(root, phase: str = "rewritten") -> None:

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ekc.budget.check import check_budget, check_repository
+from ekc.budget.check import _cases_between, check_budget, check_repository, selected_contracts, window
 from ekc.match.ranking import pool_of
 from ekc.store import loader
 from ekc.store.loader import load
@@ -213,6 +213,11 @@ def assert_warm_equals_cold(root: Path, today: date) -> None:
         assert result == check_budget(full.store.municipalities, (c.case for c in every.values()), today, year)
         taken = {c.path for c in every.values()}
         assert missing == sorted(p for p in full.present_paths if p.endswith("/case.yaml") and p not in taken)
+        # the split index's own answer (its case table and year parts), not the fallback
+        first, last = window(selected_contracts(full.store.municipalities, year, None), today, year)
+        chosen = loader.case_summaries_between(root, first, last)
+        assert chosen is not None
+        assert (chosen.summaries, chosen.unreadable) == _cases_between(root, first, last)
     assert matching.store.coordinators == full.store.coordinators
     assert matching.store.municipalities == full.store.municipalities
 
@@ -359,3 +364,49 @@ def test_a_case_only_load_sees_a_case_yaml_gone_linked_or_new(tmp_path, monkeypa
 
     assert seen(True) == seen(False)
     assert seen(True)[2] == ["EKC-2024-AB12C"]
+
+
+def test_budget_check_reads_only_the_index_parts_of_its_window_and_still_sees_any_change(tmp_path, monkeypatch):
+    """`budget check --year 2025` unpickles the case table and the parts of cases whose last
+    date is 2025 or later: no personal part, no folder listings, no older year. An older
+    case changed in place (same size, same mtime) so that it reaches into the window is
+    still seen: its stat (ctime) differs from the case table, so it is read afresh."""
+    from ekc.store import cache as verdict_cache
+
+    root = small_store(tmp_path / "data")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)  # nothing racy
+    load(root)
+    read = []
+    reader = verdict_cache.read_part
+    monkeypatch.setattr(verdict_cache, "read_part", lambda folder, name, token: read.append(name) or reader(folder, name, token))
+    today = date(2025, 12, 1)
+    first, last = date(2025, 1, 1), today
+    before = loader.case_summaries_between(root, first, last)
+    assert before is not None and before.summaries == [] and before.files_read == 0
+    assert read == ["casetable"]  # every case of the store ends in 2024
+    assert check_repository(root, today, 2025, None)[0] == check_budget({}, [], today, 2025)
+    time.sleep(0.01)
+    same_size_same_mtime_edit(root / CLOSED, b"- phase: closed\n  date: 2024-06-30", b"- phase: closed\n  date: 2025-06-30")
+    read.clear()
+    after = loader.case_summaries_between(root, first, last)
+    assert after is not None and after.files_read == 1
+    assert [summary.id for summary in after.summaries] == ["EKC-2024-K7Q2M"]
+    assert set(read) <= {"casetable", "case-2025", "case-none"}
+    assert (after.summaries, after.unreadable) == _cases_between(root, first, last)
+
+
+def test_budget_check_takes_the_first_file_of_an_id_when_a_later_one_changes_to_it(tmp_path, monkeypatch):
+    """A case.yaml judged afresh that now uses the id of an unchanged earlier file is not
+    counted (it is listed as unreadable), as the full load decides."""
+    root = small_store(tmp_path / "data")
+    real_ns = time.time_ns
+    monkeypatch.setattr(loader.time, "time_ns", lambda: real_ns() + 60_000_000_000)
+    load(root)
+    time.sleep(0.01)
+    (root / OTHER).write_bytes((root / OTHER).read_bytes().replace(b"id: EKC-2024-Q3RTX", b"id: EKC-2024-K7Q2M"))
+    first, last = date(2024, 1, 1), date(2024, 12, 31)
+    chosen = loader.case_summaries_between(root, first, last)
+    assert chosen is not None and chosen.files_read == 1
+    assert chosen.unreadable == [OTHER]
+    assert (chosen.summaries, chosen.unreadable) == _cases_between(root, first, last)

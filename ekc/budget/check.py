@@ -280,21 +280,37 @@ def check_document(result: BudgetCheck) -> dict:
 
 def check_repository(root, today: date, year: int | None, municipality: str | None):
     """Load what a budget check needs (case.yaml summaries and municipalities.yaml: never a
-    personal.yaml) and check it. Returns (BudgetCheck, store, unreadable case paths)."""
-    from ekc.core.errors import Refused, UsageProblem
-    from ekc.store.anonymous import ANONYMOUS_KINDS
-    from ekc.store.loader import load
+    personal.yaml) and check it. Returns (BudgetCheck, store, unreadable case paths).
 
-    loaded = load(root, models=False, kinds=ANONYMOUS_KINDS, select=lambda summary: False)
+    Only the cases with a history entry in the window of the year's contracts can count:
+    chosen through the index's case table (`case_summaries_between`), which rules out the
+    unchanged older history by its stat data and last date without unpickling it."""
+    from ekc.core.errors import Refused, UsageProblem
+    from ekc.store.loader import case_summaries_between, load
+
+    loaded = load(root, models=False, kinds=frozenset({"municipalities"}), select=lambda summary: False)
     store = loaded.store
     if not store.municipalities and any(f.path == "municipalities.yaml" and f.is_error for f in loaded.findings):
         raise Refused("municipalities.yaml has errors, so there are no contracts to check; run `ekc validate`")
     if municipality is not None and municipality not in store.municipalities:
         raise UsageProblem(f"municipality {municipality} is not in municipalities.yaml")
-    # Only the cases with a history entry in the window can count: chosen on the index's
-    # summaries (first file of an id, as `load` takes it), so the rest of the history costs
-    # one comparison each.
     first, last = window(selected_contracts(store.municipalities, today.year if year is None else year, municipality), today, year or today.year)
+    chosen = case_summaries_between(root, first, last)
+    if chosen is None:
+        cases, missing = _cases_between(root, first, last)
+    else:
+        cases, missing = chosen.summaries, chosen.unreadable
+    result = check_budget(store.municipalities, cases, today, year, municipality)
+    return result, store, missing
+
+
+def _cases_between(root, first: date, last: date) -> tuple[list, list[str]]:
+    """The usual load of every case.yaml (which rewrites the index when it is missing or
+    much changed), then the cases with an entry in [first, last], first file of an id."""
+    from ekc.store.anonymous import ANONYMOUS_KINDS
+    from ekc.store.loader import load
+
+    loaded = load(root, models=False, kinds=ANONYMOUS_KINDS, select=lambda summary: False)
     seen: set[str] = set()
     cases = []
     read = set()
@@ -309,6 +325,5 @@ def check_repository(root, today: date, year: int | None, municipality: str | No
         # most of the history lies wholly before the window: min/max in C rule it out at once
         if dates and max(dates) >= first and min(dates) <= last and any(first <= day <= last for day in dates):
             take(summary)
-    result = check_budget(store.municipalities, cases, today, year, municipality)
     missing = sorted(p for p in loaded.present_paths if p.endswith("/case.yaml") and p not in read)
-    return result, store, missing
+    return cases, missing

@@ -937,10 +937,9 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         shutil.rmtree(gdir / "rr-cache", ignore_errors=True)
         _redact_git_text_files(gdir, _load_needles(root))
         _remove_crash_reports(gdir)
-        from ekc.store.cache import CACHE_FILES, cache_dir
+        from ekc.store.cache import remove_index
 
-        for name in CACHE_FILES:
-            (cache_dir(root) / name).unlink(missing_ok=True)
+        remove_index(root)
         git(root, "worktree", "prune")
         git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
         phase = state["phase"] = "expired"

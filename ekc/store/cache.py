@@ -5,12 +5,18 @@ changed rule gives another key, so a cached verdict is by construction the verdi
 code would give now. The fingerprint covers every module a verdict depends on and the
 versions of pydantic and ruamel.yaml.
 
-Two parts, because their readers differ. `verdicts.pickle` is the index: per file its stat
-data (size, mtime, ctime, inode, as git keeps them), its key, its findings and small summary
-(all a warm `ekc validate` reads), plus the cross-file findings per case with their inputs.
-`objects/` holds one pickle per full case or registry model, named by its key, so a command
-that needs the open cases unpickles those and not 25 years of history. Personal models are
-never cached (see ekc/store/loader.py, `_may_cache`).
+Two parts, because their readers differ. The index: per file its stat data (size, mtime,
+ctime, inode, as git keeps them), its key, its findings and small summary (all a warm
+`ekc validate` reads); `cross.pickle` beside it holds the cross-file findings per case with
+their inputs. `objects/` holds one pickle per full case or registry model, named by its key,
+so a command that needs the open cases unpickles those and not 25 years of history. Personal
+models are never cached (see ekc/store/loader.py, `_may_cache`).
+
+The index is split by kind and by question, so that a command unpickles only what it asks
+about: `verdicts.pickle` is a manifest naming the parts in `index/` with a token each (root
+files, personal files, folder listings, case files by the year of their last history date,
+and a compact table of every case.yaml's stat data). A part whose token is not the one the
+manifest names is not used: a reader never mixes parts of two writes.
 """
 
 from __future__ import annotations
@@ -105,6 +111,58 @@ def read_index(location: Path) -> dict:
     if not isinstance(stored, dict) or stored.get("fingerprint") != code_fingerprint() or not isinstance(stored.get("entries"), dict):
         return {}
     return stored
+
+
+PARTS = "index"
+MANIFEST = "verdicts.pickle"
+
+
+def remove_index(root: Path) -> None:
+    """Remove the index and the cross-file cache (the purge does, so that no verdict or
+    summary of a purged file outlives it); the model objects are keyed on content."""
+    import shutil
+
+    folder = cache_dir(root)
+    for name in CACHE_FILES:
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / PARTS, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> dict[str, tuple[str, int]]:
+    """Part name -> (token, written_ns) of the index in `folder` ({} when missing or foreign)."""
+    document = read_index(folder / MANIFEST)
+    parts = document.get("parts")
+    return parts if isinstance(parts, dict) else {}
+
+
+def read_part(folder: Path, name: str, token: str | None) -> dict | None:
+    """One part of the index, or None when missing, damaged or not of this `token`."""
+    if token is None:
+        return None
+    document = read_index(folder / PARTS / f"{name}.pickle")
+    return document if document.get("token") == token else None
+
+
+def write_parts(folder: Path, parts: dict[str, dict], kept: dict[str, tuple[str, int]], written_ns: int) -> int | None:
+    """Write `parts` (name -> {"entries": ...} or other data) under fresh tokens, then the
+    manifest naming them and the `kept` parts of an earlier write. Returns the manifest's own
+    mtime_ns. Parts the manifest no longer names are removed."""
+    try:
+        (folder / PARTS).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    names = dict(kept)
+    for name, document in parts.items():
+        token = os.urandom(8).hex()
+        if write_index(folder / PARTS / f"{name}.pickle", {**document, "token": token, "entries": document.get("entries", {})}) is None:
+            return None
+        names[name] = (token, written_ns)
+    mtime = write_index(folder / MANIFEST, {"parts": names, "entries": {}})
+    if mtime is not None:
+        for stale in (folder / PARTS).glob("*.pickle"):
+            if stale.stem not in names:
+                stale.unlink(missing_ok=True)
+    return mtime
 
 
 def shared(value, seen: dict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from array import array
 from stat import S_ISREG
 from itertools import takewhile
 import time
@@ -30,6 +31,10 @@ from ekc.store.yamlio import locate_all
 # one file again on every run until more changes come (keys are content hashes, so an
 # entry left out is re-judged, never served stale).
 REWRITE_FRACTION = 100
+
+# `case_summaries_between` judges up to this many changed case.yaml files itself (or 1% of
+# them, whichever is more); beyond, the usual load judges them and rewrites the index.
+FRESH_LIMIT = 20
 
 # Below this many files to judge, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -124,11 +129,13 @@ def _load(
     log's model is left out of the store (its findings are not): `purge_log_model` reads it.
     """
     folder = verdict_cache.cache_dir(root)
-    document = verdict_cache.read_index(folder / "verdicts.pickle") if use_cache else {}
-    old: dict[str, Entry] = document.get("entries", {})
-    written_ns = document.get("written_ns", 0)
+    walk = kinds is None or not kinds.isdisjoint(FOLDER_KINDS)  # root files only: cases/ is not walked
+    groups = _groups_read(kinds, walk)
+    old, written, folders, manifest = _read_old(folder, groups) if use_cache else ({}, {}, {}, {})
+    case_ns, personal_ns, other_ns = written.get("case", 0), written.get("personal", 0), written.get("root", 0)
     scan_ns = time.time_ns()  # before any stat: the racy-git reference for this run's hashes
-    listings = _Listings(root, document.get("folders", {}) if use_cache else {}, written_ns, scan_ns)
+    listings = _Listings(root, folders, written.get("folders", 0), scan_ns)
+    listings.walk = walk
     # a question that reads no personal.yaml, stray or odd entry needs of a case folder only
     # whether its case.yaml is a plain file: one lstat of it instead of the folder's stat
     listings.case_only = kinds is not None and kinds.isdisjoint({"personal", "stray", *BY_NATURE})
@@ -156,6 +163,8 @@ def _load(
                 continue
         entry = old_get(path)
         mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+        kind = data_file.kind  # each part of the index has its own racy-git reference
+        written_ns = case_ns if kind == "case" else personal_ns if kind == "personal" else other_ns
         racy = (mtime if mtime > ctime else ctime) + RACY_NS >= written_ns
         if entry is not None and not racy and entry[0] == st.st_size and entry[1] == mtime and entry[2] == ctime and entry[3] == st.st_ino:
             entries[path] = entry
@@ -201,7 +210,7 @@ def _load(
             # files of other kinds were not looked at: their entries stay for the commands
             # that read them (each is checked by stat and key before any use)
             kept = {**{p: e for p, e in old.items() if _kind_of_path(p) not in kinds}, **kept}
-        _write_index(folder, scan_ns, kept, listings.new)
+        _write_index(folder, scan_ns, kept, listings.new if walk else None, groups, manifest)
     loaded = _assemble(root, files, verdicts, entries, fresh_models, folder if use_cache else None, models, select, raws, lazy_purge_log)
     loaded.cache_hits = len(files) - len(todo) - (len(verdicts) - len(entries))  # entries: a subset of verdicts
     loaded.unreadable = {path for path, verdict in verdicts.items() if verdict.summary is None and verdict.model is None}
@@ -223,18 +232,133 @@ def _reached_meeting(case) -> bool:
     return reached_meeting(case)
 
 
-def _write_index(folder: Path, scan_ns: int, entries: dict[str, Entry], folders: dict) -> None:
+FOLDER_KINDS = frozenset({"case", "personal", "stray", *BY_NATURE})  # kinds found by walking cases/
+
+
+def _groups_read(kinds: frozenset[str] | None, walk: bool) -> frozenset[str]:
+    """The parts of the index a load with these `kinds` reads (and may rewrite): the root
+    files always, personal files and case files only when asked for, the folder listings
+    when cases/ is walked."""
+    groups = {"root"}
+    if kinds is None or "personal" in kinds:
+        groups.add("personal")
+    if kinds is None or "case" in kinds:
+        groups.add("case")
+    if walk:
+        groups.add("folders")
+    return frozenset(groups)
+
+
+def _group_of(part: str) -> str:
+    return "case" if part.startswith("case-") or part == CASE_TABLE else part
+
+
+CASE_TABLE = "casetable"
+
+
+def _read_old(folder: Path, groups: frozenset[str]) -> tuple[dict, dict, dict, dict]:
+    """(entries, written_ns per group, folder listings, manifest) of the index parts in
+    `groups`. A part missing or of another write leaves its files to be judged again; the
+    case parts count only if all of them belong to one write."""
+    manifest = verdict_cache.read_manifest(folder)
+    old: dict[str, Entry] = {}
+    written: dict[str, int] = {}
+    folders: dict = {}
+    generation = None
+    for name, (token, written_ns) in manifest.items():
+        group = _group_of(name)
+        if group not in groups or name == CASE_TABLE:
+            continue
+        part = verdict_cache.read_part(folder, name, token)
+        if part is None:
+            continue
+        if group == "case":
+            if generation not in (None, part.get("generation")):
+                continue
+            generation = part.get("generation")
+        if group == "folders":
+            folders = part.get("folders", {})
+        else:
+            old.update(part["entries"])
+        # the oldest reference of a group's parts: racy against any of them is racy
+        written[group] = min(written.get(group, written_ns), written_ns)
+    return old, written, folders, manifest
+
+
+def _write_index(folder: Path, scan_ns: int, entries: dict[str, Entry], folders: dict | None,
+                 groups: frozenset[str], manifest: dict) -> None:
     """`written_ns` is when this run began to stat: an entry hashed in this run is trusted
     later only if its file's mtime and ctime lie RACY_NS before that (git's racy-git rule:
     a change within the same timestamp tick as the stat would leave the stat unchanged).
-    An entry kept from an older run was already clean against an earlier reference."""
+    An entry kept from an older run was already clean against an earlier reference.
+
+    Only the parts of `groups` are written (a command that read no personal.yaml leaves
+    that part as it was); case files go to one part per year of their last history date,
+    with a table of every case.yaml's stat data (`case_summaries_between`)."""
     seen: dict = {}
-    compact = {path: _compact(entry, seen) for path, entry in entries.items()}
+    parts: dict[str, dict] = {}
+    by_group: dict[str, dict] = {"root": {}, "personal": {}}
+    cases: dict[str, dict] = {}
+    for path, entry in entries.items():
+        kind = _kind_of_path(path)
+        if kind == "case":
+            cases.setdefault(_case_part(entry), {})[path] = _compact(entry, seen)
+        else:
+            by_group["personal" if kind == "personal" else "root"][path] = _compact(entry, seen)
+    for group, found in by_group.items():
+        if group in groups:
+            parts[group] = {"entries": found}
     share = verdict_cache.shared
-    # nearly every case folder lists the same two files: one tuple in the pickle, referred
-    # to 15,000 times, so reading the index builds no listing per folder
-    folders = {relative: (signature, share(tuple(found), seen)) for relative, (signature, found) in folders.items()}
-    verdict_cache.write_index(folder / "verdicts.pickle", {"entries": compact, "written_ns": scan_ns, "folders": folders})
+    if folders is not None and "folders" in groups:
+        # nearly every case folder lists the same two files: one tuple in the pickle, referred
+        # to 15,000 times, so reading the index builds no listing per folder
+        folders = {relative: (signature, share(tuple(found), seen)) for relative, (signature, found) in folders.items()}
+        parts["folders"] = {"folders": folders}
+    if "case" in groups:
+        generation = os.urandom(8).hex()
+        for name, found in cases.items():
+            parts[name] = {"entries": found, "generation": generation}
+        parts[CASE_TABLE] = {**_case_table(entries, folders or {}), "generation": generation}
+    kept = {name: value for name, value in manifest.items() if _group_of(name) not in groups}
+    verdict_cache.write_parts(folder, parts, kept, scan_ns)
+
+
+def _case_part(entry: Entry) -> str:
+    """The index part of a case.yaml entry: the year of its last history date ("none"
+    for a file that gives no summary)."""
+    summary = entry.verdict.summary
+    if isinstance(summary, CaseSummary) and summary.dates:
+        return f"case-{max(summary.dates).year}"
+    return "case-none"
+
+
+def _case_table(entries: dict[str, Entry], folders: dict) -> dict:
+    """Per year folder of cases/: its kept listing (signature and the case folders in it)
+    and per case folder its case.yaml's stat data, the year of its last history date and
+    its id, in arrays: 15,000 cases unpickle as a few strings and a block of numbers. Plus
+    the ids used more than once (the first file of an id counts, as in `load`)."""
+    by_year: dict[str, dict[str, Entry]] = {}
+    for path, entry in entries.items():
+        if path.endswith("/case.yaml") and path.count("/") == 3:
+            _, year, case_folder, _ = path.split("/")
+            by_year.setdefault(year, {})[case_folder] = entry
+    years = {}
+    counts: dict = {}
+    for year, found in by_year.items():
+        kept = folders.get(f"cases/{year}")
+        signature = kept[0] if kept is not None else None
+        names = tuple(name for name, nature in kept[1] if nature is True and _utf8(name)) if kept is not None else tuple(sorted(found))
+        stats, lasts, ids = array("q"), array("H"), []
+        for name in names:
+            entry = found.get(name)
+            summary = entry.verdict.summary if entry is not None else None
+            stats.extend(entry[:4] if entry is not None else (-1, -1, -1, -1))
+            lasts.append(max(summary.dates).year if isinstance(summary, CaseSummary) and summary.dates else 0)
+            case_id = summary.id if isinstance(summary, CaseSummary) else None
+            ids.append(case_id)
+            counts[case_id] = counts.get(case_id, 0) + 1
+        years[year] = (signature, names, stats, lasts, tuple(ids))
+    return {"years": years, "duplicates": frozenset(i for i, n in counts.items() if n > 1 and i is not None)}
 
 
 class _Listings:
@@ -252,6 +376,7 @@ class _Listings:
         self.new: dict = {}
         self.listed = 0  # folders listed afresh that a rewritten index would spare
         self.case_only = False  # see `_load`: the caller reads case.yaml and root files only
+        self.walk = True  # False: the caller reads root files only, cases/ is not listed
         self.stats: dict = {}  # case.yaml path -> its lstat, when case_only spared the folder's stat
 
     def entries(self, relative: str, files: bool) -> list[tuple[str, bool]] | None:
@@ -317,6 +442,8 @@ class _Listings:
                 found.append(DataFile(name, "symlink" if os.path.islink(f"{base}/{name}") else kind))
             elif os.path.isdir(f"{base}/{name}"):
                 found.append(DataFile(name, "not-a-file"))
+        if not self.walk:
+            return found
         if os.path.lexists(f"{base}/cases") and (os.path.islink(f"{base}/cases") or not os.path.isdir(f"{base}/cases")):
             found.append(DataFile("cases", "symlink" if os.path.islink(f"{base}/cases") else "not-a-folder"))
             return found
@@ -592,3 +719,172 @@ def locate_files(root: Path, findings: list[Finding]) -> list[Finding]:
             text = None
         located.extend(locate_all(text, group) if text else [f if f.line else f.located(1, 1) for f in group])
     return located
+
+
+@dataclass
+class CaseWindow:
+    """What `case_summaries_between` found: the chosen summaries in file order and the
+    case.yaml files that give none (unreadable, or a later file of an id already used)."""
+
+    summaries: list
+    unreadable: list[str]
+    files_read: int = 0
+
+
+def case_summaries_between(root: Path, first, last) -> CaseWindow | None:
+    """The CaseSummary of every case.yaml with a history date in [first, last] (the first
+    file of an id, as `load` takes it), for `budget check`: without unpickling the index
+    entries of the rest of the history.
+
+    Every case.yaml is still lstat'ed and compared with the stat data in the index's case
+    table, so nothing is served stale: a file that changed, is new, or is racy is read and
+    judged afresh. Only unchanged files whose last history date lies before `first`'s year
+    are ruled out unread; the index parts of the later years are read for the rest. A year
+    folder whose kept listing is not clean is listed afresh. None when the index cannot
+    answer (none yet, from other code, parts of different writes, or more changed than
+    a rewrite would be made for): the caller loads the usual way, which rewrites it."""
+    folder = verdict_cache.cache_dir(root)
+    manifest = verdict_cache.read_manifest(folder)
+    table_ref = manifest.get(CASE_TABLE)
+    table = verdict_cache.read_part(folder, CASE_TABLE, table_ref[0]) if table_ref else None
+    if table is None:
+        return None
+    written_ns = table_ref[1]
+    base = f"{root}/cases"
+    if os.path.islink(base) or not os.path.isdir(base):
+        return None  # no cases, or an odd `cases`: the usual load says what it is
+    try:
+        with os.scandir(base) as listing:
+            years = sorted((entry.name, _nature(entry, False)) for entry in listing)
+    except OSError:
+        return None
+    kept_years, duplicates = table["years"], table["duplicates"]
+    lowest = first.year
+    wanted: list = []  # (order, path, year) of unchanged files whose part must be read
+    fresh: list = []  # (order, path) of files to judge afresh
+    ids_in_order: list = []  # (order, id) of the files whose id may be used twice
+    order = None  # (year, case folder): the order in which `load` meets the files
+    counted = 0
+    lstat, regular = os.lstat, S_ISREG
+    for year, nature in years:
+        if nature is not True or not _utf8(year):
+            continue  # no folder of cases: the usual load reports it, no case.yaml is in it
+        relative = f"cases/{year}"
+        kept = kept_years.get(year)
+        try:
+            st = os.stat(f"{root}/{relative}")
+            fd = os.open(f"{root}/{relative}", os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            continue
+        try:
+            names = None
+            if kept is not None and kept[0] is not None:
+                signature = kept[0]
+                mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+                if signature[0] == mtime and signature[1] == ctime and signature[2] == st.st_ino and (
+                    mtime if mtime > ctime else ctime
+                ) + RACY_NS < written_ns:
+                    names = kept[1]
+            if names is None:  # changed, new or racy: listed afresh, as `data_files` lists it
+                with os.scandir(fd) as listing:
+                    names = tuple(sorted(entry.name for entry in listing if _nature(entry, False) is True and _utf8(entry.name)))
+            if kept is not None and names is kept[1]:
+                index_of = None
+                stats, lasts, ids = kept[2], kept[3], kept[4]
+            else:
+                known = kept[1] if kept is not None else ()
+                positions = {name: i for i, name in enumerate(known)}
+                index_of = positions.get
+                stats, lasts, ids = (kept[2], kept[3], kept[4]) if kept is not None else ((), (), ())
+            for i, name in enumerate(names):
+                try:
+                    st = lstat(f"{name}/case.yaml", dir_fd=fd)
+                except OSError:
+                    continue  # no case.yaml: nothing of this folder is read by the caller
+                if not regular(st.st_mode):
+                    continue  # a link or a folder: a finding of `validate`, no case
+                counted += 1
+                order = (year, name)
+                at = i if index_of is None else index_of(name)
+                if at is not None:
+                    j = at * 4
+                    mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+                    if stats[j] == st.st_size and stats[j + 1] == mtime and stats[j + 2] == ctime and stats[j + 3] == st.st_ino and (
+                        mtime if mtime > ctime else ctime
+                    ) + RACY_NS < written_ns:
+                        case_id = ids[at]
+                        if case_id in duplicates:
+                            ids_in_order.append((order, case_id))
+                        last_year = lasts[at]
+                        if last_year >= lowest or last_year == 0:
+                            wanted.append((order, f"{relative}/{name}/case.yaml", last_year))
+                        continue
+                fresh.append((order, f"{relative}/{name}/case.yaml"))
+        finally:
+            os.close(fd)
+    if len(fresh) > max(FRESH_LIMIT, counted // REWRITE_FRACTION):
+        return None
+    generation = table.get("generation")
+    entries: dict = {}
+    for part_year in sorted({y for _, _, y in wanted}):
+        name = f"case-{part_year}" if part_year else "case-none"
+        ref = manifest.get(name)
+        part = verdict_cache.read_part(folder, name, ref[0]) if ref else None
+        if part is None or part.get("generation") != generation:
+            return None
+        entries.update(part["entries"])
+    found: list = []  # (order, path, summary or None)
+    for at, path, _ in wanted:
+        entry = entries.get(path)
+        if entry is None:
+            return None
+        found.append((at, path, entry.verdict.summary))
+    for at, path in fresh:
+        try:
+            raw = read_file(f"{root}/{path}")
+        except OSError:
+            found.append((at, path, None))
+            continue
+        summary = judge("case", path, raw).summary
+        found.append((at, path, summary))
+        if summary is not None:
+            ids_in_order.append((at, summary.id))
+    walked = {year for year, nature in years if nature is True and _utf8(year)}
+    ids_in_order.extend(_unchanged_with_ids(root, {y: t for y, t in kept_years.items() if y in walked}, {case_id for at, case_id in ids_in_order} - duplicates, written_ns))
+    found.sort(key=lambda item: item[0])
+    # the first file of an id counts; the ids that may be used twice are followed in file order
+    later = set()
+    first_of: set = set()
+    for at, case_id in sorted(set(ids_in_order)):
+        if case_id in first_of:
+            later.add(at)
+        else:
+            first_of.add(case_id)
+    summaries, unreadable = [], []
+    for at, path, summary in found:
+        if summary is None or at in later:
+            unreadable.append(path)
+            continue
+        dates = summary.dates
+        if dates and max(dates) >= first and min(dates) <= last and any(first <= day <= last for day in dates):
+            summaries.append(summary)
+    return CaseWindow(summaries, sorted(unreadable), len(fresh))
+
+
+def _unchanged_with_ids(root: Path, kept_years: dict, ids: set, written_ns: int) -> list:
+    """(order, id) of the unchanged case.yaml files in the case table whose id is in `ids`:
+    the ids a file judged afresh now uses, which an unchanged file may have used first."""
+    if not ids:
+        return []
+    found = []
+    for year, (_, names, stats, _, kept_ids) in kept_years.items():
+        for at in [i for i, case_id in enumerate(kept_ids) if case_id in ids]:
+            name = names[at]
+            try:
+                st = os.lstat(f"{root}/cases/{year}/{name}/case.yaml")
+            except OSError:
+                continue
+            mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+            if S_ISREG(st.st_mode) and tuple(stats[at * 4 : at * 4 + 4]) == (st.st_size, mtime, ctime, st.st_ino) and max(mtime, ctime) + RACY_NS < written_ns:
+                found.append(((year, name), kept_ids[at]))
+    return found
