@@ -4,18 +4,17 @@ server (what "make a fresh clone" costs), in the same run.
 The history is bench/purge_bench.generate's (one `git fast-import` stream: N commits, N*3/10
 cases over ten years, a personal.yaml per case; the 150 cases that expire this month were
 registered about half a year ago). A bare server is cloned from it, then a staff clone and
-an office clone of the server. The office's purge, as `ekc purge --push` leaves the server:
-git-filter-repo removes the personal.yaml of the first P expiring cases from all history
-(`--invert-paths --paths-from-file`, and the family's strings in
-messages with `--replace-message`), the purge log gets their paths and every
-blob id those paths ever held, the result is force-pushed and the server cleaned (`reflog
-expire`, `gc --prune=now`). Times, best of --repeat on fresh copies (`cp -a`) of the stale
+an office clone of the server. The office's monthly purge, as the office runs it: `ekc
+validate`, `ekc purge --yes --push origin` (the 150 cases' personal.yaml out of all
+history, their strings out of every file and message, the purge log), then `ekc hook clean`
+of the server (as its post-receive cleaner would). Times, best of --repeat on fresh copies (`cp -a`) of the stale
 staff clone:
 - baseline: `git clone --no-local <server> <folder>`;
 - `ekc sync` in the stale staff clone (a child process, as a person runs it), which must
   print its proof.
 
-    python3 bench/sync_bench.py [N [P]] [--repeat R]      (default: 50000 150, R 3)
+    python3 bench/sync_bench.py [N [P]] [--repeat R]      (default: 50000 150, R 3; P is the
+    generator's 150 expiring cases)
 """
 
 from __future__ import annotations
@@ -32,9 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.purge_bench import generate  # noqa: E402
-
-FILTER_REPO = [sys.executable, "-m", "git_filter_repo"]
+from bench.purge_bench import TODAY, generate  # noqa: E402
+from ekc.guard import logged as logged_ids  # noqa: E402
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -45,16 +43,9 @@ def stamp(label: str, started: float) -> None:
     print(f"  {label}: {time.perf_counter() - started:.1f} s (load {os.getloadavg()[0]:.2f})", file=sys.stderr, flush=True)
 
 
-def purge_log(paths: list[str], blobs: dict[str, set[str]]) -> str:
-    records = []
-    for path in paths:
-        case = path.split("/")[2]
-        records.append(f"  - case: {case}\n    closed: 2026-08-01\n    purged: 2026-11-15\n    paths: [{path}]\n"
-                       f"    blobs: [{', '.join(sorted(blobs.get(path, ())))}]\n")
-    return "purges:\n" + "".join(records)
-
-
 def main(commits: int, purged_cases: int, repeat: int) -> None:
+    if purged_cases != 150:
+        raise SystemExit("the history (bench/purge_bench.generate) has 150 cases expiring this month: P is 150")
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         started = time.perf_counter()
@@ -70,34 +61,20 @@ def main(commits: int, purged_cases: int, repeat: int) -> None:
         stamp("server, staff and office clones", started)
 
         started = time.perf_counter()
-        paths = info["paths"][:purged_cases]
-        raw = git(office, "log", "--all", "--format=", "--raw", "--no-abbrev", "--", *paths)
-        blobs: dict[str, set[str]] = {}
-        for line in raw.splitlines():
-            if line.startswith(":"):
-                meta, _, path = line.partition("\t")
-                if not meta.split()[3].startswith("0000000"):
-                    blobs.setdefault(path, set()).add(meta.split()[3])
-        (tmp / "paths.txt").write_text("".join(f"literal:{p}\n" for p in paths))
-        # the family's strings (a name in one intake message in 50) redacted as written, as the bare
-        # git-filter-repo run of bench/purge_bench.py does (strings of all 150 expiring cases)
-        (tmp / "messages.txt").write_text("".join(f"literal:{t}==>***\n" for t in sorted(set(info["strings"]), key=len, reverse=True)))
-        subprocess.run([*FILTER_REPO, "--force", "--quiet", "--invert-paths", "--paths-from-file", str(tmp / "paths.txt"),
-                        "--replace-message", str(tmp / "messages.txt")], cwd=office, check=True, capture_output=True)
-        filter_time = time.perf_counter() - started
-        git(office, "remote", "add", "origin", f"file://{server}")
-        (office / "purge-log.yaml").write_text(purge_log(paths, blobs))
-        git(office, "add", "purge-log.yaml")
-        git(office, "-c", "user.name=Office", "-c", "user.email=office@example.org", "commit", "-q", "-m", "Purge")
-        git(office, "push", "-q", "--force", "origin", "main")
-        git(server, "reflog", "expire", "--expire=now", "--all")
-        git(server, "gc", "-q", "--prune=now")
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp / "cache")}
+        ekc = [sys.executable, "-m", "ekc", "--data", str(office), "--today", TODAY.isoformat()]
+        for step in (["validate"], ["purge", "--yes", "--push", "origin"]):
+            done = subprocess.run([*ekc, *step], cwd=office, capture_output=True, text=True, env=env)
+            assert done.returncode in (0, 1) if step == ["validate"] else done.returncode == 0, done.stdout + done.stderr
+        purge_time = time.perf_counter() - started
+        cleaned = subprocess.run([sys.executable, "-m", "ekc", "hook", "clean", str(server)], capture_output=True, text=True, env=env)
+        assert cleaned.returncode == 0, cleaned.stdout + cleaned.stderr
+        log = logged_ids.from_file(office / "purge-log.yaml")
         shutil.rmtree(office)
-        stamp(f"the office's purge of {len(paths)} cases (git-filter-repo {filter_time:.1f} s), push, server gc", started)
+        stamp(f"the office's `ekc purge --yes --push origin` ({purge_time:.1f} s), `ekc hook clean` of the server", started)
         pack = [line for line in git(server, "count-objects", "-vH").splitlines() if line.startswith("size-pack")][0]
 
         clone_times, sync_times = [], []
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         for run in range(repeat):
             target = tmp / f"fresh-{run}"
             loads = [os.getloadavg()[0]]
@@ -117,8 +94,9 @@ def main(commits: int, purged_cases: int, repeat: int) -> None:
             print(f"  round {run + 1}: clone {clone_times[-1]:.2f} s, sync {sync_times[-1]:.2f} s, load {loads[0]:.2f}-{loads[1]:.2f}",
                   file=sys.stderr, flush=True)
         clone, sync = min(clone_times), min(sync_times)
-        print(f"history: {info['commits']} commits, {commits * 3 // 10} cases, server {pack}; purge of {len(paths)} personal.yaml "
-              f"({sum(map(len, blobs.values()))} blob ids logged); git-filter-repo on the office clone took {filter_time:.1f} s")
+        print(f"history: {info['commits']} commits, {commits * 3 // 10} cases, server {pack}; purge of {len(info['paths'])} cases "
+              f"({len(log.paths)} paths, {len(log.blobs)} blob ids, {len(log.commits)} commit ids logged); "
+              f"the office's purge and push took {purge_time:.1f} s")
         print(f"| what | seconds (best of {repeat}) | x baseline |")
         print("|---|---:|---:|")
         print(f"| baseline: `git clone --no-local` of the server | {clone:.2f} | 1.0 |")
