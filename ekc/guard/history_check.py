@@ -15,7 +15,7 @@ from typing import Any
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.validate.rules.personal_data import check_no_personal_data, may_look_personal
+from ekc.validate.rules.personal_data import check_no_personal_data, may_look_personal_each
 from ekc.guard import logged as logged_ids
 from ekc.guard import plumbing
 from ekc.store.yamlio import locate_all, parse
@@ -86,12 +86,14 @@ def _commit(cwd: Path | str, rev: str, rev_range: str) -> str:
 
 
 def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], prefix: str = "",
-                  known_blobs: set[str] | frozenset[str] = frozenset()) -> list[Finding]:
+                  known_blobs: set[str] | frozenset[str] = frozenset(),
+                  changed: plumbing.RangeChanges | None = None) -> list[Finding]:
     """Findings for `commits`; `prefix` is where the data repository sits in the git tree
     ('' at its root), and findings name paths relative to the data repository.
     `known_blobs`: case.yaml versions the receiving side already holds on its default
-    branch, checked when they came in."""
-    changed = plumbing.range_changes(cwd, commits)  # one diff of the range for both checks
+    branch, checked when they came in. `changed`: the range's diff when the caller has
+    read it already (the gate reads it once for this and for the logged ids)."""
+    changed = changed or plumbing.range_changes(cwd, commits)  # one diff of the range for both checks
     return [*_purged_back(cwd, commits, purged, prefix, changed), *_personal_in_cases(cwd, commits, prefix, known_blobs, changed)]
 
 
@@ -146,11 +148,14 @@ def _personal_in_cases(cwd, commits, prefix, known_blobs: set[str] | frozenset[s
         if blob not in known_blobs and blob not in first:
             first[blob] = (commit, tree_path[len(prefix):])
     contents = plumbing.read_objects(cwd, list(first))
+    read = [blob for blob in first if blob in contents]
+    looked_at = may_look_personal_each([contents[blob] for blob in read])
     found: list[Finding] = []
-    for blob, (commit, path) in first.items():
-        raw = contents.get(blob)
-        if raw is None or not may_look_personal(raw):
+    for blob, maybe in zip(read, looked_at):
+        if not maybe:
             continue
+        commit, path = first[blob]
+        raw = contents[blob]
         parsed = parse(path, raw)
         if not parsed.ok:
             continue  # unreadable YAML is the ordinary validation's finding, at the tip
