@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.guard.history_check import check_commits, logged_findings
+from ekc.guard.history_check import logged_findings, range_findings
 from ekc.guard import logged as logged_ids
 from ekc.guard import plumbing
 
@@ -106,12 +106,12 @@ def range_checks(repo: Path, new: str, log: logged_ids.Logged, purged: dict[str,
     if tip is None:
         return logged_ids.scan_objects(repo, [new], log), None, [], []
     commits, parents = plumbing.rev_list_parents(repo, tip, "--not", "--all")
-    changed = plumbing.range_changes(repo, commits, parents)
+    changed, ranged = range_findings(repo, commits, purged, known_blobs=known, parents=parents)
     if tip == new:
         hits = logged_ids.hits_in_changes(commits, changed, log)
     else:
         hits = logged_ids.scan_objects(repo, [new], log)
-    return hits, tip, commits, check_commits(repo, commits, purged, known_blobs=known, changed=changed)
+    return hits, tip, commits, ranged
 
 
 def _baselines(repo: Path, updates: list[RefUpdate], default: str | None) -> list[str]:
