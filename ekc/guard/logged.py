@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ekc.guard.plumbing import RangeChanges
 from ekc.store.git import GitFailed
 from ekc.store.git import read as git
-from ekc.guard.plumbing import RangeChanges
 from ekc.store.yamlio import parse
 
 PURGE_LOG = "purge-log.yaml"
@@ -168,10 +168,10 @@ def hits_in_changes(commits: list[str], changes: RangeChanges, logged: Logged) -
     """`scan_objects` of a pushed range of commits, from the range's one `diff-tree`
     (guard/plumbing.range_changes) instead of a second walk of every tree.
 
-    Every object the range brings that the existing refs do not reach is there: a commit
-    of the range; a blob new to the repository is a change of some commit of the range
-    against its first parent (that parent holds it at that path only if it is itself new,
-    so in the range), or a root commit's file. More is looked at than the scan sees (a
+    Every object of the range that no existing ref reaches is there: a commit of the
+    range; such a blob is a change of some commit of the range against its first parent
+    (a first parent holding it at that path is unreached too, so in the range itself; one
+    outside the range is reached by a ref), or a root commit's file. More is looked at than the scan sees (a
     logged blob brought back by a commit while an existing ref also reaches it), never
     less; and a folder at a logged path is found by its files. Trees other than folders at
     a logged path carry nothing the log names. Newest commit first, as the scan finds them.
