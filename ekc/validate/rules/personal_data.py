@@ -96,8 +96,7 @@ def may_look_personal_each(raws: list[bytes]) -> list[bool]:
     for raw in raws:
         starts.append(position)
         position += len(raw) + 1
-    for match in _UNSURE.finditer(joined):
-        unsure[bisect_right(starts, match.start()) - 1] = True
+    _mark_matched(_UNSURE, joined, starts, list(range(len(raws))), unsure)
     rest = [n for n, flag in enumerate(unsure) if not flag]
     if not rest:
         return unsure
@@ -106,9 +105,22 @@ def may_look_personal_each(raws: list[bytes]) -> list[bool]:
     while position >= 0:
         starts.append(position + 1)
         position = text.find("\x00", position + 1)
-    for match in _ANY_FAST.finditer(text):
-        unsure[rest[bisect_right(starts, match.start()) - 1]] = True
+    _mark_matched(_ANY_FAST, text, starts, rest, unsure)
     return unsure
+
+
+def _mark_matched(pattern: re.Pattern, text, starts: list[int], which: list[int], marked: list[bool]) -> None:
+    """Mark each document of `text` (the n-th begins at starts[n] and is document
+    which[n]) in which `pattern` matches. After a match the search goes on at the next
+    document: a document of a million backslashes or numbers costs one search, not a
+    million matches."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        n = bisect_right(starts, match.start()) - 1
+        marked[which[n]] = True
+        if n + 1 >= len(starts):
+            return
+        position = starts[n + 1]
 
 
 def _fold(raw: bytes) -> bytes:
