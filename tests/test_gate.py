@@ -78,6 +78,24 @@ def test_a_notes_ref(scratch):
     refused(server, work, "refs/notes/extra", force=True)
 
 
+def test_a_notes_ref_whose_note_the_server_already_holds(scratch):
+    """The note's text is a blob the server has (a case.yaml on main): only the notes tree
+    naming the purged commit is new."""
+    server, work, purged = scratch
+    held = out(work, "rev-parse", f"origin/main:{PERSONAL.replace('personal.yaml', 'case.yaml').replace(CASE, OTHER)}")
+    git(work, "notes", "--ref=extra", "add", "-C", held, purged.commits[0])
+    refused(server, work, "refs/notes/extra", force=True)
+
+
+def test_a_folder_at_the_logged_path(scratch):
+    server, work, purged = scratch
+    git(work, "checkout", "-q", "-B", "main", "origin/main")
+    (work / PERSONAL).mkdir()
+    (work / PERSONAL / "notes.yaml").write_text("note: kept\n")
+    commit_all(work, "a folder")
+    refused(server, work, "main")
+
+
 def test_a_copy_at_another_path(scratch):
     server, work, purged = scratch
     old = git(work, "show", f"{purged.old_main}:{PERSONAL}").stdout

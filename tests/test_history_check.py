@@ -262,3 +262,53 @@ def test_the_pre_filter_never_skips_a_document_the_rule_flags(text):
 def test_the_pre_filter_skips_a_plain_case_yaml():
     raw = b"id: EKC-2024-K7Q2M\nvariant: standard\nhistory:\n  - phase: registered\n    date: 2024-02-03\n"
     assert not _may(raw)
+
+
+# -- the pre-filter over many documents at once (the gate's thousand case.yaml versions) --
+
+import re as _re
+
+from hypothesis import given, settings, strategies as _st
+
+from ekc.validate.rules import personal_data as _personal_data
+
+
+def _reference(raw: bytes) -> bool:
+    """The pre-filter as first written, one document at a time: the plain alternation of
+    the patterns over the text with its line breaks folded by a regex."""
+    if b"@" in raw or b"\x00" in raw or _personal_data._UNSURE.search(raw):
+        return True
+    plain = _re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _personal_data._PATTERNS))
+    return plain.search(_re.sub(r"[ \t]*\r?\n[ \t]*", " ", raw.decode("utf-8", "replace"))) is not None
+
+
+# the characters the patterns, the fold and the joining look at, and some they must ignore
+_PIECES = _st.sampled_from([
+    "0", "1", "3", "6", "9", "00", "06", "+", " ", "  ", "-", "(", ")", "\n", "\r", "\t", "\r\n", " \n  ",
+    "\r \n", " \r\n\t", "\t\r", "\x0b", "\x0c",
+    "A", "B", "KX", "a", "x", "_", ":", "@", "\\", "!!", "\x00", "é", "\u0663", "\u2028", "\n- ",
+    "1234", "123456789", "0612345678", "+31 6 1234 5678", "1442 KX", "2024-01-01", "EKC-2024-K7Q2M",
+])
+_DOCS = _st.lists(_st.lists(_PIECES, max_size=30).map(lambda parts: "".join(parts).encode()), max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_DOCS, _st.sampled_from([b"", b"\xe2\x82", b"\xff"]))
+def test_the_pre_filter_over_many_documents_answers_as_one_at_a_time(docs, broken):
+    docs = [doc + broken for doc in docs]  # a cut UTF-8 sequence at the join
+    assert _personal_data.may_look_personal_each(docs) == [_reference(doc) for doc in docs]
+
+
+def test_the_pre_filter_marks_only_the_documents_that_match():
+    plain = b"id: EKC-2024-K7Q2M\nhistory:\n  - {phase: registered, date: 2024-02-03}\n"
+    docs = [plain, b"note: bel\n  06\n  12345678\n", plain, b"postcode: 1442\nKX: x\n", plain + b"# a@b\n", b"x: 123456789"]
+    assert _personal_data.may_look_personal_each(docs) == [False, True, False, True, True, True]
+    assert _personal_data.may_look_personal_each([plain] * 3) == [False] * 3
+    assert _personal_data.may_look_personal_each([]) == []
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_st.lists(_st.sampled_from([" ", "\t", "\r", "\n", "\r\n", "x", "6", "\x0b", "\x0c", "\x00"]), max_size=20))
+def test_the_fold_without_a_regex_is_the_regex_fold(parts):
+    raw = "".join(parts).encode()
+    assert _personal_data._fold(raw) == _re.sub(rb"[ \t]*\r?\n[ \t]*", b" ", raw)

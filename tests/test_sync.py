@@ -194,3 +194,28 @@ def test_a_stale_backup_remote_is_refused_and_brings_nothing_back(world, monkeyp
     assert "still holds history that a purge removed" in result.output and "git push --force" in result.output
     assert_clean(bram, purged)
     assert not (bram / PERSONAL).exists()
+
+
+def test_a_kept_family_with_the_same_surname_is_no_purged_data(tmp_path, monkeypatch):
+    """The purge matches a name part that kept data also holds only inside the full name;
+    sync's proof did not, and called the kept family's file (on the server and in every
+    fresh clone too) purged data: exit 1 after every purge with a common surname."""
+    from tests.support.store import dump, personal_doc
+
+    server = make_server(tmp_path)
+    office = clone_of(server, tmp_path / "office")
+    populate(office)
+    kept = personal_doc() | {
+        "main_persons": [{"name": "Piet de Vries", "birth_date": "1980-03-02", "role": "parent"}],
+        "address": "Dorpsweg 5, 1442 KX Purmerend", "phone": "+31 6 12121212", "email": "p.vries@example.org",
+        "network": [], "referrer_contact": {"name": "B. Bakker", "organisation": "Wijkteam", "email": "b.bakker@example.org"},
+    }
+    (case_folder(office, OTHER) / "personal.yaml").write_text(dump(kept))
+    commit_all(office, f"{OTHER}: intake")
+    assert push(office, "origin", "main").returncode == 0
+    staff = clone_of(server, tmp_path / "staff")
+    purge(office)
+    result = sync(staff, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert "proof: none of the" in result.output
+    assert "Piet de Vries" in (case_folder(staff, OTHER) / "personal.yaml").read_text()

@@ -15,7 +15,7 @@ from typing import Any
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.validate.rules.personal_data import check_no_personal_data, may_look_personal
+from ekc.validate.rules.personal_data import check_no_personal_data, may_look_personal_each
 from ekc.guard import logged as logged_ids
 from ekc.guard import plumbing
 from ekc.store.yamlio import locate_all, parse
@@ -91,8 +91,74 @@ def check_commits(cwd: Path | str, commits: list[str], purged: dict[str, str], p
     ('' at its root), and findings name paths relative to the data repository.
     `known_blobs`: case.yaml versions the receiving side already holds on its default
     branch, checked when they came in."""
-    changed = plumbing.range_changes(cwd, commits)  # one diff of the range for both checks
-    return [*_purged_back(cwd, commits, purged, prefix, changed), *_personal_in_cases(cwd, commits, prefix, known_blobs, changed)]
+    return range_findings(cwd, commits, purged, prefix, known_blobs)[1]
+
+
+def range_findings(cwd: Path | str, commits: list[str], purged: dict[str, str], prefix: str = "",
+                   known_blobs: set[str] | frozenset[str] = frozenset(),
+                   parents: dict[str, list[str]] | None = None) -> tuple[plumbing.RangeChanges, list[Finding]]:
+    """`check_commits`, also returning the range's one diff (the gate finds the logged ids
+    in it too). `parents`: each commit's, when the caller has them (`rev_list_parents`).
+
+    The new case.yaml versions are read and pre-filtered in groups by a second thread
+    while git's diff of the range still streams in (git walks on one core, the reading and
+    judging runs on the other)."""
+    versions = _CaseVersions(cwd, prefix, known_blobs)
+    try:
+        changed = plumbing.range_changes(cwd, commits, parents, seen=versions.see)
+        suspects = versions.suspects()
+    finally:
+        versions.close()
+    return changed, [*_purged_back(cwd, commits, purged, prefix, changed), *_personal_in_cases(commits, prefix, changed, suspects)]
+
+
+class _CaseVersions:
+    """Each case.yaml version new to the receiving side, read (`cat-file --batch`) and
+    pre-filtered (`may_look_personal_each`) once, GROUP at a time, in the background."""
+
+    GROUP = 200
+
+    def __init__(self, cwd: Path | str, prefix: str, known: set[str] | frozenset[str]):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.cwd, self.prefix, self.known = cwd, prefix, known
+        self.seen: set[str] = set()
+        self.waiting: list[str] = []
+        self.jobs: list = []
+        self.pool = ThreadPoolExecutor(max_workers=1)
+
+    def see(self, commit: str, tree_path: str, blob: str) -> None:
+        if blob in self.seen or blob in self.known or not self.is_case_yaml(tree_path):
+            return
+        self.seen.add(blob)
+        self.waiting.append(blob)
+        if len(self.waiting) >= self.GROUP:
+            self._send()
+
+    def is_case_yaml(self, tree_path: str) -> bool:
+        return tree_path.startswith(self.prefix + "cases/") and tree_path.endswith("/case.yaml")
+
+    def _send(self) -> None:
+        self.jobs.append(self.pool.submit(_suspects, self.cwd, self.waiting))
+        self.waiting = []
+
+    def suspects(self) -> dict[str, bytes]:
+        """blob -> bytes of every version that may look personal (the rest cannot)."""
+        if self.waiting:
+            self._send()
+        found: dict[str, bytes] = {}
+        for job in self.jobs:
+            found.update(job.result())
+        return found
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _suspects(cwd: Path | str, blobs: list[str]) -> dict[str, bytes]:
+    contents = plumbing.read_objects(cwd, blobs)
+    read = [blob for blob in blobs if blob in contents]
+    return {blob: contents[blob] for blob, maybe in zip(read, may_look_personal_each([contents[b] for b in read])) if maybe}
 
 
 def logged_findings(hits: list[logged_ids.Hit], log: logged_ids.Logged, where: str, paths_checked: bool = False) -> list[Finding]:
@@ -131,27 +197,21 @@ def _purged_back(cwd, commits, purged, prefix, changed=None) -> list[Finding]:
     return found
 
 
-def _personal_in_cases(cwd, commits, prefix, known_blobs: set[str] | frozenset[str] = frozenset(),
-                       changed: plumbing.RangeChanges | None = None) -> list[Finding]:
-    """Personal data in every case.yaml the commits add or change. Each distinct blob is
-    read (one `cat-file --batch` for all) and judged once, at the oldest commit bringing it;
-    `known_blobs` (the receiving side's default branch) came in checked and are skipped;
-    a blob whose bytes cannot look personal is not parsed at all."""
-    changed = changed or plumbing.range_changes(cwd, commits)
+def _personal_in_cases(commits, prefix, changed: plumbing.RangeChanges, suspects: dict[str, bytes]) -> list[Finding]:
+    """Personal data in every case.yaml the commits add or change, judged once a blob, at
+    the oldest commit bringing it. `suspects`: the versions the pre-filter could not rule
+    out (_CaseVersions: the receiving side's default branch came in checked and is
+    skipped; a blob whose bytes cannot look personal is not parsed at all)."""
+    if not suspects:
+        return []
     order = {c: n for n, c in enumerate(reversed(commits))}  # oldest first
     first: dict[str, tuple[str, str]] = {}
     for commit, tree_path, blob in sorted(changed.brought_in(), key=lambda c: order.get(c[0], 0)):
-        if not tree_path.startswith(prefix + "cases/") or not tree_path.endswith("/case.yaml"):
-            continue
-        if blob not in known_blobs and blob not in first:
+        if blob in suspects and blob not in first and tree_path.startswith(prefix + "cases/") and tree_path.endswith("/case.yaml"):
             first[blob] = (commit, tree_path[len(prefix):])
-    contents = plumbing.read_objects(cwd, list(first))
     found: list[Finding] = []
     for blob, (commit, path) in first.items():
-        raw = contents.get(blob)
-        if raw is None or not may_look_personal(raw):
-            continue
-        parsed = parse(path, raw)
+        parsed = parse(path, suspects[blob])
         if not parsed.ok:
             continue  # unreadable YAML is the ordinary validation's finding, at the tip
         findings = [

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ekc.guard.plumbing import RangeChanges
 from ekc.store.git import GitFailed
 from ekc.store.git import read as git
 from ekc.store.yamlio import parse
@@ -161,3 +162,50 @@ def scan_objects(cwd: Path | str, tips: list[str], logged: Logged, exclude_exist
             if flat in commits:
                 hits.append(Hit("note", flat, commits[flat]))
     return hits
+
+
+def hits_in_changes(commits: list[str], changes: RangeChanges, logged: Logged) -> list[Hit]:
+    """`scan_objects` of a pushed range of commits, from the range's one `diff-tree`
+    (guard/plumbing.range_changes) instead of a second walk of every tree.
+
+    Every object of the range that no existing ref reaches is there: a commit of the
+    range; such a blob is a change of some commit of the range against its first parent
+    (a first parent holding it at that path is unreached too, so in the range itself; one
+    outside the range is reached by a ref), or a root commit's file. More is looked at than the scan sees (a
+    logged blob brought back by a commit while an existing ref also reaches it), never
+    less; and a folder at a logged path is found by its files. Trees other than folders at
+    a logged path carry nothing the log names. Newest commit first, as the scan finds them.
+    """
+    if not logged:
+        return []
+    blobs, paths, ids = logged.blobs, logged.paths, logged.commits
+    folders = {path.rstrip("/") + "/" for path in paths}
+    hits: list[Hit] = []
+    brought: dict[str, list[tuple[str, str]]] = {}
+    for commit, path, blob in changes.brought_in():
+        brought.setdefault(commit, []).append((path, blob))
+    for commit in commits:
+        if commit in ids:
+            hits.append(Hit("commit", commit, ids[commit]))
+        for path, blob in brought.get(commit, ()):
+            if blob in blobs:
+                hits.append(Hit("blob", blob, blobs[blob], path))
+            elif path in paths:
+                hits.append(Hit("path", blob, paths[path], path))
+            elif folders and "/" in path and (folder := _logged_folder(path, folders)):
+                hits.append(Hit("path", blob, paths[folder[:-1]], path))  # under the logged path: not the range check's
+            elif ids:
+                flat = path.replace("/", "")  # a note: the annotated commit's id, fanned out
+                if flat in ids:
+                    hits.append(Hit("note", flat, ids[flat]))
+    return hits
+
+
+def _logged_folder(path: str, folders: set[str]) -> str | None:
+    """The logged path (with a `/`) that `path` lies under, if any."""
+    cut = path.find("/")
+    while cut >= 0:
+        if path[: cut + 1] in folders:
+            return path[: cut + 1]
+        cut = path.find("/", cut + 1)
+    return None

@@ -12,14 +12,16 @@ import io
 import os
 import re
 import tarfile
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ekc.store.git import GitFailed, object_contents
+from ekc.store.git import GitFailed, failure, object_contents, stream
 from ekc.store.git import read as git
 
 __all__ = ["GitFailed", "changed_paths", "existing_paths", "export_tree", "first_parents", "held_paths",
-           "is_zero", "read_blobs", "ref_tips", "resolve_commit", "rev_list", "work_tree_root"]
+           "is_zero", "read_blobs", "ref_tips", "resolve_commit", "rev_list", "rev_list_parents", "work_tree_root"]
 
 ZERO = re.compile(r"^0{40}$|^0{64}$")
 
@@ -49,6 +51,18 @@ def resolve_commit(cwd: Path | str, rev: str) -> str | None:
 def rev_list(cwd: Path | str, *revs: str) -> list[str]:
     """Commit ids, newest first; `revs` as for `git rev-list` (e.g. new, '--not', '--all')."""
     return git(cwd, "rev-list", *revs).decode().split()
+
+
+def rev_list_parents(cwd: Path | str, *revs: str) -> tuple[list[str], dict[str, list[str]]]:
+    """`rev_list` with each commit's parents (first parent first), from the same walk."""
+    commits: list[str] = []
+    parents: dict[str, list[str]] = {}
+    for line in git(cwd, "rev-list", "--parents", *revs).decode().splitlines():
+        ids = line.split()
+        if ids:
+            commits.append(ids[0])
+            parents[ids[0]] = ids[1:]
+    return commits, parents
 
 
 def ref_tips(cwd: Path | str) -> list[str]:
@@ -115,27 +129,49 @@ class RangeChanges:
         return found
 
 
-def range_changes(cwd: Path | str, commits: list[str]) -> RangeChanges:
+def range_changes(cwd: Path | str, commits: list[str], parents: dict[str, list[str]] | None = None,
+                  seen: Callable[[str, str, str], None] | None = None) -> RangeChanges:
     """Every commit against its first parent (a root against nothing), then every merge
-    against its other parents: the blob ids come with the diff, nothing is looked up by path."""
-    parents = all_parents(cwd, commits)
+    against its other parents: the blob ids come with the diff, nothing is looked up by path.
+    `parents` (every commit's, as `all_parents` gives them) when the caller has them.
+    `seen(commit, path, blob)` is told of each file a commit adds or changes as git's
+    output comes in, while git still walks the rest of the range."""
+    if not commits:
+        return RangeChanges({}, {}, {})
+    if parents is None or any(c not in parents for c in commits):
+        parents = all_parents(cwd, commits)
     request = ["".join(f"{c} {parents[c][0]}\n" if parents.get(c) else f"{c}\n" for c in commits), _OTHER_PARENTS + "\n"]
     request += [f"{c} {p}\n" for c in commits for p in parents.get(c, [])[1:]]
-    out = git(cwd, "-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root", "--no-renames", "--raw",
-              "--no-abbrev", stdin="".join(request).encode())
+    args = ("-c", "core.quotePath=false", "diff-tree", "--stdin", "-r", "--root", "--no-renames", "--raw", "--no-abbrev")
     wanted = set(commits)
     first: dict[str, dict[str, tuple[str, str]]] = {}
     others: dict[str, dict[str, tuple[str, str]]] = {}
     table, current = first, None
-    for line in out.decode("utf-8", "replace").splitlines():
-        if line.startswith(":") and current is not None:
-            meta, _, path = line.partition("\t")
-            fields = meta.split()
-            table.setdefault(current, {})[path] = (fields[4], fields[3])
-        elif line == _OTHER_PARENTS:
-            table, current = others, None
-        elif line in wanted:
-            current = line
+    with tempfile.TemporaryFile() as stdin:
+        stdin.write("".join(request).encode())
+        stdin.seek(0)
+        process = stream(cwd, *args, stdin=stdin)
+        try:
+            for raw in process.stdout:
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                if line.startswith(":") and current is not None:
+                    meta, _, path = line.partition("\t")
+                    fields = meta.split()
+                    table.setdefault(current, {})[path] = (fields[4], fields[3])
+                    if seen is not None and fields[4][:1] in "AMCRT":
+                        seen(current, path, fields[3])
+                elif line == _OTHER_PARENTS:
+                    table, current = others, None
+                elif line in wanted:
+                    current = line
+        except BaseException:
+            process.kill()  # `seen` failed: git stops, and its pipes close
+            process.communicate()
+            raise
+        err = process.stderr.read()
+        code = process.wait()
+    if code != 0:
+        raise failure(args, code, err)
     return RangeChanges({c: (ps[0] if ps else None) for c, ps in parents.items()}, first, others)
 
 

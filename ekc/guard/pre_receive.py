@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ekc.core.errors import UsageProblem
 from ekc.core.findings import Finding, error
-from ekc.guard.history_check import check_commits, logged_findings
+from ekc.guard.history_check import logged_findings, range_findings
 from ekc.guard import logged as logged_ids
 from ekc.guard import plumbing
 
@@ -94,18 +94,23 @@ def check_push(repo: Path, updates: list[RefUpdate], today: date) -> list[Refusa
 
 def range_checks(repo: Path, new: str, log: logged_ids.Logged, purged: dict[str, str],
                  known: set[str]) -> tuple[list, str | None, list[str], list[Finding]]:
-    """Both checks of one pushed ref at once, each in its own git processes (the second
-    core works while the first waits): every new object against the logged ids, and the
+    """Both checks of one pushed ref: every new object against the logged ids, and the
     range's commits (logged paths, personal data in case.yaml). Returns (hits, the tip
-    commit or None for a tag of a tree or blob, the new commits, the range's findings)."""
-    from concurrent.futures import ThreadPoolExecutor
+    commit or None for a tag of a tree or blob, the new commits, the range's findings).
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scanning = pool.submit(logged_ids.scan_objects, repo, [new], log)
-        tip = plumbing.resolve_commit(repo, new)
-        commits = plumbing.rev_list(repo, tip, "--not", "--all") if tip else []
-        ranged = check_commits(repo, commits, purged, known_blobs=known) if tip else []
-        hits = scanning.result()
+    A pushed commit costs one walk: the new commits with their parents (`rev-list
+    --parents`), then one `diff-tree` of the range, which serves the logged ids
+    (logged.hits_in_changes), the logged paths and the case.yaml check alike. A pushed
+    tag object, which may carry more than its commit, gets the full object scan."""
+    tip = plumbing.resolve_commit(repo, new)
+    if tip is None:
+        return logged_ids.scan_objects(repo, [new], log), None, [], []
+    commits, parents = plumbing.rev_list_parents(repo, tip, "--not", "--all")
+    changed, ranged = range_findings(repo, commits, purged, known_blobs=known, parents=parents)
+    if tip == new:
+        hits = logged_ids.hits_in_changes(commits, changed, log)
+    else:
+        hits = logged_ids.scan_objects(repo, [new], log)
     return hits, tip, commits, ranged
 
 

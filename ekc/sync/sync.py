@@ -198,10 +198,16 @@ def _cases_of(cases: set[str]) -> list[str]:
     return sorted(cases)
 
 
-def purged_needles(top: Path, log: logged_ids.Logged):
+def purged_needles(top: Path, log: logged_ids.Logged, kept_at: str | None = None):
     """The purged persons' strings, read from the purged files this clone still holds (the
     purge log names ids, never a name): what the report must not print, since a ref or
-    branch name of the old history may be a family's name (`zaak-<surname>`)."""
+    branch name of the old history may be a family's name (`zaak-<surname>`).
+
+    `kept_at`: the new history's tip. A name part that is also a word of the data that
+    stays there (a kept family with the same surname, a coordinator Jansen) is matched only
+    inside the full name, as the purge itself matched it (purge/rewrite._kept_words):
+    otherwise the proof would call the kept family's file, which the server and every
+    fresh clone hold too, purged data."""
     from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
     from ekc.store.yamlio import parse
 
@@ -212,7 +218,26 @@ def purged_needles(top: Path, log: logged_ids.Logged):
         if parsed.ok:
             strings.update(of_personal_document(parsed.data))
         strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
-    return Needles(strings)
+    return Needles(strings, _kept_words_at(top, kept_at) if kept_at else frozenset())
+
+
+KEPT_FILES = ("personal.yaml", "coordinators.yaml", "municipalities.yaml")
+
+
+def _kept_words_at(top: Path, rev: str) -> set[str]:
+    """Every word of the files that stay in `rev` (coordinators.yaml, municipalities.yaml,
+    each personal.yaml the purge kept): one `ls-tree` and one `cat-file --batch`."""
+    from ekc.core.identifying import words_of
+
+    listing = git(top, "ls-tree", "-r", "-z", "--full-tree", rev).split(b"\0")
+    blobs = []
+    for entry in listing:
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob" and path.rsplit(b"/", 1)[-1].decode("utf-8", "replace") in KEPT_FILES:
+            blobs.append(parts[2].decode())
+    contents = object_contents(top, blobs, kind=b"blob")
+    return words_of(b"\n".join(contents.values()).decode("utf-8", "replace"))
 
 
 def _redact(result: SyncResult, needles) -> None:
@@ -226,7 +251,7 @@ def _redact(result: SyncResult, needles) -> None:
 def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Logged, old_remote_tips: list[str],
                         step: Callable[[str], None] = _quiet) -> SyncResult:
     result = SyncResult(purge_applied=True)
-    needles = purged_needles(top, log)
+    needles = purged_needles(top, log, kept_at=f"refs/remotes/{remote}/{default}")
     gdir = git_dir(top)
     saved = gdir / "ekc" / "sync-saved"
     new_remote = _refs(top, f"refs/remotes/{remote}/")
