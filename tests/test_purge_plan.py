@@ -200,3 +200,42 @@ def test_a_case_folder_whose_case_yaml_cannot_be_read_is_named_not_judged():
     live = {"cases/2024/EKC-2024-AAAAA"}
     result = purge_plan.assign(["cases/2024/EKC-2024-AAAAA/personal.yaml"], set(), {}, live, {}, set(), 3, date(2030, 1, 1))
     assert result.unjudged == ["EKC-2024-AAAAA"] and result.targets == []
+
+
+def _entry(case: str, **extra) -> dict:
+    return {"case": case, "closed": date(2026, 8, 1), "purged": date(2026, 11, 15),
+            "paths": [f"cases/{case[4:8]}/{case}/personal.yaml"], **extra}
+
+
+def test_the_log_grows_by_appending_text_and_reads_back_as_old_plus_new_entries():
+    from ekc.store.yamlio import parse
+
+    old = "# kept by ekc purge\npurges:\n" + purge_plan.entries_text([_entry("EKC-2025-AAAAA", blobs=["a" * 40])])
+    new = [_entry("EKC-2026-BBBBB", other_paths=2, blobs=["1" * 40, "1e" + "0" * 38], commits=["2" * 40])]
+
+    text = purge_plan.appended_log(old, new)
+
+    assert text is not None and text.startswith(old)  # comments and earlier entries byte for byte
+    data = parse("purge-log.yaml", text.encode()).data
+    assert [e["case"] for e in data["purges"]] == ["EKC-2025-AAAAA", "EKC-2026-BBBBB"]
+    assert data["purges"][1] == new[0]  # ids that look like numbers stay strings
+
+
+def test_a_path_of_any_name_reads_back_exactly():
+    from ekc.store.yamlio import parse
+
+    odd = ["cases/2026/EKC-2026-CCCCC/a b: c.yaml", "cases/2026/EKC-2026-CCCCC/#x [y], {z}", "cases/2026/EKC-2026-CCCCC/é\"\\.txt",
+           "cases/2026/EKC-2026-CCCCC/true", "cases/2026/EKC-2026-CCCCC/- x"]
+    entry = {**_entry("EKC-2026-CCCCC"), "paths": sorted(odd)}
+    text = purge_plan.appended_log(None, [entry])
+    assert parse("purge-log.yaml", text.encode()).data == {"purges": [entry]}
+
+
+def test_a_log_of_another_shape_is_left_to_the_round_trip():
+    entries = [_entry("EKC-2026-DDDDD")]
+    body = purge_plan.entries_text([_entry("EKC-2025-AAAAA")])
+    assert purge_plan.appended_log("purges: []\n", entries) is None
+    assert purge_plan.appended_log("purges:\n" + body + "notes: x\n", entries) is None  # a key after the list
+    assert purge_plan.appended_log(("purges:\n" + body).replace("\n", "\r\n"), entries) is None
+    assert purge_plan.appended_log("purges:\n" + body.replace("  - ", "- ").replace("\n    ", "\n  "), entries) is None
+    assert purge_plan.appended_log("purges:\n" + body.rstrip("\n"), entries) is None

@@ -14,6 +14,7 @@ version of a personal.yaml; lenient reading lets versions that no longer validat
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -315,7 +316,7 @@ class Needles:
             *(_text_pattern(e) for e in sorted(loose, key=len, reverse=True)),
             *(_phone_pattern(p) for p in sorted(phones, key=len, reverse=True)),
         ]
-        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+        self._alternatives = alternatives
         # the pre-filter: one key per string, each occurring in every spelling of it
         self._text_keys = ahocorasick.Automaton()
         for key in {max(w.split(" "), key=len) for w in words} | loose:
@@ -338,6 +339,13 @@ class Needles:
                 self._raw_keys.add_word(key, key)
         if len(self._raw_keys):
             self._raw_keys.make_automaton()
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """Compiled on first need: a pattern of a few hundred strings with a letter class per
+        letter takes a third of a second to compile, and most texts never get past the
+        pre-filter (a purge builds one per case to attribute the commits it redacted)."""
+        return re.compile("|".join(self._alternatives)) if self._alternatives else None
 
     _SEPARATORS = re.compile(r"[ ().\-\t\n\r]+")
 

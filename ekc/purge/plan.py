@@ -181,6 +181,57 @@ def log_entries(drafts: Iterable[PurgeRecordDraft], today: date) -> list[dict[st
     return entries
 
 
+def _scalar(text: str) -> str:
+    """Plain where YAML reads it back as this very string (checked after), else a JSON string,
+    which is a YAML double-quoted scalar."""
+    import json
+
+    return text if _PLAIN.fullmatch(text) and not _NOT_A_STRING.fullmatch(text) else json.dumps(text)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+_NOT_A_STRING = re.compile(r"[0-9eE._+-]+|true|false|null|yes|no|on|off|y|n", re.I)  # a number or a YAML 1.1 word
+_TOP_LEVEL = re.compile(r"^[^\s#-][^\n]*", re.M)
+
+
+def entries_text(entries: list[dict[str, Any]]) -> str:
+    """The entries as the items of the `purges:` list, written as DATA-FORMAT.md shows them."""
+    lines = []
+    for entry in entries:
+        lines += [f"  - case: {_scalar(entry['case'])}", f"    closed: {entry['closed'].isoformat()}",
+                  f"    purged: {entry['purged'].isoformat()}",
+                  f"    paths: [{', '.join(_scalar(p) for p in entry['paths'])}]"]
+        if "other_paths" in entry:
+            lines.append(f"    other_paths: {int(entry['other_paths'])}")
+        for key in ("blobs", "commits"):
+            if key in entry:
+                lines.append(f"    {key}:")
+                lines += [f"      - {_scalar(value)}" for value in entry[key]]
+    return "".join(line + "\n" for line in lines)
+
+
+def appended_log(existing: str | None, entries: list[dict[str, Any]]) -> str | None:
+    """purge-log.yaml with the entries added at the end of its `purges:` list, as text: a round
+    trip through ruamel costs a second per megabyte, and the log only grows. None where the
+    file is not of the plain shape this can extend safely (the caller then does the round
+    trip): another key after the list, an empty or flow list, other indentation, CRLF or a
+    BOM, or new text that would not read back as exactly these entries."""
+    from ekc.store.yamlio import parse
+
+    added = entries_text(entries)
+    check = parse("purge-log.yaml", ("purges:\n" + added).encode())
+    if not check.ok or check.data != {"purges": entries}:
+        return None
+    if existing is None or not existing.strip():
+        return "purges:\n" + added
+    if "\r" in existing or existing.startswith("\ufeff") or not existing.endswith("\n"):
+        return None
+    keys = _TOP_LEVEL.findall(existing)
+    if not keys or keys[-1].split("#")[0].strip() != "purges:" or "\n  - case: " not in existing[existing.rindex("\npurges:") if "\npurges:" in existing else 0:]:
+        return None
+    return existing + added
+
+
 def _copy(day: date) -> date:
     return date(day.year, day.month, day.day)
 

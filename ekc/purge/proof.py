@@ -355,17 +355,38 @@ def git_files_with(root: Path, needles: Needles) -> list[str]:
 
 def work_files_with(root: Path, needles: Needles) -> list[str]:
     """Files and folders of the work tree whose name holds a string, and files git does not
-    track (ignored ones too) whose content does. A tracked file is a blob already scanned:
-    the purge starts and ends with a clean tree."""
-    names = [relative for relative, _ in _walk(root, lambda p: p == ".git")]
+    track (ignored ones too) whose content does.
+
+    A tracked file is a blob of HEAD's tree, its name an entry of that tree: both are in the
+    object scan (the purge starts and ends with a clean tree, so the index is HEAD). So only
+    what git does not track is looked at here: git lists it (`ls-files --others --directory`,
+    no exclude rules, so ignored files too; an untracked or empty folder as `name/`), and only
+    such folders are walked, not the 30,000 tracked files of a long-lived store."""
+    names: list[str] = []
+    untracked: list[tuple[str, bytes]] = []
+    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
+        if not raw:
+            continue
+        name = raw.decode("utf-8", "surrogateescape").rstrip("/")
+        names.append(name)
+        path = root / name
+        if raw.endswith(b"/"):
+            for relative, is_file in _walk(path, lambda p: False):
+                names.append(f"{name}/{relative}")
+                if is_file:
+                    untracked.append((f"{name}/{relative}", _read(path / relative)))
+        elif path.is_file() and not path.is_symlink():
+            untracked.append((name, _read(path)))
     hits = [needles.redact(p) for p in sorted(names_holding(names, needles))]
-    untracked = []
-    for name in git(root, "ls-files", "-z", "--others").split(b"\0"):
-        path = root / name.decode("utf-8", "surrogateescape")
-        if name and path.is_file():
-            untracked.append((name.decode("utf-8", "surrogateescape"), path.read_bytes()))
     hits += [needles.redact(name) for name in holding(untracked, needles)]
     return hits
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 @dataclass

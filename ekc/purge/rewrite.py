@@ -25,8 +25,8 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from pathlib import Path
-from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -537,7 +537,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
             (root / path).unlink(missing_ok=True)
         git(root, "read-tree", "--reset", "-u", "HEAD")
-        _remove_empty_folders(root)
+        _remove_empty_folders(root, [*plan.paths, *plan.found.paths])
         state["proof"].update(_check_rewrite(root, plan, backup))
         trace("check: refs")
     except BaseException:
@@ -662,14 +662,17 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
     return _adopt_objects(root)
 
 
-def _remove_empty_folders(root: Path) -> None:
-    """A purged file's folder (`intake/<name>/`) would otherwise stay behind, empty, named."""
-    for folder, subfolders, files in os.walk(root, topdown=False):
-        here = Path(folder)
-        if here == root or ".git" in here.relative_to(root).parts:
+def _remove_empty_folders(root: Path, paths: Iterable[str]) -> None:
+    """A purged or renamed file's folder (`intake/<name>/`) would otherwise stay behind, empty,
+    named. Only those folders and their parents are tried (not a walk of 30,000 files): a
+    folder no purged or renamed file was in did not change."""
+    # a path may be a folder itself (a tree entry named after a person); rmdir of a file fails
+    folders = {f for path in paths for f in (PurePosixPath(path), *PurePosixPath(path).parents) if f.parts}
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        if ".git" in folder.parts:
             continue
         try:
-            here.rmdir()  # only succeeds when empty
+            (root / folder).rmdir()  # only succeeds when empty
         except OSError:
             pass
 
@@ -822,20 +825,25 @@ def _commit_log(root: Path, records: list[dict[str, Any]], plan: Plan, today: da
     from ekc.store.yamlio import atomic_write, dump_roundtrip, load_roundtrip
 
     log_path = root / "purge-log.yaml"
-    document = load_roundtrip(log_path) if log_path.is_file() else None
-    if document is None:
-        document = CommentedMap()
-    if document.get("purges") is None:
-        document["purges"] = []
     drafts = [
         purge_plan.PurgeRecordDraft(r["case"], date.fromisoformat(r["closed"]), tuple(r["paths"]), r["other_paths"], tuple(r["blobs"]), tuple(r["commits"]))
         for r in records
     ]
-    for entry in purge_plan.log_entries(drafts, today):
-        paths = CommentedSeq(entry["paths"])
-        paths.fa.set_flow_style()  # `paths: [a, b]`, as DATA-FORMAT.md writes it
-        document["purges"].append(CommentedMap({**entry, "paths": paths}))
-    atomic_write(log_path, dump_roundtrip(document))
+    entries = purge_plan.log_entries(drafts, today)
+    existing = log_path.read_text(encoding="utf-8") if log_path.is_file() else None
+    text = purge_plan.appended_log(existing, entries)
+    if text is None:
+        document = load_roundtrip(log_path) if existing is not None else None
+        if document is None:
+            document = CommentedMap()
+        if document.get("purges") is None:
+            document["purges"] = []
+        for entry in entries:
+            paths = CommentedSeq(entry["paths"])
+            paths.fa.set_flow_style()  # `paths: [a, b]`, as DATA-FORMAT.md writes it
+            document["purges"].append(CommentedMap({**entry, "paths": paths}))
+        text = dump_roundtrip(document)
+    atomic_write(log_path, text)
     git(root, "add", "--", "purge-log.yaml")
     labels = sorted({t.case_id for t in plan.targets if t.case_id} | ({"orphans"} if any(t.case_id is None for t in plan.targets) else set()))
     message = purge_plan.purge_commit_message(labels)
@@ -927,6 +935,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
     """Everything after the purge commit: idempotent, so an interrupted run is finished by the next."""
     gdir = git_dir(root)
     phase = state["phase"]
+    needles = _load_needles(root)
     if phase == "committed":
         step("expiring reflogs")
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
@@ -935,7 +944,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
             (gdir / name).unlink(missing_ok=True)
         # git rerere keeps the text of resolved conflicts, personal.yaml lines included
         shutil.rmtree(gdir / "rr-cache", ignore_errors=True)
-        _redact_git_text_files(gdir, _load_needles(root))
+        _redact_git_text_files(gdir, needles)
         _remove_crash_reports(gdir)
         from ekc.store.cache import remove_index
 
@@ -962,7 +971,6 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         trace("gc")
     outcome = Outcome(targets=state["cases"], proof=state["proof"], push_remote=(state.get("push") or {}).get("remote"),
                       unjudged=state.get("unjudged", []))
-    needles = _load_needles(root)
     if state.get("push"):
         step(f"pushing every ref to {state['push']['remote']}")
         outcome.pushed, outcome.refused = _push(root, state)
