@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ekc.core.identifying import Needles, PersonalStrings, fold, of_personal_document, of_unreadable_text, words_of
@@ -239,3 +239,37 @@ def test_a_log_of_another_shape_is_left_to_the_round_trip():
     assert purge_plan.appended_log(("purges:\n" + body).replace("\n", "\r\n"), entries) is None
     assert purge_plan.appended_log("purges:\n" + body.replace("  - ", "- ").replace("\n    ", "\n  "), entries) is None
     assert purge_plan.appended_log("purges:\n" + body.rstrip("\n"), entries) is None
+
+
+_FIRST = ["Anna", "Bram", "Zoë", "Joost", "Fenna"]
+_LAST = ["Jansen", "Okkerhuizen", "de Vries", "Quarlesvanufford", "Ünal"]
+
+
+@settings(max_examples=60, deadline=None)
+@example(persons=[("Anna", "Jansen", ""), ("Bram", "Jansen", "")], words=["Anna  Jansen"], kept=set())  # a part in another's name
+@example(persons=[("Zoë", "Ünal", "06-4242 9191")], words=["+31 6 42429191", "ZOE"], kept=set())
+@example(persons=[("Anna", "Jansen", "0612345678")], words=["(06) 1234 5678"], kept={"jansen"})
+@given(
+    persons=st.lists(st.tuples(st.sampled_from(_FIRST), st.sampled_from(_LAST), st.sampled_from(["", "06-4242 9191", "0612345678"])),
+                     min_size=1, max_size=4),
+    words=st.lists(st.sampled_from([*_FIRST, *_LAST, "ZOE", "jansen", "+31 6 42429191", "(06) 1234 5678", "Anna  Jansen", "mevrouw", "Kerk"]),
+                   max_size=6),
+    kept=st.sets(st.sampled_from(["jansen", "anna", "kerk"])),
+)
+def test_one_search_attributes_texts_to_cases_as_each_cases_own_search_would(persons, words, kept):
+    owners = {}
+    for i, (first, last, phone) in enumerate(persons):
+        owner = PersonalStrings()
+        owner.add_name(f"{first} {last}")
+        owner.add_value(phone)
+        owners[f"EKC-2020-{i:05d}"] = owner
+    every = PersonalStrings()
+    for owner in owners.values():
+        every.update(owner)
+    texts = {"t0": " ".join(words), "t1": "\n".join(reversed(words)), "t2": "Intake " + ", ".join(words[:2])}
+
+    naming = purge_plan.texts_naming(texts, Needles(every, kept), owners, kept)
+
+    for case, owner in owners.items():
+        own = Needles(owner, kept)
+        assert naming[case] == {sha for sha, text in texts.items() if own.find(text)}, (case, texts)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ekc.core.identifying import Needles, PersonalStrings, fold, key_of
 from ekc.core.ids import is_case_id
 from ekc.model.datastore import DataStore
 from ekc.purge.retention import purge_due_on
@@ -230,6 +231,35 @@ def appended_log(existing: str | None, entries: list[dict[str, Any]]) -> str | N
     if not keys or keys[-1].split("#")[0].strip() != "purges:" or "\n  - case: " not in existing[existing.rindex("\npurges:") if "\npurges:" in existing else 0:]:
         return None
     return existing + added
+
+
+def texts_naming(texts: dict[str, str], needles: Needles, owners: dict[str, PersonalStrings], kept_words: set[str]) -> dict[str, set[str]]:
+    """For each case, the ids of the texts (redacted blobs, commit and tag messages) that name
+    one of its persons: what its own search (`Needles(owner, kept_words).find`) would say, from
+    one search of each text with the purge's needles.
+
+    Every match is keyed (`key_of`), and so is each of its words: a name part of one case
+    inside another case's full name counts for both, as each one's own search finds it. A
+    match whose key is none of the strings' keys (a spelling `key_of` does not fold the same
+    way) sends that text to the search per case."""
+    every = {key_of(v) for owner in owners.values() for v in owner.all()}
+    keyed: dict[str, set[str]] = {}
+    unsure = set()
+    for sha, text in texts.items():
+        matches = needles.found(text)
+        keys = {key_of(m) for m in matches}
+        if not keys or keys - every:
+            unsure.add(sha)
+        keyed[sha] = keys | {key_of(word) for m in matches for word in m.split()}
+    naming = {}
+    for case, owner in owners.items():
+        mine = {key_of(v) for v in owner.values} | {key_of(p) for p in owner.parts if fold(p) not in kept_words}
+        found = {sha for sha, keys in keyed.items() if sha not in unsure and keys & mine}
+        if unsure:
+            own_needles = Needles(owner, kept_words)
+            found |= {sha for sha in unsure if own_needles.find(texts[sha])}
+        naming[case] = found
+    return naming
 
 
 def _copy(day: date) -> date:

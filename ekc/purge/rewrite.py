@@ -561,29 +561,35 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     journal.write(root, state)
     _checkpoint("committed")
     trace("purge-log commit")
-    return _finish(root, state)
+    return _finish(root, state, plan.needles)
 
 
 def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
     """purge-log.yaml entries: ids, dates, blob and commit ids, and paths inside the case folder."""
     hits = plan.found.blobs | plan.found.commits | plan.found.tags
     hit_contents = scan.blob_contents(root, hits) if hits else {}
-    records = []
+    owners: dict[str, PersonalStrings] = {}
+    named_paths: dict[str, tuple[list[str], int, set[str]]] = {}
     for target in plan.targets:
         if target.case_id is None:
             continue
         named, others = purge_plan.log_paths(target.case_id, target.paths)
         if not named:
             continue
-        own = PersonalStrings()
+        own = owners[target.case_id] = PersonalStrings()
         target_blobs = {b for p in target.paths for b in plan.path_blobs.get(p, ())} & plan.drop
         for blob in target_blobs:
             own.update(plan.strings_by_blob.get(blob, PersonalStrings()))
-        redacted, commits = set(), set()
-        if hit_contents:
-            mine = Needles(own, plan.kept_words)
-            redacted = {sha for sha, data in hit_contents.items() if sha in plan.found.blobs and mine.find_bytes(data)}
-            commits = {sha for sha, data in hit_contents.items() if sha not in plan.found.blobs and mine.find_bytes(data)}
+        named_paths[target.case_id] = (named, others, target_blobs)
+    texts = {sha: data.decode("utf-8", "surrogateescape") for sha, data in hit_contents.items()}
+    naming = purge_plan.texts_naming(texts, plan.needles, owners, plan.kept_words)
+    records = []
+    for target in plan.targets:
+        if target.case_id not in named_paths:
+            continue
+        named, others, target_blobs = named_paths[target.case_id]
+        redacted = naming[target.case_id] & plan.found.blobs
+        commits = naming[target.case_id] - plan.found.blobs
         records.append({
             "case": target.case_id, "closed": target.closed.isoformat(), "paths": named, "other_paths": others,
             "blobs": sorted(target_blobs | redacted), "commits": sorted(commits),
@@ -931,11 +937,13 @@ def _remove_crash_reports(gdir: Path) -> None:
         report.unlink(missing_ok=True)
 
 
-def _finish(root: Path, state: dict[str, Any]) -> Outcome:
-    """Everything after the purge commit: idempotent, so an interrupted run is finished by the next."""
+def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -> Outcome:
+    """Everything after the purge commit: idempotent, so an interrupted run is finished by the
+    next. `needles`: the plan's, when it runs on from the rewrite (its pattern is compiled
+    already); a run that finishes an interrupted one reads them from the journal's rules."""
     gdir = git_dir(root)
     phase = state["phase"]
-    needles = _load_needles(root)
+    needles = needles or _load_needles(root)
     if phase == "committed":
         step("expiring reflogs")
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
