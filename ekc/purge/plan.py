@@ -262,6 +262,23 @@ def texts_naming(texts: dict[str, str], needles: Needles, owners: dict[str, Pers
     return naming
 
 
+def rewrite_range(order: list[str], parents: dict[str, list[str]], seeds: set[str]) -> tuple[set[str], list[str]]:
+    """(every commit the rewrite must write anew, the untouched parents where it stops).
+
+    A commit changes when it brings in purged data itself (a seed) or when a parent changed
+    (its parent id is new). Everything else stays byte for byte, so git-filter-repo is given
+    the refs that reach a changed commit with the boundary excluded (`^<id>`): the monthly
+    purge of cases registered last year rewrites a year of history, not twenty. `order`:
+    parents first. The commits outside are ancestors of the boundary only: none holds
+    purged data, since a commit that does is a seed or a descendant of one."""
+    changed = set()
+    for commit in order:
+        if commit in seeds or any(p in changed for p in parents[commit]):
+            changed.add(commit)
+    boundary = sorted({p for c in changed for p in parents[c] if p not in changed})
+    return changed, boundary
+
+
 def _copy(day: date) -> date:
     return date(day.year, day.month, day.day)
 

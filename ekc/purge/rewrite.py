@@ -109,6 +109,10 @@ class Plan:
     commits_total: int
     path_blobs: dict[str, set[str]] = field(default_factory=dict)
     strings_by_blob: dict[str, PersonalStrings] = field(default_factory=dict)
+    # git-filter-repo's --refs: the refs that reach a changed commit and `^<id>` of each untouched
+    # parent where the rewrite stops; None: every ref from the root
+    rewrite_refs: list[str] | None = None
+    commits_rewritten: int = 0
 
     @property
     def empty(self) -> bool:
@@ -137,8 +141,8 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
         Target(d.case_id, d.closed, d.due, d.paths, tuple(sorted({c for p in d.paths for c in personal.introduced_in[p]})), d.orphan)
         for d in assignment.targets
     ]
-    graph = reads.graph.result()
-    commits_total = graph.count(b"\n")
+    order, parents = scan.commit_graph(reads.graph.result())
+    commits_total = len(order)
     paths = {p for t in targets for p in t.paths}
     blobs = {b for p in paths for b in personal.blobs[p]}
     kept_blobs = {b: p for p in sorted(assignment.kept_paths) for b in personal.blobs[p]}
@@ -153,17 +157,42 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     trace("plan: identifying strings")
     step("searching every object for the identifying strings")
     names = proof.history_names(history_log, scan.root_tree) if targets else None
-    del history_log
     found = proof.scan_objects(root, needles, drop, names, dump=reads.objects) if targets else proof.ObjectScan()
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)
     deletes = _data_refs(root, all_refs, drop, found, needles)
     descriptions = _descriptions_naming(root, needles)
+    introduced = {c for t in targets for c in t.commits}  # a purged path, whatever its blob (shared ones too)
+    rewrite_refs, rewritten = _rewrite_range(history_log, order, parents, all_refs, drop, found, introduced) if targets else (None, 0)
+    del history_log
+    trace("plan: range of the rewrite")
     return Plan(
         targets, assignment.unjudged, paths, blobs, drop, shared, strings, kept_words, needles, found,
         renames, deletes, descriptions, commits_total, {p: set(personal.blobs[p]) for p in paths}, by_blob,
+        rewrite_refs, rewritten,
     )
+
+
+MAX_BOUNDARY = 1000  # more untouched parents than this (a command line's worth): from the root
+
+
+def _rewrite_range(history_log: bytes, order: list[str], parents: dict[str, list[str]], all_refs: list[scan.Ref],
+                   drop: set[str], found: proof.ObjectScan, introduced: set[str]) -> tuple[list[str] | None, int]:
+    """What git-filter-repo rewrites: from the first commits that bring in anything the purge
+    changes (a purged or redacted file, a file or folder named after a person, a message or
+    identity, a tag naming one), through every descendant. The rest is byte for byte what a
+    rewrite from the root would write again, so the commit ids are the same either way."""
+    seeds = scan.introducing(history_log, drop | found.blobs, set(found.paths))
+    if seeds is None:
+        return None, len(order)
+    seeds |= found.commits | introduced
+    seeds |= {r.peeled for r in all_refs if r.object in found.tags}  # a tag is rewritten with its commit
+    changed, boundary = purge_plan.rewrite_range(order, parents, seeds)
+    refs = sorted(r.name for r in all_refs if r.peeled in changed)
+    if not boundary or not refs or len(boundary) > MAX_BOUNDARY:
+        return None, len(order)
+    return [*refs, *(f"^{b}" for b in boundary)], len(changed)
 
 
 def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
@@ -517,7 +546,8 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
                  "updates": [[u.remote_ref, u.expected, u.local_ref] for u in push]} if push_remote else None,
         "renames": plan.ref_renames,
         "deletes": plan.ref_deletes,
-        "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
+        "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total,
+                  "commits_rewritten": plan.commits_rewritten or plan.commits_total},
     }
     step("backing up refs and reflogs")
     _backup_reflogs(root, git_dir(root))
@@ -527,7 +557,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     try:
         if plan.ref_deletes:
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
-        step(f"rewriting {plan.commits_total} commits (git-filter-repo)")
+        step(f"rewriting {plan.commits_rewritten or plan.commits_total} of {plan.commits_total} commits (git-filter-repo)")
         state["objects_created"] = _rewrite(root, plan)
         journal.write(root, state)
         trace("git-filter-repo")
@@ -616,8 +646,9 @@ def _checkpoint(name: str) -> None:
 _CALLBACK = "import ekc.purge.callbacks as c\nreturn c.{}"
 
 
-def filter_repo_command(paths_file: Path) -> list[str]:
-    """The git-filter-repo invocation: every ref, from the root.
+def filter_repo_command(paths_file: Path, refs: list[str] | None = None) -> list[str]:
+    """The git-filter-repo invocation: every ref from the root, or with `refs` (`--refs`), the
+    refs that reach a changed commit, stopping at its untouched parents (Plan.rewrite_refs).
 
     `--file-info-callback` (not --replace-text or a blob callback) keeps `--no-data`: only the
     blobs the scan found holding a string are read and redacted. `--prune-empty never` and
@@ -633,6 +664,7 @@ def filter_repo_command(paths_file: Path) -> list[str]:
         "--message-callback", _CALLBACK.format("message(message)"),
         "--commit-callback", _CALLBACK.format("commit(commit)"),
         "--tag-callback", _CALLBACK.format("tag(tag)"),
+        *(["--refs", *refs] if refs else []),
     ]
 
 
@@ -641,7 +673,7 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)  # else it may ask a question
     paths_file = work / "paths.txt"
     paths_file.write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)), encoding="utf-8")
-    command = filter_repo_command(paths_file)
+    command = filter_repo_command(paths_file, plan.rewrite_refs)
     if os.environ.get(KILL_ENV) == "rewrite":
         command[command.index("--commit-callback") + 1] = _KILL_CALLBACK
     # Everything the rewrite writes lands in a folder of its own, reading the real database as

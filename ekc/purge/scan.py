@@ -6,6 +6,7 @@ Each function is one `git` call whose output is parsed here; none changes anythi
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,11 +61,53 @@ def start_reads(root: Path) -> HistoryReads:
 
     return HistoryReads(
         personal=Background(root, *PERSONAL_LOG),
-        graph=Background(root, "rev-list", "--all"),
+        graph=Background(root, *GRAPH),
         objects=ObjectDump(root),
     )
 
 ZERO = "0" * 40
+
+# every commit of every ref with its parents, parents first (commit-graph makes it cheap)
+GRAPH = ("rev-list", "--all", "--parents", "--topo-order", "--reverse")
+
+
+def commit_graph(raw: bytes) -> tuple[list[str], dict[str, list[str]]]:
+    """(commits, parents first; each commit's parents) from a GRAPH listing."""
+    order, parents = [], {}
+    for line in raw.decode().splitlines():
+        commit, *its_parents = line.split(" ")
+        order.append(commit)
+        parents[commit] = its_parents
+    return order, parents
+
+
+def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None:
+    """The commits of a PERSONAL_LOG whose diff against a parent holds one of these blob ids
+    or paths (a file or, through `-t`, a folder): where they came into history. One
+    Aho-Corasick pass over the log. None where a path is one git quotes in the log, which this
+    cannot match: the caller then rewrites from the root."""
+    import ahocorasick
+
+    if any(_QUOTED.search(p) for p in paths):
+        return None
+    automaton = ahocorasick.Automaton()
+    for blob in blobs:
+        automaton.add_word(f" {blob} ", blob)
+    for path in paths:
+        automaton.add_word(f"\t{path}\n", path)
+    if not len(automaton):
+        return set()
+    automaton.make_automaton()
+    text = raw.decode("utf-8", "surrogateescape") + "\n"
+    commits = set()
+    for end, _ in automaton.iter(text):
+        header = text.rfind("\x01", 0, end)
+        if header >= 0:
+            commits.add(text[header + 1 : header + 41])
+    return commits
+
+
+_QUOTED = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
 def _unquote(path: str) -> str:
