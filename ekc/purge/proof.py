@@ -32,7 +32,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ekc.core.identifying import Needles
 from ekc.store.git import failure, git, git_dir, stream
@@ -361,22 +361,46 @@ def work_files_with(root: Path, needles: Needles) -> list[str]:
     object scan (the purge starts and ends with a clean tree, so the index is HEAD). So only
     what git does not track is looked at here: git lists it (`ls-files --others --directory`,
     no exclude rules, so ignored files too; an untracked or empty folder as `name/`), and only
-    such folders are walked, not the 30,000 tracked files of a long-lived store."""
+    such folders are walked, not the 30,000 tracked files of a long-lived store.
+
+    What git shows neither as tracked nor as untracked is walked whole as well: anything
+    under a folder named `.git` below the top (git skips that name at every depth), and a
+    submodule's work tree (another repository). A tracked file git is told not to look at
+    (`update-index --skip-worktree` or `--assume-unchanged`) is read: its content may differ
+    from the blob and `git status` does not say so."""
     names: list[str] = []
     untracked: list[tuple[str, bytes]] = []
-    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
-        if not raw:
-            continue
-        name = raw.decode("utf-8", "surrogateescape").rstrip("/")
-        names.append(name)
+
+    def walk_whole(name: str) -> None:
         path = root / name
-        if raw.endswith(b"/"):
+        names.append(name)
+        if path.is_dir() and not path.is_symlink():
             for relative, is_file in _walk(path, lambda p: False):
                 names.append(f"{name}/{relative}")
                 if is_file:
                     untracked.append((f"{name}/{relative}", _read(path / relative)))
         elif path.is_file() and not path.is_symlink():
             untracked.append((name, _read(path)))
+
+    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
+        if raw:
+            walk_whole(raw.decode("utf-8", "surrogateescape").rstrip("/"))
+    folders: set[str] = set()
+    for record in git(root, "ls-files", "-z", "-v", "-s").split(b"\0"):  # `<tag> <mode> <id> <stage>\t<path>`
+        meta, _, raw = record.partition(b"\t")
+        if not raw:
+            continue
+        name = raw.decode("utf-8", "surrogateescape")
+        folders.update(str(parent) for parent in PurePosixPath(name).parents)
+        if meta.split()[1] == b"160000":  # a submodule: git lists nothing of its work tree
+            walk_whole(name)
+        elif meta[:1] == b"S" or meta[:1].islower():  # skip-worktree, assume-unchanged
+            path = root / name
+            if path.is_file() and not path.is_symlink():
+                untracked.append((name, _read(path)))
+    for folder in sorted(folders - {"."}):
+        if os.path.lexists(root / folder / ".git"):
+            walk_whole(f"{folder}/.git")
     hits = [needles.redact(p) for p in sorted(names_holding(names, needles))]
     hits += [needles.redact(name) for name in holding(untracked, needles)]
     return hits

@@ -1,0 +1,122 @@
+"""The red team of branch purge-fast: the office of tests/support/office.py, made messier, purged
+with `ekc purge --yes`, then checked by the independent scanner (tests/support/leak_scan.py).
+
+What each test holds the purge to: either nothing of the family is left, or the purge exits 1
+and says where. Never exit 0 with a leak.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ekc.cli.app import app
+from tests.support import leak_scan, office as office_repo
+from tests.support.git import git, out
+from tests.support.store import dump
+
+
+@pytest.fixture
+def office(tmp_path, tmp_path_factory) -> office_repo.Office:
+    """The red-team office with its broken case mended, so a clean purge exits 0."""
+    built = office_repo.fresh(tmp_path, tmp_path_factory.getbasetemp())
+    root = built.root
+    (root / built.paths["broken"]).write_text(dump(office_repo.closed_on(office_repo.BROKEN, "2024-05-31")))
+    _commit(root, "Mend EKC-2024-BRKN2")
+    return built
+
+
+def _commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--no-verify", "-m", message)
+    git(root, "push", "-q", "origin", "main")
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _not_a_record(leak: leak_scan.Leak) -> bool:
+    """purge-log.yaml names the purged blob ids by contract; any other mention is a leak."""
+    if not leak.found.startswith("blob "):
+        return True
+    sha = leak.found[len("blob "):]
+    return not ((leak.where.endswith("(blob)") and not leak.where.startswith(f"object {sha} ")) or leak.where == "work tree: purge-log.yaml")
+
+
+def _purge(office: office_repo.Office, *extra_strings: str):
+    """(exit code, output, leaks the independent scan finds afterwards)."""
+    result = CliRunner().invoke(app, ["--data", str(office.root), "--today", office.today, "purge", "--yes"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    output = result.stdout + result.stderr
+    strings = [*office.family, *extra_strings]
+    leaks = [leak for leak in leak_scan.scan(office.root, strings, sorted(office.blobs.values())) if _not_a_record(leak)]
+    assert not leak_scan.Matcher(strings).strings_in(output), "the purge printed a name"
+    return result.exit_code, output, leaks
+
+
+def test_the_mended_office_purges_clean_and_exits_0(office):
+    code, output, leaks = _purge(office)
+    assert leaks == [], leak_scan.where(leaks)
+    assert code == 0, output
+
+
+# -- the work tree: what git does not list ------------------------------------------------
+
+def test_a_folder_named_dot_git_inside_the_work_tree_is_looked_at(office):
+    """git skips every entry named `.git`, at any depth: `ls-files --others` never lists it."""
+    root = office.root
+    _write(root / "docs" / "readme.txt", "Handleiding\n")
+    _commit(root, "Docs")
+    _write(root / "docs" / ".git" / "Brinkgreve-brief.txt", f"Brief aan {office_repo.MOTHER}\n")
+
+    code, output, leaks = _purge(office)
+
+    assert leaks, "the scenario plants a leak the purge does not remove"
+    assert code == 1, output
+    assert "docs/.git/" in output
+
+
+def test_a_submodule_work_tree_is_looked_at(office, tmp_path):
+    """A submodule's files are tracked by another repository: neither tracked nor untracked here."""
+    root = office.root
+    library = tmp_path / "library"
+    library.mkdir()
+    git(library, "init", "-q", "-b", "main")
+    _write(library / "README", "a library\n")
+    git(library, "add", "-A")
+    git(library, "-c", "user.name=x", "-c", "user.email=x@example.org", "commit", "-q", "-m", "start")
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", library.as_uri(), "vendor/library")
+    _commit(root, "Add a library")
+    # ignored inside the submodule: `git status` of the office stays clean
+    _write(library / ".gitignore", "*.txt\n")
+    exclude = out(root / "vendor" / "library", "rev-parse", "--git-path", "info/exclude")
+    _write(root / "vendor" / "library" / exclude, "*.txt\n")
+    _write(root / "vendor" / "library" / "export.txt", f"{office_repo.MOTHER}, {office_repo.PHONE_SPELLINGS[0]}\n")
+    assert out(root, "status", "--porcelain") == ""
+
+    code, output, leaks = _purge(office)
+
+    assert leaks, "the scenario plants a leak the purge does not remove"
+    assert code == 1, output
+    assert "vendor/library/export.txt" in output
+
+
+def test_a_tracked_file_git_is_told_not_to_look_at_is_read(office):
+    """`git status` is clean, yet the file in the work tree is not the blob in HEAD (an
+    assume-unchanged file the purge's checkout of the new HEAD writes over anyway)."""
+    root = office.root
+    path = office.paths["open_case"]
+    git(root, "update-index", "--skip-worktree", path)
+    with open(root / path, "a", encoding="utf-8") as file:
+        file.write(f"# belde over {office_repo.MOTHER}\n")
+    assert out(root, "status", "--porcelain") == ""
+
+    code, output, leaks = _purge(office)
+
+    assert leaks, "the scenario plants a leak the purge does not remove"
+    assert code == 1, output
+    assert path in output
