@@ -120,3 +120,32 @@ def test_a_tracked_file_git_is_told_not_to_look_at_is_read(office):
     assert leaks, "the scenario plants a leak the purge does not remove"
     assert code == 1, output
     assert path in output
+
+
+# -- paths git quotes ------------------------------------------------------------------------
+
+def test_git_quoted_paths_are_unquoted_as_bytes():
+    from ekc.store.git import unquote_path
+
+    assert unquote_path('"docs/brief \\"Anaïs\\".txt"') == 'docs/brief "Anaïs".txt'
+    assert unquote_path('"a\\tb\\303\\253"') == "a\tbë"  # octal escapes are UTF-8 bytes
+    assert unquote_path("intake/Zoë/personal.yaml") == "intake/Zoë/personal.yaml"
+
+
+def test_a_file_name_with_quotes_and_a_diacritic_is_purged_not_rolled_back(office):
+    """git quotes a path holding `"` even with core.quotePath off; the letters beside the
+    escapes are UTF-8. Read as Latin-1 the name was garbled: the rewrite's check saw an
+    unplanned change, rolled the purge back and printed the garbled path."""
+    root = office.root
+    _write(root / "docs" / f'brief "{office_repo.MOTHER.split()[0]}".txt', "brief aan de school\n")
+    _write(root / "docs" / f'kopie "{office_repo.SON}"' / "a.txt", "kopie\n")
+    _write(root / "docs" / "rooster.txt", "maandag\n")
+    _commit(root, "Docs")
+    git(root, "rm", "-q", "-r", "docs/" + f'kopie "{office_repo.SON}"')
+    _commit(root, "Kopie weg")
+
+    code, output, leaks = _purge(office)
+
+    assert leaks == [], leak_scan.where(leaks)
+    assert code == 0, output
+    assert (root / "docs" / 'brief "***".txt').is_file()

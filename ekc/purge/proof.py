@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ekc.core.identifying import Needles
-from ekc.store.git import failure, git, git_dir, stream
+from ekc.store.git import failure, git, git_dir, stream, unquote_path
 
 ZERO = "0" * 40
 TREE_MODE = "040000"
@@ -65,14 +65,6 @@ class HistoryNames:
 
     paths: dict[str, str] = field(default_factory=dict)
     trees: set[str] = field(default_factory=set)
-
-
-def _unquote(path: str) -> str:
-    """git's C-style quoting of unusual paths (core.quotePath is off, so only the rare ones)."""
-    if not (path.startswith('"') and path.endswith('"')):
-        return path
-    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
-    return raw.decode("utf-8", "surrogateescape")
 
 
 def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: header) -> HistoryNames:
@@ -108,7 +100,7 @@ def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: h
     for path in [p for p in paths if "\t" in p or p.startswith('"')]:
         tree = paths.pop(path)
         for part in path.split("\t"):
-            paths.setdefault(_unquote(part), tree)
+            paths.setdefault(unquote_path(part), tree)
     trees.discard(ZERO)
     return names
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.git import failure, git, object_contents, start
+from ekc.store.git import failure, git, object_contents, start, unquote_path
 
 
 class Background:
@@ -110,14 +110,6 @@ def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None
 _QUOTED = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
-def _unquote(path: str) -> str:
-    """git's C-style quoting of unusual paths (core.quotePath is off, so only the rare ones)."""
-    if not (path.startswith('"') and path.endswith('"')):
-        return path
-    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
-    return raw.decode("utf-8", "surrogateescape")
-
-
 @dataclass
 class PersonalHistory:
     """Every personal.yaml path that ever existed, its blobs, where it appeared, how it moved."""
@@ -161,7 +153,7 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
         old_mode, new_mode, old, new, status = meta[1:].split(" ")
         if "040000" in (old_mode, new_mode):  # a folder (`-t`), not a file
             continue
-        paths = [_unquote(p) for p in paths]
+        paths = [unquote_path(p) for p in paths]
         if not any(p == "personal.yaml" or p.endswith("/personal.yaml") for p in paths):
             continue
         if status.startswith(("R", "C")):
@@ -230,5 +222,5 @@ def raw_changes(root: Path, old: str, new: str) -> list[tuple[str, str, str]]:
     for line in out.decode("utf-8", "surrogateescape").splitlines():
         meta, _, path = line.partition("\t")
         fields = meta.split(" ")
-        changes.append((_unquote(path), fields[2], fields[4]))
+        changes.append((unquote_path(path), fields[2], fields[4]))
     return changes
