@@ -39,6 +39,14 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _log(root: Path) -> dict:
+    from ekc.store.yamlio import parse
+
+    parsed = parse("purge-log.yaml", (root / "purge-log.yaml").read_bytes())
+    assert parsed.ok, parsed.findings
+    return parsed.data
+
+
 def _not_a_record(leak: leak_scan.Leak) -> bool:
     """purge-log.yaml names the purged blob ids by contract; any other mention is a leak."""
     if not leak.found.startswith("blob "):
@@ -149,3 +157,29 @@ def test_a_file_name_with_quotes_and_a_diacritic_is_purged_not_rolled_back(offic
     assert leaks == [], leak_scan.where(leaks)
     assert code == 0, output
     assert (root / "docs" / 'brief "***".txt').is_file()
+
+
+# -- phone numbers as people type them --------------------------------------------------------
+
+ODD_PHONES = ["+31 (0)6 4815 1623", "0031 (0) 6 48151623", "06 - 48 15 16 23", "+31.6.48151623", "(06) 48151623",
+              "06/48151623", "06/4815 1623", "06\u201348151623", "06\u20114815\u20111623", "06 \u2212 4815 1623"]
+
+
+def test_a_phone_number_in_any_spelling_is_redacted_and_its_commit_logged(office):
+    """Compared by their digits (DATA-FORMAT.md): a slash and the typographic dashes too."""
+    root = office.root
+    commits = []
+    for spelling in ODD_PHONES:
+        git(root, "commit", "-q", "--allow-empty", "--no-verify", "-m", f"Teruggebeld op {spelling}")
+        commits.append(out(root, "rev-parse", "HEAD"))
+    git(root, "push", "-q", "origin", "main")
+    before = leak_scan.scan(root, [office_repo.PHONE])
+    assert {leak.where for leak in before} >= {f"object {c} (commit)" for c in commits}  # the scanner sees each
+
+    code, output, leaks = _purge(office)
+
+    assert leaks == [], leak_scan.where(leaks)
+    assert code == 0, output
+    log = _log(root)
+    entry = next(e for e in log["purges"] if e["case"] == office.expired_case)
+    assert set(commits) <= set(entry["commits"]), "a commit redacted for the case is not logged under it"

@@ -273,7 +273,10 @@ def _text_pattern(folded: str) -> str:
     return "".join(out)
 
 
-_SEP = r"[\s().-]*"
+# between the digits of a phone number: spaces, brackets, dots, a slash (`06/48151623`) and
+# any dash, the typographic ones a word processor or a phone's keyboard puts in (`06–4815 1623`)
+_PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
+_SEP = f"[{_PHONE_GLUE}]*"
 
 
 def _phone_pattern(national: str) -> str:
@@ -357,7 +360,7 @@ class Needles:
         pre-filter (a purge builds one per case to attribute the commits it redacted)."""
         return re.compile("|".join(self._alternatives)) if self._alternatives else None
 
-    _SEPARATORS = re.compile(r"[ ().\-\t\n\r]+")
+    _SEPARATORS = re.compile(f"[{_PHONE_GLUE}]+")
 
     def candidate(self, text: str) -> bool:
         if self.empty:
@@ -382,7 +385,7 @@ class Needles:
             for _ in self._raw_keys.iter(data.lower().decode("latin-1")):
                 return True
         if len(self._digit_keys):
-            for _ in self._digit_keys.iter(data.translate(None, b" ().-\t\n\r").decode("latin-1")):
+            for _ in self._digit_keys.iter(data.translate(None, b" ()./-\t\n\r\v\f").decode("latin-1")):
                 return True
         return False
 
