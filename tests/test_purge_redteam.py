@@ -183,3 +183,21 @@ def test_a_phone_number_in_any_spelling_is_redacted_and_its_commit_logged(office
     log = _log(root)
     entry = next(e for e in log["purges"] if e["case"] == office.expired_case)
     assert set(commits) <= set(entry["commits"]), "a commit redacted for the case is not logged under it"
+
+
+# -- kept data ----------------------------------------------------------------------------------
+
+def test_a_comment_in_kept_data_does_not_make_the_familys_surname_kept(office):
+    """A name part counts as kept where kept *data* holds it (a coordinator Jansen); a comment
+    that mentions the family is no such data, and the surname alone must still go."""
+    root = office.root
+    coordinators = root / "coordinators.yaml"
+    coordinators.write_text(coordinators.read_text() + f"# C-0042 helpt ook familie {office_repo.SURNAME}\n")
+    _commit(root, "Coordinator note")
+
+    code, output, leaks = _purge(office)
+
+    assert leaks == [], leak_scan.where(leaks)
+    assert code == 0, output
+    validate = CliRunner().invoke(app, ["--data", str(root), "validate"])
+    assert "coordinators.yaml" not in validate.stdout, validate.stdout

@@ -238,6 +238,23 @@ def words_of(text: str) -> set[str]:
     return {w for w in _WORD.findall(fold(text)) if len(w) >= NAME_PART_MIN}
 
 
+def words_of_data(document: Any) -> set[str]:
+    """Every word of a parsed document's keys and values, not of its comments: a comment is
+    no data that stays (`# C-0042 helpt ook familie Jansen` would make the purged family's
+    surname a kept word, matched only inside the full name, and so left everywhere)."""
+    words: set[str] = set()
+    pending = [document]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str):
+            words |= words_of(item)
+    return words
+
+
 def _fold_table() -> dict[str, str]:
     """For each folded letter, every precomposed Latin letter that folds to it."""
     variants: dict[str, set[str]] = {}

@@ -33,7 +33,7 @@ from typing import Any
 import re
 
 from ekc.core.errors import Refused
-from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, words_of
+from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, words_of, words_of_data
 from ekc.purge import journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
@@ -212,12 +212,17 @@ def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
 
 
 def _kept_words(root: Path, head: set[str], kept_paths: set[str]) -> set[str]:
-    """Every word of the data that stays: coordinators.yaml, municipalities.yaml, kept personal.yaml."""
+    """Every word of the data that stays: coordinators.yaml, municipalities.yaml, kept
+    personal.yaml; their values, not their comments (a file that does not parse: all of it)."""
+    from ekc.store.yamlio import parse
+
     words: set[str] = set()
     for path in ["coordinators.yaml", "municipalities.yaml", *sorted(p for p in kept_paths if p in head)]:
         file = root / path
         if file.is_file():
-            words |= words_of(file.read_text(encoding="utf-8", errors="replace"))
+            raw = file.read_bytes()
+            parsed = parse(path, raw)
+            words |= words_of_data(parsed.data) if parsed.ok else words_of(raw.decode("utf-8", "replace"))
     return words
 
 
