@@ -250,9 +250,9 @@ _LAST = ["Jansen", "Okkerhuizen", "de Vries", "Quarlesvanufford", "Ünal"]
 @example(persons=[("Zoë", "Ünal", "06-4242 9191")], words=["+31 6 42429191", "ZOE"], kept=set())
 @example(persons=[("Anna", "Jansen", "0612345678")], words=["(06) 1234 5678"], kept={"jansen"})
 @given(
-    persons=st.lists(st.tuples(st.sampled_from(_FIRST), st.sampled_from(_LAST), st.sampled_from(["", "06-4242 9191", "0612345678"])),
+    persons=st.lists(st.tuples(st.sampled_from(_FIRST), st.sampled_from(_LAST), st.sampled_from(["", "06-4242 9191", "0612345678", "b.jansen@example.org"])),
                      min_size=1, max_size=4),
-    words=st.lists(st.sampled_from([*_FIRST, *_LAST, "ZOE", "jansen", "+31 6 42429191", "(06) 1234 5678", "Anna  Jansen", "mevrouw", "Kerk"]),
+    words=st.lists(st.sampled_from([*_FIRST, *_LAST, "ZOE", "jansen", "+31 6 42429191", "(06) 1234 5678", "Anna  Jansen", "mevrouw", "Kerk", "b.jansen@example.org"]),
                    max_size=6),
     kept=st.sets(st.sampled_from(["jansen", "anna", "kerk"])),
 )
@@ -273,3 +273,22 @@ def test_one_search_attributes_texts_to_cases_as_each_cases_own_search_would(per
     for case, owner in owners.items():
         own = Needles(owner, kept)
         assert naming[case] == {sha for sha, text in texts.items() if own.find(text)}, (case, texts)
+
+
+def test_a_name_part_inside_another_cases_email_address_counts_for_both():
+    """`b.jansen@example.org` is one match, an e-mail of one case; the other Jansen's own
+    search finds `jansen` in it as a word (bounded by `.` and `@`), so the text is his too."""
+    bram, anna = PersonalStrings(), PersonalStrings()
+    bram.add_name("Bram Jansen")
+    bram.add_value("b.jansen@example.org")
+    anna.add_name("Anna Jansen")
+    owners = {"EKC-2020-00001": bram, "EKC-2020-00002": anna}
+    every = PersonalStrings()
+    for owner in owners.values():
+        every.update(owner)
+    texts = {"t0": "mail van b.jansen@example.org", "t1": "Kerkstraat"}
+
+    naming = purge_plan.texts_naming(texts, Needles(every, set()), owners, set())
+
+    assert Needles(anna, set()).find(texts["t0"])
+    assert naming == {"EKC-2020-00001": {"t0"}, "EKC-2020-00002": {"t0"}}

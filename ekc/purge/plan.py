@@ -234,16 +234,27 @@ def appended_log(existing: str | None, entries: list[dict[str, Any]]) -> str | N
 
 
 def texts_naming(texts: dict[str, str], needles: Needles, owners: dict[str, PersonalStrings], kept_words: set[str]) -> dict[str, set[str]]:
-    """For each case, the ids of the texts (redacted blobs, commit and tag messages) that name
+    """For each case, the ids of the texts (redacted blobs, commits and tag messages) that name
     one of its persons: what its own search (`Needles(owner, kept_words).find`) would say, from
     one search of each text with the purge's needles.
 
     Every match is keyed (`key_of`), and so is each of its words: a name part of one case
     inside another case's full name counts for both, as each one's own search finds it. A
     match whose key is none of the strings' keys (a spelling `key_of` does not fold the same
-    way) sends that text to the search per case."""
+    way) sends that text to the search per case. A case string inside a match but not one of
+    its words (`jansen` in the e-mail address `b.jansen@example.org`, a street inside a whole
+    address) sends that text to that case's own search."""
+    import ahocorasick
+
     every = {key_of(v) for owner in owners.values() for v in owner.all()}
+    inside_keys = ahocorasick.Automaton()
+    for key in every:
+        if key:
+            inside_keys.add_word(key, key)
+    if len(inside_keys):
+        inside_keys.make_automaton()
     keyed: dict[str, set[str]] = {}
+    inside: dict[str, set[str]] = {}
     unsure = set()
     for sha, text in texts.items():
         matches = needles.found(text)
@@ -251,13 +262,15 @@ def texts_naming(texts: dict[str, str], needles: Needles, owners: dict[str, Pers
         if not keys or keys - every:
             unsure.add(sha)
         keyed[sha] = keys | {key_of(word) for m in matches for word in m.split()}
+        inside[sha] = {k for key in keys for _, k in inside_keys.iter(key)} - keyed[sha] if len(inside_keys) else set()
     naming = {}
     for case, owner in owners.items():
         mine = {key_of(v) for v in owner.values} | {key_of(p) for p in owner.parts if fold(p) not in kept_words}
         found = {sha for sha, keys in keyed.items() if sha not in unsure and keys & mine}
-        if unsure:
+        maybe = {sha for sha in texts if sha in unsure or (sha not in found and inside[sha] & mine)}
+        if maybe:
             own_needles = Needles(owner, kept_words)
-            found |= {sha for sha in unsure if own_needles.find(texts[sha])}
+            found |= {sha for sha in maybe if own_needles.find(texts[sha])}
         naming[case] = found
     return naming
 
