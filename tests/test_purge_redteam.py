@@ -201,3 +201,17 @@ def test_a_comment_in_kept_data_does_not_make_the_familys_surname_kept(office):
     assert code == 0, output
     validate = CliRunner().invoke(app, ["--data", str(root), "validate"])
     assert "coordinators.yaml" not in validate.stdout, validate.stdout
+
+
+def test_an_empty_folder_named_after_the_family_goes(office):
+    """git does not see an empty folder, so neither the preflight nor the rewrite does; the purge
+    removes it as it removes the folders its rewrite emptied (nothing of a person in a name)."""
+    root = office.root
+    (root / "export" / f"{office_repo.SURNAME}-Teun" / "brieven").mkdir(parents=True)
+    (root / "export" / "leeg").mkdir()
+
+    code, output, leaks = _purge(office)
+
+    assert leaks == [], leak_scan.where(leaks)
+    assert code == 0, output
+    assert not (root / "export").exists()

@@ -708,9 +708,17 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
 def _remove_empty_folders(root: Path, paths: Iterable[str]) -> None:
     """A purged or renamed file's folder (`intake/<name>/`) would otherwise stay behind, empty,
     named. Only those folders and their parents are tried (not a walk of 30,000 files): a
-    folder no purged or renamed file was in did not change."""
+    folder no purged or renamed file was in did not change. And every folder git does not
+    track (it lists them; git never tracks an empty folder): an empty `export/<name>/` left
+    from before goes too, as the walk of the whole tree this replaces removed it."""
     # a path may be a folder itself (a tree entry named after a person); rmdir of a file fails
     folders = {f for path in paths for f in (PurePosixPath(path), *PurePosixPath(path).parents) if f.parts}
+    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
+        if raw.endswith(b"/"):
+            top = raw.decode("utf-8", "surrogateescape").rstrip("/")
+            folders.add(PurePosixPath(top))
+            for folder, _, _ in os.walk(root / top):
+                folders.add(PurePosixPath(Path(folder).relative_to(root).as_posix()))
     for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
         if ".git" in folder.parts:
             continue
