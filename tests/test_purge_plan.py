@@ -292,3 +292,14 @@ def test_a_name_part_inside_another_cases_email_address_counts_for_both():
 
     assert Needles(anna, set()).find(texts["t0"])
     assert naming == {"EKC-2020-00001": {"t0"}, "EKC-2020-00002": {"t0"}}
+
+
+def test_kept_words_are_the_words_of_values_not_of_comments():
+    files = [
+        ("coordinators.yaml", "coordinators:\n  - id: C-0042\n    name: Eva Jansen  # helpt ook familie Okkerhuizen\n".encode()),
+        ("municipalities.yaml", b"municipalities:\n  - name: Zwolle\n"),  # no comment: read as text
+        ("cases/2024/EKC-2024-K7Q2M/personal.yaml", b"main_persons: [Anna Vermeulen\n# Brinkman\n"),  # no YAML: all of it
+    ]
+    words = purge_plan.kept_words(files)
+    assert {"jansen", "zwolle", "vermeulen", "brinkman"} <= words
+    assert "okkerhuizen" not in words and "familie" not in words

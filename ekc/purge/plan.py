@@ -290,6 +290,21 @@ def rewrite_range(order: list[str], parents: dict[str, list[str]], seeds: set[st
             changed.add(commit)
     boundary = sorted({p for c in changed for p in parents[c] if p not in changed})
     return changed, boundary
+def kept_words(files: Iterable[tuple[str, bytes]]) -> set[str]:
+    """The words of the data that stays (coordinators.yaml, municipalities.yaml, kept
+    personal.yaml): of their values, not their comments (`words_of_data`); a file that does
+    not parse counts whole. The purge and `ekc sync`'s proof use the same rule."""
+    from ekc.core.identifying import words_of, words_of_data
+    from ekc.store.yamlio import parse
+
+    words: set[str] = set()
+    for path, raw in files:
+        if b"#" not in raw:  # no comment: the text's words are its data's (no parse of 15,000 files)
+            words |= words_of(raw.decode("utf-8", "replace"))
+            continue
+        parsed = parse(path, raw)
+        words |= words_of_data(parsed.data) if parsed.ok else words_of(raw.decode("utf-8", "replace"))
+    return words
 
 
 def _copy(day: date) -> date:

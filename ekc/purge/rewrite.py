@@ -33,7 +33,7 @@ from typing import Any
 import re
 
 from ekc.core.errors import Refused
-from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, words_of, words_of_data
+from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
 from ekc.purge import journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
@@ -212,18 +212,9 @@ def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
 
 
 def _kept_words(root: Path, head: set[str], kept_paths: set[str]) -> set[str]:
-    """Every word of the data that stays: coordinators.yaml, municipalities.yaml, kept
-    personal.yaml; their values, not their comments (a file that does not parse: all of it)."""
-    from ekc.store.yamlio import parse
-
-    words: set[str] = set()
-    for path in ["coordinators.yaml", "municipalities.yaml", *sorted(p for p in kept_paths if p in head)]:
-        file = root / path
-        if file.is_file():
-            raw = file.read_bytes()
-            parsed = parse(path, raw)
-            words |= words_of_data(parsed.data) if parsed.ok else words_of(raw.decode("utf-8", "replace"))
-    return words
+    """Every word of the data that stays: coordinators.yaml, municipalities.yaml, kept personal.yaml."""
+    paths = ["coordinators.yaml", "municipalities.yaml", *sorted(p for p in kept_paths if p in head)]
+    return purge_plan.kept_words((path, (root / path).read_bytes()) for path in paths if (root / path).is_file())
 
 
 _NAMESPACE = re.compile(r"^(refs/remotes/[^/]+/|refs/[^/]+/|refs/)")
