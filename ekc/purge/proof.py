@@ -32,7 +32,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ekc.core.identifying import Needles
 from ekc.store.git import failure, git, git_dir, stream, unquote_path
@@ -377,22 +377,28 @@ def work_files_with(root: Path, needles: Needles) -> list[str]:
     for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
         if raw:
             walk_whole(raw.decode("utf-8", "surrogateescape").rstrip("/"))
-    folders: set[str] = set()
+    folders: set[bytes] = set()
     for record in git(root, "ls-files", "-z", "-v", "-s").split(b"\0"):  # `<tag> <mode> <id> <stage>\t<path>`
-        meta, _, raw = record.partition(b"\t")
-        if not raw:
+        tab = record.find(b"\t")
+        if tab < 0:
             continue
-        name = raw.decode("utf-8", "surrogateescape")
-        folders.update(str(parent) for parent in PurePosixPath(name).parents)
-        if meta.split()[1] == b"160000":  # a submodule: git lists nothing of its work tree
-            walk_whole(name)
-        elif meta[:1] == b"S" or meta[:1].islower():  # skip-worktree, assume-unchanged
+        raw = record[tab + 1:]
+        folder = raw.rpartition(b"/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition(b"/")[0]
+        tag, mode = record[:1], record[2:8]
+        if mode == b"160000":  # a submodule: git lists nothing of its work tree
+            walk_whole(raw.decode("utf-8", "surrogateescape"))
+        elif tag == b"S" or tag.islower():  # skip-worktree, assume-unchanged
+            name = raw.decode("utf-8", "surrogateescape")
             path = root / name
             if path.is_file() and not path.is_symlink():
                 untracked.append((name, _read(path)))
-    for folder in sorted(folders - {"."}):
-        if os.path.lexists(root / folder / ".git"):
-            walk_whole(f"{folder}/.git")
+    top = os.fsencode(root)
+    for folder in sorted(folders):
+        if os.path.lexists(top + b"/" + folder + b"/.git"):
+            walk_whole(folder.decode("utf-8", "surrogateescape") + "/.git")
     hits = [needles.redact(p) for p in sorted(names_holding(names, needles))]
     hits += [needles.redact(name) for name in holding(untracked, needles)]
     return hits
