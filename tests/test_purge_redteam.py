@@ -215,3 +215,14 @@ def test_an_empty_folder_named_after_the_family_goes(office):
     assert leaks == [], leak_scan.where(leaks)
     assert code == 0, output
     assert not (root / "export").exists()
+
+
+def test_a_phone_typed_with_a_typographic_dash_in_personal_yaml_is_a_phone():
+    """An old version of personal.yaml (committed with --no-verify) may hold `06–4815 1623`;
+    as a phone it is found in every spelling, as text (it has no letters) it was never looked for."""
+    from ekc.core.identifying import Needles, PersonalStrings, of_unreadable_text
+
+    strings = of_unreadable_text("phone: 06\u20134815 1623\nname: [Teun\n")
+    needles = Needles(strings, set())
+    assert needles.find("Teruggebeld: +31 6 48151623")
+    assert needles.redact("bel 0648151623 of 06/4815 1623") == "bel *** of ***"

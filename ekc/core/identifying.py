@@ -171,10 +171,16 @@ def fold(text: str) -> str:
     return _COMBINING.sub("", unicodedata.normalize("NFD", text)).casefold()
 
 
+# between the digits of a phone number: spaces, brackets, dots, a slash (`06/48151623`) and
+# any dash, the typographic ones a word processor or a phone's keyboard puts in (`06–4815 1623`)
+_PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
+_PHONE_VALUE = re.compile(f"\\+?[0-9][0-9 {_PHONE_GLUE[2:]}]{{5,24}}")  # a value: no line breaks
+
+
 def phone_national(phone: str) -> str | None:
     """The digits of a phone number after its country code or trunk 0; None if it is no phone."""
     stripped = phone.strip()
-    if not re.fullmatch(r"\+?[0-9][0-9 ()./-]{5,24}", stripped):
+    if not _PHONE_VALUE.fullmatch(stripped):
         return None
     digits = re.sub(r"\D", "", stripped)
     if stripped.startswith("+31"):
@@ -290,9 +296,6 @@ def _text_pattern(folded: str) -> str:
     return "".join(out)
 
 
-# between the digits of a phone number: spaces, brackets, dots, a slash (`06/48151623`) and
-# any dash, the typographic ones a word processor or a phone's keyboard puts in (`06–4815 1623`)
-_PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
 _SEP = f"[{_PHONE_GLUE}]*"
 
 
