@@ -226,3 +226,18 @@ def test_a_phone_typed_with_a_typographic_dash_in_personal_yaml_is_a_phone():
     needles = Needles(strings, set())
     assert needles.find("Teruggebeld: +31 6 48151623")
     assert needles.redact("bel 0648151623 of 06/4815 1623") == "bel *** of ***"
+
+
+def test_a_name_with_an_invisible_character_in_it_is_redacted(office):
+    """Copied from a PDF or a web form, a name may hold a soft hyphen or a zero-width space;
+    it reads the same on screen, and it is the same name."""
+    root = office.root
+    git(root, "commit", "-q", "--allow-empty", "--no-verify", "-m", "Gesprek met mevrouw Brink\u00adgreve")
+    git(root, "commit", "-q", "--allow-empty", "--no-verify", "-m", "Huisbezoek Lijster\u200bbeslaan 17")
+    git(root, "push", "-q", "origin", "main")
+
+    code, output, leaks = _purge(office)
+
+    assert leaks == [], leak_scan.where(leaks)
+    assert code == 0, output
+    assert "Gesprek met mevrouw ***" in out(root, "log", "-3", "--format=%s")

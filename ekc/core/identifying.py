@@ -158,7 +158,10 @@ def message_problem(message: str, personal: PersonalStrings | None = None, free_
 import unicodedata  # noqa: E402
 
 REDACTED = "***"
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# invisible characters a name copied from a PDF or a web page may carry: a soft hyphen, zero-width
+# spaces and joiners, a word joiner, a byte order mark; folded away like diacritics
+_INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
+_COMBINING = re.compile(f"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{_INVISIBLE}]")
 _DIGIT_GLUE = re.compile(r"[\s().-]+")
 _POSTCODE = re.compile(r"\b(\d{4})\s*([A-Za-z]{2})\b")
 _HOUSE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s+(?P<number>\d+)\s*(?P<suffix>[A-Za-z](?![A-Za-z]))?")
@@ -273,7 +276,7 @@ def _fold_table() -> dict[str, str]:
 
 
 _VARIANTS = _fold_table()
-_MARKS = "[\u0300-\u036f]*"
+_MARKS = f"[\u0300-\u036f{_INVISIBLE}]*"
 
 
 def _letter_pattern(char: str) -> str:

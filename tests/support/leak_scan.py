@@ -43,9 +43,10 @@ class Leak:
 
 
 def fold(text: str) -> str:
-    """Case, normalisation, diacritics and whitespace layout folded away."""
+    """Case, normalisation, diacritics, invisible characters (a soft hyphen, a zero-width space)
+    and whitespace layout folded away."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     return " ".join(bare.casefold().split())
 
 
