@@ -187,7 +187,8 @@ def _rewrite_range(history_log: bytes, order: list[str], parents: dict[str, list
     if seeds is None:
         return None, len(order)
     seeds |= found.commits | introduced
-    seeds |= {r.peeled for r in all_refs if r.object in found.tags}  # a tag is rewritten with its commit
+    if found.tags:  # a tag is rewritten with its commit; a tag of a tag names only the outer one
+        seeds |= {r.peeled for r in all_refs if r.type == "tag"}
     changed, boundary = purge_plan.rewrite_range(order, parents, seeds)
     refs = sorted(r.name for r in all_refs if r.peeled in changed)
     if not boundary or not refs or len(boundary) > MAX_BOUNDARY:
