@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ekc.core.identifying import Needles, PersonalStrings, fold, of_personal_document, of_unreadable_text, words_of
@@ -200,3 +200,106 @@ def test_a_case_folder_whose_case_yaml_cannot_be_read_is_named_not_judged():
     live = {"cases/2024/EKC-2024-AAAAA"}
     result = purge_plan.assign(["cases/2024/EKC-2024-AAAAA/personal.yaml"], set(), {}, live, {}, set(), 3, date(2030, 1, 1))
     assert result.unjudged == ["EKC-2024-AAAAA"] and result.targets == []
+
+
+def _entry(case: str, **extra) -> dict:
+    return {"case": case, "closed": date(2026, 8, 1), "purged": date(2026, 11, 15),
+            "paths": [f"cases/{case[4:8]}/{case}/personal.yaml"], **extra}
+
+
+def test_the_log_grows_by_appending_text_and_reads_back_as_old_plus_new_entries():
+    from ekc.store.yamlio import parse
+
+    old = "# kept by ekc purge\npurges:\n" + purge_plan.entries_text([_entry("EKC-2025-AAAAA", blobs=["a" * 40])])
+    new = [_entry("EKC-2026-BBBBB", other_paths=2, blobs=["1" * 40, "1e" + "0" * 38], commits=["2" * 40])]
+
+    text = purge_plan.appended_log(old, new)
+
+    assert text is not None and text.startswith(old)  # comments and earlier entries byte for byte
+    data = parse("purge-log.yaml", text.encode()).data
+    assert [e["case"] for e in data["purges"]] == ["EKC-2025-AAAAA", "EKC-2026-BBBBB"]
+    assert data["purges"][1] == new[0]  # ids that look like numbers stay strings
+
+
+def test_a_path_of_any_name_reads_back_exactly():
+    from ekc.store.yamlio import parse
+
+    odd = ["cases/2026/EKC-2026-CCCCC/a b: c.yaml", "cases/2026/EKC-2026-CCCCC/#x [y], {z}", "cases/2026/EKC-2026-CCCCC/é\"\\.txt",
+           "cases/2026/EKC-2026-CCCCC/true", "cases/2026/EKC-2026-CCCCC/- x"]
+    entry = {**_entry("EKC-2026-CCCCC"), "paths": sorted(odd)}
+    text = purge_plan.appended_log(None, [entry])
+    assert parse("purge-log.yaml", text.encode()).data == {"purges": [entry]}
+
+
+def test_a_log_of_another_shape_is_left_to_the_round_trip():
+    entries = [_entry("EKC-2026-DDDDD")]
+    body = purge_plan.entries_text([_entry("EKC-2025-AAAAA")])
+    assert purge_plan.appended_log("purges: []\n", entries) is None
+    assert purge_plan.appended_log("purges:\n" + body + "notes: x\n", entries) is None  # a key after the list
+    assert purge_plan.appended_log(("purges:\n" + body).replace("\n", "\r\n"), entries) is None
+    assert purge_plan.appended_log("purges:\n" + body.replace("  - ", "- ").replace("\n    ", "\n  "), entries) is None
+    assert purge_plan.appended_log("purges:\n" + body.rstrip("\n"), entries) is None
+
+
+_FIRST = ["Anna", "Bram", "Zoë", "Joost", "Fenna"]
+_LAST = ["Jansen", "Okkerhuizen", "de Vries", "Quarlesvanufford", "Ünal"]
+
+
+@settings(max_examples=60, deadline=None)
+@example(persons=[("Anna", "Jansen", ""), ("Bram", "Jansen", "")], words=["Anna  Jansen"], kept=set())  # a part in another's name
+@example(persons=[("Zoë", "Ünal", "06-4242 9191")], words=["+31 6 42429191", "ZOE"], kept=set())
+@example(persons=[("Anna", "Jansen", "0612345678")], words=["(06) 1234 5678"], kept={"jansen"})
+@given(
+    persons=st.lists(st.tuples(st.sampled_from(_FIRST), st.sampled_from(_LAST), st.sampled_from(["", "06-4242 9191", "0612345678", "b.jansen@example.org"])),
+                     min_size=1, max_size=4),
+    words=st.lists(st.sampled_from([*_FIRST, *_LAST, "ZOE", "jansen", "+31 6 42429191", "(06) 1234 5678", "Anna  Jansen", "mevrouw", "Kerk", "b.jansen@example.org"]),
+                   max_size=6),
+    kept=st.sets(st.sampled_from(["jansen", "anna", "kerk"])),
+)
+def test_one_search_attributes_texts_to_cases_as_each_cases_own_search_would(persons, words, kept):
+    owners = {}
+    for i, (first, last, phone) in enumerate(persons):
+        owner = PersonalStrings()
+        owner.add_name(f"{first} {last}")
+        owner.add_value(phone)
+        owners[f"EKC-2020-{i:05d}"] = owner
+    every = PersonalStrings()
+    for owner in owners.values():
+        every.update(owner)
+    texts = {"t0": " ".join(words), "t1": "\n".join(reversed(words)), "t2": "Intake " + ", ".join(words[:2])}
+
+    naming = purge_plan.texts_naming(texts, Needles(every, kept), owners, kept)
+
+    for case, owner in owners.items():
+        own = Needles(owner, kept)
+        assert naming[case] == {sha for sha, text in texts.items() if own.find(text)}, (case, texts)
+
+
+def test_a_name_part_inside_another_cases_email_address_counts_for_both():
+    """`b.jansen@example.org` is one match, an e-mail of one case; the other Jansen's own
+    search finds `jansen` in it as a word (bounded by `.` and `@`), so the text is his too."""
+    bram, anna = PersonalStrings(), PersonalStrings()
+    bram.add_name("Bram Jansen")
+    bram.add_value("b.jansen@example.org")
+    anna.add_name("Anna Jansen")
+    owners = {"EKC-2020-00001": bram, "EKC-2020-00002": anna}
+    every = PersonalStrings()
+    for owner in owners.values():
+        every.update(owner)
+    texts = {"t0": "mail van b.jansen@example.org", "t1": "Kerkstraat"}
+
+    naming = purge_plan.texts_naming(texts, Needles(every, set()), owners, set())
+
+    assert Needles(anna, set()).find(texts["t0"])
+    assert naming == {"EKC-2020-00001": {"t0"}, "EKC-2020-00002": {"t0"}}
+
+
+def test_kept_words_are_the_words_of_values_not_of_comments():
+    files = [
+        ("coordinators.yaml", "coordinators:\n  - id: C-0042\n    name: Eva Jansen  # helpt ook familie Okkerhuizen\n".encode()),
+        ("municipalities.yaml", b"municipalities:\n  - name: Zwolle\n"),  # no comment: read as text
+        ("cases/2024/EKC-2024-K7Q2M/personal.yaml", b"main_persons: [Anna Vermeulen\n# Brinkman\n"),  # no YAML: all of it
+    ]
+    words = purge_plan.kept_words(files)
+    assert {"jansen", "zwolle", "vermeulen", "brinkman"} <= words
+    assert "okkerhuizen" not in words and "familie" not in words

@@ -135,3 +135,33 @@ def test_the_proof_reads_every_object_the_scan_before_did_not_find_clean(repo):
 
     assert remaining == [f"blob {new_blob} holds an identifying string"], remaining
     assert new_commit not in before.clean
+
+
+def test_what_git_does_not_track_in_the_work_tree_is_searched_by_name_and_content(repo):
+    """The proof lists the work tree through git (`ls-files --others --directory`): an
+    ignored file, an untracked file, an empty folder and a file deep in an untracked folder
+    are each named; tracked files are objects of HEAD and are not listed here."""
+    (repo / ".gitignore").write_text("*.bak\n")
+    commit_all(repo, "Ignore backups")
+    (repo / "cases" / "Oosterkamp.bak").write_text("x\n")  # ignored, named
+    (repo / "cases" / "notes.txt").write_text("called Wilhelmina Oosterkamp\n")  # untracked, content
+    (repo / "intake" / "OOSTERKAMP-W").mkdir(parents=True)  # empty folder, named
+    (repo / "scratch" / "deep").mkdir(parents=True)
+    (repo / "scratch" / "deep" / "call.txt").write_text("Wilhelmina  Oosterkamp rang\n")  # untracked folder
+    (repo / "cases" / "clean.txt").write_text("nothing\n")
+
+    remaining = proof.prove(repo, NEEDLES, set()).remaining
+
+    work = sorted(r for r in remaining if r.startswith("work tree file "))
+    assert work == [
+        "work tree file cases/***.bak holds an identifying string",
+        "work tree file cases/notes.txt holds an identifying string",
+        "work tree file intake/***-W holds an identifying string",
+        "work tree file scratch/deep/call.txt holds an identifying string",
+    ], remaining
+
+
+def test_a_clean_work_tree_with_untracked_files_proves_clean(repo):
+    (repo / "cases" / "notes.txt").write_text("nothing personal\n")
+    (repo / "empty").mkdir()
+    assert proof.prove(repo, NEEDLES, set()).remaining == []

@@ -141,10 +141,10 @@ def test_a_rewrite_that_would_change_a_kept_file_is_rolled_back(repo, monkeypatc
 
     original = history.filter_repo_command
 
-    def also_coordinators(paths_file):
+    def also_coordinators(paths_file, *rest):
         with open(paths_file, "a") as handle:
             handle.write("literal:coordinators.yaml\n")
-        return original(paths_file)
+        return original(paths_file, *rest)
 
     monkeypatch.setattr(history, "filter_repo_command", also_coordinators)
     before = snapshot(repo)

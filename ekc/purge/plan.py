@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ekc.core.identifying import Needles, PersonalStrings, fold, key_of
 from ekc.core.ids import is_case_id
 from ekc.model.datastore import DataStore
 from ekc.purge.retention import purge_due_on
@@ -179,6 +180,131 @@ def log_entries(drafts: Iterable[PurgeRecordDraft], today: date) -> list[dict[st
             entry["commits"] = sorted(d.commits)
         entries.append(entry)
     return entries
+
+
+def _scalar(text: str) -> str:
+    """Plain where YAML reads it back as this very string (checked after), else a JSON string,
+    which is a YAML double-quoted scalar."""
+    import json
+
+    return text if _PLAIN.fullmatch(text) and not _NOT_A_STRING.fullmatch(text) else json.dumps(text)
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_./-]*")
+_NOT_A_STRING = re.compile(r"[0-9eE._+-]+|true|false|null|yes|no|on|off|y|n", re.I)  # a number or a YAML 1.1 word
+_TOP_LEVEL = re.compile(r"^[^\s#-][^\n]*", re.M)
+
+
+def entries_text(entries: list[dict[str, Any]]) -> str:
+    """The entries as the items of the `purges:` list, written as DATA-FORMAT.md shows them."""
+    lines = []
+    for entry in entries:
+        lines += [f"  - case: {_scalar(entry['case'])}", f"    closed: {entry['closed'].isoformat()}",
+                  f"    purged: {entry['purged'].isoformat()}",
+                  f"    paths: [{', '.join(_scalar(p) for p in entry['paths'])}]"]
+        if "other_paths" in entry:
+            lines.append(f"    other_paths: {int(entry['other_paths'])}")
+        for key in ("blobs", "commits"):
+            if key in entry:
+                lines.append(f"    {key}:")
+                lines += [f"      - {_scalar(value)}" for value in entry[key]]
+    return "".join(line + "\n" for line in lines)
+
+
+def appended_log(existing: str | None, entries: list[dict[str, Any]]) -> str | None:
+    """purge-log.yaml with the entries added at the end of its `purges:` list, as text: a round
+    trip through ruamel costs a second per megabyte, and the log only grows. None where the
+    file is not of the plain shape this can extend safely (the caller then does the round
+    trip): another key after the list, an empty or flow list, other indentation, CRLF or a
+    BOM, or new text that would not read back as exactly these entries."""
+    from ekc.store.yamlio import parse
+
+    added = entries_text(entries)
+    check = parse("purge-log.yaml", ("purges:\n" + added).encode())
+    if not check.ok or check.data != {"purges": entries}:
+        return None
+    if existing is None or not existing.strip():
+        return "purges:\n" + added
+    if "\r" in existing or existing.startswith("\ufeff") or not existing.endswith("\n"):
+        return None
+    keys = _TOP_LEVEL.findall(existing)
+    if not keys or keys[-1].split("#")[0].strip() != "purges:" or "\n  - case: " not in existing[existing.rindex("\npurges:") if "\npurges:" in existing else 0:]:
+        return None
+    return existing + added
+
+
+def texts_naming(texts: dict[str, str], needles: Needles, owners: dict[str, PersonalStrings], kept_words: set[str]) -> dict[str, set[str]]:
+    """For each case, the ids of the texts (redacted blobs, commits and tag messages) that name
+    one of its persons: what its own search (`Needles(owner, kept_words).find`) would say, from
+    one search of each text with the purge's needles.
+
+    Every match is keyed (`key_of`), and so is each of its words: a name part of one case
+    inside another case's full name counts for both, as each one's own search finds it. A
+    match whose key is none of the strings' keys (a spelling `key_of` does not fold the same
+    way) sends that text to the search per case. A case string inside a match but not one of
+    its words (`jansen` in the e-mail address `b.jansen@example.org`, a street inside a whole
+    address) sends that text to that case's own search."""
+    import ahocorasick
+
+    every = {key_of(v) for owner in owners.values() for v in owner.all()}
+    inside_keys = ahocorasick.Automaton()
+    for key in every:
+        if key:
+            inside_keys.add_word(key, key)
+    if len(inside_keys):
+        inside_keys.make_automaton()
+    keyed: dict[str, set[str]] = {}
+    inside: dict[str, set[str]] = {}
+    unsure = set()
+    for sha, text in texts.items():
+        matches = needles.found(text)
+        keys = {key_of(m) for m in matches}
+        if not keys or keys - every:
+            unsure.add(sha)
+        keyed[sha] = keys | {key_of(word) for m in matches for word in m.split()}
+        inside[sha] = {k for key in keys for _, k in inside_keys.iter(key)} - keyed[sha] if len(inside_keys) else set()
+    naming = {}
+    for case, owner in owners.items():
+        mine = {key_of(v) for v in owner.values} | {key_of(p) for p in owner.parts if fold(p) not in kept_words}
+        found = {sha for sha, keys in keyed.items() if sha not in unsure and keys & mine}
+        maybe = {sha for sha in texts if sha in unsure or (sha not in found and inside[sha] & mine)}
+        if maybe:
+            own_needles = Needles(owner, kept_words)
+            found |= {sha for sha in maybe if own_needles.find(texts[sha])}
+        naming[case] = found
+    return naming
+
+
+def rewrite_range(order: list[str], parents: dict[str, list[str]], seeds: set[str]) -> tuple[set[str], list[str]]:
+    """(every commit the rewrite must write anew, the untouched parents where it stops).
+
+    A commit changes when it brings in purged data itself (a seed) or when a parent changed
+    (its parent id is new). Everything else stays byte for byte, so git-filter-repo is given
+    the refs that reach a changed commit with the boundary excluded (`^<id>`): the monthly
+    purge of cases registered last year rewrites a year of history, not twenty. `order`:
+    parents first. The commits outside are ancestors of the boundary only: none holds
+    purged data, since a commit that does is a seed or a descendant of one."""
+    changed = set()
+    for commit in order:
+        if commit in seeds or any(p in changed for p in parents[commit]):
+            changed.add(commit)
+    boundary = sorted({p for c in changed for p in parents[c] if p not in changed})
+    return changed, boundary
+def kept_words(files: Iterable[tuple[str, bytes]]) -> set[str]:
+    """The words of the data that stays (coordinators.yaml, municipalities.yaml, kept
+    personal.yaml): of their values, not their comments (`words_of_data`); a file that does
+    not parse counts whole. The purge and `ekc sync`'s proof use the same rule."""
+    from ekc.core.identifying import words_of, words_of_data
+    from ekc.store.yamlio import parse
+
+    words: set[str] = set()
+    for path, raw in files:
+        if b"#" not in raw:  # no comment: the text's words are its data's (no parse of 15,000 files)
+            words |= words_of(raw.decode("utf-8", "replace"))
+            continue
+        parsed = parse(path, raw)
+        words |= words_of_data(parsed.data) if parsed.ok else words_of(raw.decode("utf-8", "replace"))
+    return words
 
 
 def _copy(day: date) -> date:

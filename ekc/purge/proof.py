@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ekc.core.identifying import Needles
-from ekc.store.git import failure, git, git_dir, stream
+from ekc.store.git import failure, git, git_dir, stream, unquote_path
 
 ZERO = "0" * 40
 TREE_MODE = "040000"
@@ -65,14 +65,6 @@ class HistoryNames:
 
     paths: dict[str, str] = field(default_factory=dict)
     trees: set[str] = field(default_factory=set)
-
-
-def _unquote(path: str) -> str:
-    """git's C-style quoting of unusual paths (core.quotePath is off, so only the rare ones)."""
-    if not (path.startswith('"') and path.endswith('"')):
-        return path
-    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
-    return raw.decode("utf-8", "surrogateescape")
 
 
 def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: header) -> HistoryNames:
@@ -108,7 +100,7 @@ def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: h
     for path in [p for p in paths if "\t" in p or p.startswith('"')]:
         tree = paths.pop(path)
         for part in path.split("\t"):
-            paths.setdefault(_unquote(part), tree)
+            paths.setdefault(unquote_path(part), tree)
     trees.discard(ZERO)
     return names
 
@@ -355,17 +347,68 @@ def git_files_with(root: Path, needles: Needles) -> list[str]:
 
 def work_files_with(root: Path, needles: Needles) -> list[str]:
     """Files and folders of the work tree whose name holds a string, and files git does not
-    track (ignored ones too) whose content does. A tracked file is a blob already scanned:
-    the purge starts and ends with a clean tree."""
-    names = [relative for relative, _ in _walk(root, lambda p: p == ".git")]
+    track (ignored ones too) whose content does.
+
+    A tracked file is a blob of HEAD's tree, its name an entry of that tree: both are in the
+    object scan (the purge starts and ends with a clean tree, so the index is HEAD). So only
+    what git does not track is looked at here: git lists it (`ls-files --others --directory`,
+    no exclude rules, so ignored files too; an untracked or empty folder as `name/`), and only
+    such folders are walked, not the 30,000 tracked files of a long-lived store.
+
+    What git shows neither as tracked nor as untracked is walked whole as well: anything
+    under a folder named `.git` below the top (git skips that name at every depth), and a
+    submodule's work tree (another repository). A tracked file git is told not to look at
+    (`update-index --skip-worktree` or `--assume-unchanged`) is read: its content may differ
+    from the blob and `git status` does not say so."""
+    names: list[str] = []
+    untracked: list[tuple[str, bytes]] = []
+
+    def walk_whole(name: str) -> None:
+        path = root / name
+        names.append(name)
+        if path.is_dir() and not path.is_symlink():
+            for relative, is_file in _walk(path, lambda p: False):
+                names.append(f"{name}/{relative}")
+                if is_file:
+                    untracked.append((f"{name}/{relative}", _read(path / relative)))
+        elif path.is_file() and not path.is_symlink():
+            untracked.append((name, _read(path)))
+
+    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
+        if raw:
+            walk_whole(raw.decode("utf-8", "surrogateescape").rstrip("/"))
+    folders: set[bytes] = set()
+    for record in git(root, "ls-files", "-z", "-v", "-s").split(b"\0"):  # `<tag> <mode> <id> <stage>\t<path>`
+        tab = record.find(b"\t")
+        if tab < 0:
+            continue
+        raw = record[tab + 1:]
+        folder = raw.rpartition(b"/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition(b"/")[0]
+        tag, mode = record[:1], record[2:8]
+        if mode == b"160000":  # a submodule: git lists nothing of its work tree
+            walk_whole(raw.decode("utf-8", "surrogateescape"))
+        elif tag == b"S" or tag.islower():  # skip-worktree, assume-unchanged
+            name = raw.decode("utf-8", "surrogateescape")
+            path = root / name
+            if path.is_file() and not path.is_symlink():
+                untracked.append((name, _read(path)))
+    top = os.fsencode(root)
+    for folder in sorted(folders):
+        if os.path.lexists(top + b"/" + folder + b"/.git"):
+            walk_whole(folder.decode("utf-8", "surrogateescape") + "/.git")
     hits = [needles.redact(p) for p in sorted(names_holding(names, needles))]
-    untracked = []
-    for name in git(root, "ls-files", "-z", "--others").split(b"\0"):
-        path = root / name.decode("utf-8", "surrogateescape")
-        if name and path.is_file():
-            untracked.append((name.decode("utf-8", "surrogateescape"), path.read_bytes()))
     hits += [needles.redact(name) for name in holding(untracked, needles)]
     return hits
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 @dataclass

@@ -25,15 +25,15 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from pathlib import Path
-from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import re
 
 from ekc.core.errors import Refused
-from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, words_of
+from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
 from ekc.purge import journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
@@ -109,6 +109,10 @@ class Plan:
     commits_total: int
     path_blobs: dict[str, set[str]] = field(default_factory=dict)
     strings_by_blob: dict[str, PersonalStrings] = field(default_factory=dict)
+    # git-filter-repo's --refs: the refs that reach a changed commit and `^<id>` of each untouched
+    # parent where the rewrite stops; None: every ref from the root
+    rewrite_refs: list[str] | None = None
+    commits_rewritten: int = 0
 
     @property
     def empty(self) -> bool:
@@ -137,8 +141,8 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
         Target(d.case_id, d.closed, d.due, d.paths, tuple(sorted({c for p in d.paths for c in personal.introduced_in[p]})), d.orphan)
         for d in assignment.targets
     ]
-    graph = reads.graph.result()
-    commits_total = graph.count(b"\n")
+    order, parents = scan.commit_graph(reads.graph.result())
+    commits_total = len(order)
     paths = {p for t in targets for p in t.paths}
     blobs = {b for p in paths for b in personal.blobs[p]}
     kept_blobs = {b: p for p in sorted(assignment.kept_paths) for b in personal.blobs[p]}
@@ -153,17 +157,43 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     trace("plan: identifying strings")
     step("searching every object for the identifying strings")
     names = proof.history_names(history_log, scan.root_tree) if targets else None
-    del history_log
     found = proof.scan_objects(root, needles, drop, names, dump=reads.objects) if targets else proof.ObjectScan()
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)
     deletes = _data_refs(root, all_refs, drop, found, needles)
     descriptions = _descriptions_naming(root, needles)
+    introduced = {c for t in targets for c in t.commits}  # a purged path, whatever its blob (shared ones too)
+    rewrite_refs, rewritten = _rewrite_range(history_log, order, parents, all_refs, drop, found, introduced) if targets else (None, 0)
+    del history_log
+    trace("plan: range of the rewrite")
     return Plan(
         targets, assignment.unjudged, paths, blobs, drop, shared, strings, kept_words, needles, found,
         renames, deletes, descriptions, commits_total, {p: set(personal.blobs[p]) for p in paths}, by_blob,
+        rewrite_refs, rewritten,
     )
+
+
+MAX_BOUNDARY = 1000  # more untouched parents than this (a command line's worth): from the root
+
+
+def _rewrite_range(history_log: bytes, order: list[str], parents: dict[str, list[str]], all_refs: list[scan.Ref],
+                   drop: set[str], found: proof.ObjectScan, introduced: set[str]) -> tuple[list[str] | None, int]:
+    """What git-filter-repo rewrites: from the first commits that bring in anything the purge
+    changes (a purged or redacted file, a file or folder named after a person, a message or
+    identity, a tag naming one), through every descendant. The rest is byte for byte what a
+    rewrite from the root would write again, so the commit ids are the same either way."""
+    seeds = scan.introducing(history_log, drop | found.blobs, set(found.paths))
+    if seeds is None:
+        return None, len(order)
+    seeds |= found.commits | introduced
+    if found.tags:  # a tag is rewritten with its commit; a tag of a tag names only the outer one
+        seeds |= {r.peeled for r in all_refs if r.type == "tag"}
+    changed, boundary = purge_plan.rewrite_range(order, parents, seeds)
+    refs = sorted(r.name for r in all_refs if r.peeled in changed)
+    if not boundary or not refs or len(boundary) > MAX_BOUNDARY:
+        return None, len(order)
+    return [*refs, *(f"^{b}" for b in boundary)], len(changed)
 
 
 def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
@@ -184,12 +214,8 @@ def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
 
 def _kept_words(root: Path, head: set[str], kept_paths: set[str]) -> set[str]:
     """Every word of the data that stays: coordinators.yaml, municipalities.yaml, kept personal.yaml."""
-    words: set[str] = set()
-    for path in ["coordinators.yaml", "municipalities.yaml", *sorted(p for p in kept_paths if p in head)]:
-        file = root / path
-        if file.is_file():
-            words |= words_of(file.read_text(encoding="utf-8", errors="replace"))
-    return words
+    paths = ["coordinators.yaml", "municipalities.yaml", *sorted(p for p in kept_paths if p in head)]
+    return purge_plan.kept_words((path, (root / path).read_bytes()) for path in paths if (root / path).is_file())
 
 
 _NAMESPACE = re.compile(r"^(refs/remotes/[^/]+/|refs/[^/]+/|refs/)")
@@ -517,7 +543,8 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
                  "updates": [[u.remote_ref, u.expected, u.local_ref] for u in push]} if push_remote else None,
         "renames": plan.ref_renames,
         "deletes": plan.ref_deletes,
-        "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total},
+        "proof": {"blobs_checked": len(plan.blobs), "commits_total": plan.commits_total,
+                  "commits_rewritten": plan.commits_rewritten or plan.commits_total},
     }
     step("backing up refs and reflogs")
     _backup_reflogs(root, git_dir(root))
@@ -527,7 +554,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     try:
         if plan.ref_deletes:
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
-        step(f"rewriting {plan.commits_total} commits (git-filter-repo)")
+        step(f"rewriting {plan.commits_rewritten or plan.commits_total} of {plan.commits_total} commits (git-filter-repo)")
         state["objects_created"] = _rewrite(root, plan)
         journal.write(root, state)
         trace("git-filter-repo")
@@ -537,7 +564,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
             (root / path).unlink(missing_ok=True)
         git(root, "read-tree", "--reset", "-u", "HEAD")
-        _remove_empty_folders(root)
+        _remove_empty_folders(root, [*plan.paths, *plan.found.paths])
         state["proof"].update(_check_rewrite(root, plan, backup))
         trace("check: refs")
     except BaseException:
@@ -561,29 +588,35 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     journal.write(root, state)
     _checkpoint("committed")
     trace("purge-log commit")
-    return _finish(root, state)
+    return _finish(root, state, plan.needles)
 
 
 def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
     """purge-log.yaml entries: ids, dates, blob and commit ids, and paths inside the case folder."""
     hits = plan.found.blobs | plan.found.commits | plan.found.tags
     hit_contents = scan.blob_contents(root, hits) if hits else {}
-    records = []
+    owners: dict[str, PersonalStrings] = {}
+    named_paths: dict[str, tuple[list[str], int, set[str]]] = {}
     for target in plan.targets:
         if target.case_id is None:
             continue
         named, others = purge_plan.log_paths(target.case_id, target.paths)
         if not named:
             continue
-        own = PersonalStrings()
+        own = owners[target.case_id] = PersonalStrings()
         target_blobs = {b for p in target.paths for b in plan.path_blobs.get(p, ())} & plan.drop
         for blob in target_blobs:
             own.update(plan.strings_by_blob.get(blob, PersonalStrings()))
-        redacted, commits = set(), set()
-        if hit_contents:
-            mine = Needles(own, plan.kept_words)
-            redacted = {sha for sha, data in hit_contents.items() if sha in plan.found.blobs and mine.find_bytes(data)}
-            commits = {sha for sha, data in hit_contents.items() if sha not in plan.found.blobs and mine.find_bytes(data)}
+        named_paths[target.case_id] = (named, others, target_blobs)
+    texts = {sha: data.decode("utf-8", "surrogateescape") for sha, data in hit_contents.items()}
+    naming = purge_plan.texts_naming(texts, plan.needles, owners, plan.kept_words)
+    records = []
+    for target in plan.targets:
+        if target.case_id not in named_paths:
+            continue
+        named, others, target_blobs = named_paths[target.case_id]
+        redacted = naming[target.case_id] & plan.found.blobs
+        commits = naming[target.case_id] - plan.found.blobs
         records.append({
             "case": target.case_id, "closed": target.closed.isoformat(), "paths": named, "other_paths": others,
             "blobs": sorted(target_blobs | redacted), "commits": sorted(commits),
@@ -610,8 +643,9 @@ def _checkpoint(name: str) -> None:
 _CALLBACK = "import ekc.purge.callbacks as c\nreturn c.{}"
 
 
-def filter_repo_command(paths_file: Path) -> list[str]:
-    """The git-filter-repo invocation: every ref, from the root.
+def filter_repo_command(paths_file: Path, refs: list[str] | None = None) -> list[str]:
+    """The git-filter-repo invocation: every ref from the root, or with `refs` (`--refs`), the
+    refs that reach a changed commit, stopping at its untouched parents (Plan.rewrite_refs).
 
     `--file-info-callback` (not --replace-text or a blob callback) keeps `--no-data`: only the
     blobs the scan found holding a string are read and redacted. `--prune-empty never` and
@@ -627,6 +661,7 @@ def filter_repo_command(paths_file: Path) -> list[str]:
         "--message-callback", _CALLBACK.format("message(message)"),
         "--commit-callback", _CALLBACK.format("commit(commit)"),
         "--tag-callback", _CALLBACK.format("tag(tag)"),
+        *(["--refs", *refs] if refs else []),
     ]
 
 
@@ -635,7 +670,7 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)  # else it may ask a question
     paths_file = work / "paths.txt"
     paths_file.write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)), encoding="utf-8")
-    command = filter_repo_command(paths_file)
+    command = filter_repo_command(paths_file, plan.rewrite_refs)
     if os.environ.get(KILL_ENV) == "rewrite":
         command[command.index("--commit-callback") + 1] = _KILL_CALLBACK
     # Everything the rewrite writes lands in a folder of its own, reading the real database as
@@ -662,14 +697,25 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
     return _adopt_objects(root)
 
 
-def _remove_empty_folders(root: Path) -> None:
-    """A purged file's folder (`intake/<name>/`) would otherwise stay behind, empty, named."""
-    for folder, subfolders, files in os.walk(root, topdown=False):
-        here = Path(folder)
-        if here == root or ".git" in here.relative_to(root).parts:
+def _remove_empty_folders(root: Path, paths: Iterable[str]) -> None:
+    """A purged or renamed file's folder (`intake/<name>/`) would otherwise stay behind, empty,
+    named. Only those folders and their parents are tried (not a walk of 30,000 files): a
+    folder no purged or renamed file was in did not change. And every folder git does not
+    track (it lists them; git never tracks an empty folder): an empty `export/<name>/` left
+    from before goes too, as the walk of the whole tree this replaces removed it."""
+    # a path may be a folder itself (a tree entry named after a person); rmdir of a file fails
+    folders = {f for path in paths for f in (PurePosixPath(path), *PurePosixPath(path).parents) if f.parts}
+    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
+        if raw.endswith(b"/"):
+            top = raw.decode("utf-8", "surrogateescape").rstrip("/")
+            folders.add(PurePosixPath(top))
+            for folder, _, _ in os.walk(root / top):
+                folders.add(PurePosixPath(Path(folder).relative_to(root).as_posix()))
+    for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+        if ".git" in folder.parts:
             continue
         try:
-            here.rmdir()  # only succeeds when empty
+            (root / folder).rmdir()  # only succeeds when empty
         except OSError:
             pass
 
@@ -822,20 +868,25 @@ def _commit_log(root: Path, records: list[dict[str, Any]], plan: Plan, today: da
     from ekc.store.yamlio import atomic_write, dump_roundtrip, load_roundtrip
 
     log_path = root / "purge-log.yaml"
-    document = load_roundtrip(log_path) if log_path.is_file() else None
-    if document is None:
-        document = CommentedMap()
-    if document.get("purges") is None:
-        document["purges"] = []
     drafts = [
         purge_plan.PurgeRecordDraft(r["case"], date.fromisoformat(r["closed"]), tuple(r["paths"]), r["other_paths"], tuple(r["blobs"]), tuple(r["commits"]))
         for r in records
     ]
-    for entry in purge_plan.log_entries(drafts, today):
-        paths = CommentedSeq(entry["paths"])
-        paths.fa.set_flow_style()  # `paths: [a, b]`, as DATA-FORMAT.md writes it
-        document["purges"].append(CommentedMap({**entry, "paths": paths}))
-    atomic_write(log_path, dump_roundtrip(document))
+    entries = purge_plan.log_entries(drafts, today)
+    existing = log_path.read_text(encoding="utf-8") if log_path.is_file() else None
+    text = purge_plan.appended_log(existing, entries)
+    if text is None:
+        document = load_roundtrip(log_path) if existing is not None else None
+        if document is None:
+            document = CommentedMap()
+        if document.get("purges") is None:
+            document["purges"] = []
+        for entry in entries:
+            paths = CommentedSeq(entry["paths"])
+            paths.fa.set_flow_style()  # `paths: [a, b]`, as DATA-FORMAT.md writes it
+            document["purges"].append(CommentedMap({**entry, "paths": paths}))
+        text = dump_roundtrip(document)
+    atomic_write(log_path, text)
     git(root, "add", "--", "purge-log.yaml")
     labels = sorted({t.case_id for t in plan.targets if t.case_id} | ({"orphans"} if any(t.case_id is None for t in plan.targets) else set()))
     message = purge_plan.purge_commit_message(labels)
@@ -923,10 +974,13 @@ def _remove_crash_reports(gdir: Path) -> None:
         report.unlink(missing_ok=True)
 
 
-def _finish(root: Path, state: dict[str, Any]) -> Outcome:
-    """Everything after the purge commit: idempotent, so an interrupted run is finished by the next."""
+def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -> Outcome:
+    """Everything after the purge commit: idempotent, so an interrupted run is finished by the
+    next. `needles`: the plan's, when it runs on from the rewrite (its pattern is compiled
+    already); a run that finishes an interrupted one reads them from the journal's rules."""
     gdir = git_dir(root)
     phase = state["phase"]
+    needles = needles or _load_needles(root)
     if phase == "committed":
         step("expiring reflogs")
         shutil.rmtree(gdir / "filter-repo", ignore_errors=True)
@@ -935,7 +989,7 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
             (gdir / name).unlink(missing_ok=True)
         # git rerere keeps the text of resolved conflicts, personal.yaml lines included
         shutil.rmtree(gdir / "rr-cache", ignore_errors=True)
-        _redact_git_text_files(gdir, _load_needles(root))
+        _redact_git_text_files(gdir, needles)
         _remove_crash_reports(gdir)
         from ekc.store.cache import remove_index
 
@@ -962,7 +1016,6 @@ def _finish(root: Path, state: dict[str, Any]) -> Outcome:
         trace("gc")
     outcome = Outcome(targets=state["cases"], proof=state["proof"], push_remote=(state.get("push") or {}).get("remote"),
                       unjudged=state.get("unjudged", []))
-    needles = _load_needles(root)
     if state.get("push"):
         step(f"pushing every ref to {state['push']['remote']}")
         outcome.pushed, outcome.refused = _push(root, state)

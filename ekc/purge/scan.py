@@ -6,12 +6,13 @@ Each function is one `git` call whose output is parsed here; none changes anythi
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.git import failure, git, object_contents, start
+from ekc.store.git import failure, git, object_contents, start, unquote_path
 
 
 class Background:
@@ -60,19 +61,53 @@ def start_reads(root: Path) -> HistoryReads:
 
     return HistoryReads(
         personal=Background(root, *PERSONAL_LOG),
-        graph=Background(root, "rev-list", "--all"),
+        graph=Background(root, *GRAPH),
         objects=ObjectDump(root),
     )
 
 ZERO = "0" * 40
 
+# every commit of every ref with its parents, parents first (commit-graph makes it cheap)
+GRAPH = ("rev-list", "--all", "--parents", "--topo-order", "--reverse")
 
-def _unquote(path: str) -> str:
-    """git's C-style quoting of unusual paths (core.quotePath is off, so only the rare ones)."""
-    if not (path.startswith('"') and path.endswith('"')):
-        return path
-    raw = path[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
-    return raw.decode("utf-8", "surrogateescape")
+
+def commit_graph(raw: bytes) -> tuple[list[str], dict[str, list[str]]]:
+    """(commits, parents first; each commit's parents) from a GRAPH listing."""
+    order, parents = [], {}
+    for line in raw.decode().splitlines():
+        commit, *its_parents = line.split(" ")
+        order.append(commit)
+        parents[commit] = its_parents
+    return order, parents
+
+
+def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None:
+    """The commits of a PERSONAL_LOG whose diff against a parent holds one of these blob ids
+    or paths (a file or, through `-t`, a folder): where they came into history. One
+    Aho-Corasick pass over the log. None where a path is one git quotes in the log, which this
+    cannot match: the caller then rewrites from the root."""
+    import ahocorasick
+
+    if any(_QUOTED.search(p) for p in paths):
+        return None
+    automaton = ahocorasick.Automaton()
+    for blob in blobs:
+        automaton.add_word(f" {blob} ", blob)
+    for path in paths:
+        automaton.add_word(f"\t{path}\n", path)
+    if not len(automaton):
+        return set()
+    automaton.make_automaton()
+    text = raw.decode("utf-8", "surrogateescape") + "\n"
+    commits = set()
+    for end, _ in automaton.iter(text):
+        header = text.rfind("\x01", 0, end)
+        if header >= 0:
+            commits.add(text[header + 1 : header + 41])
+    return commits
+
+
+_QUOTED = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
 @dataclass
@@ -118,7 +153,7 @@ def personal_history(root: Path, raw: bytes | None = None) -> PersonalHistory:
         old_mode, new_mode, old, new, status = meta[1:].split(" ")
         if "040000" in (old_mode, new_mode):  # a folder (`-t`), not a file
             continue
-        paths = [_unquote(p) for p in paths]
+        paths = [unquote_path(p) for p in paths]
         if not any(p == "personal.yaml" or p.endswith("/personal.yaml") for p in paths):
             continue
         if status.startswith(("R", "C")):
@@ -187,5 +222,5 @@ def raw_changes(root: Path, old: str, new: str) -> list[tuple[str, str, str]]:
     for line in out.decode("utf-8", "surrogateescape").splitlines():
         meta, _, path = line.partition("\t")
         fields = meta.split(" ")
-        changes.append((_unquote(path), fields[2], fields[4]))
+        changes.append((unquote_path(path), fields[2], fields[4]))
     return changes

@@ -136,6 +136,18 @@ def read(cwd: Path | str, *args: str, stdin: bytes | None = None) -> bytes:
     return git(cwd, "-c", "core.quotePath=false", *args, input=stdin)
 
 
+def unquote_path(path: str) -> str:
+    """A path as git prints it in text output, unquoted. Even with `core.quotePath=false` git
+    C-quotes a path that holds a `"`, a backslash or a control character; the escapes stand
+    for bytes and the letters beside them are UTF-8 already, so the unquoting works on bytes
+    (read as Latin-1, `brief "Zoë".txt` came back as `brief "Zo\\udceb".txt`)."""
+    if len(path) < 2 or not (path.startswith('"') and path.endswith('"')):
+        return path
+    import codecs
+
+    return codecs.escape_decode(path[1:-1].encode("utf-8", "surrogateescape"))[0].decode("utf-8", "surrogateescape")
+
+
 def git_ok(root: Path, *args: str) -> bool:
     return run(root, *args).returncode == 0
 

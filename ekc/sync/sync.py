@@ -226,18 +226,20 @@ KEPT_FILES = ("personal.yaml", "coordinators.yaml", "municipalities.yaml")
 
 def _kept_words_at(top: Path, rev: str) -> set[str]:
     """Every word of the files that stay in `rev` (coordinators.yaml, municipalities.yaml,
-    each personal.yaml the purge kept): one `ls-tree` and one `cat-file --batch`."""
-    from ekc.core.identifying import words_of
+    each personal.yaml the purge kept): one `ls-tree` and one `cat-file --batch`; the
+    purge's rule (purge/plan.kept_words: values, not comments)."""
+    from ekc.purge.plan import kept_words
 
     listing = git(top, "ls-tree", "-r", "-z", "--full-tree", rev).split(b"\0")
-    blobs = []
+    blobs = {}
     for entry in listing:
         meta, _, path = entry.partition(b"\t")
         parts = meta.split()
-        if len(parts) == 3 and parts[1] == b"blob" and path.rsplit(b"/", 1)[-1].decode("utf-8", "replace") in KEPT_FILES:
-            blobs.append(parts[2].decode())
-    contents = object_contents(top, blobs, kind=b"blob")
-    return words_of(b"\n".join(contents.values()).decode("utf-8", "replace"))
+        name = path.decode("utf-8", "surrogateescape")
+        if len(parts) == 3 and parts[1] == b"blob" and name.rsplit("/", 1)[-1] in KEPT_FILES:
+            blobs[parts[2].decode()] = name
+    contents = object_contents(top, list(blobs), kind=b"blob")
+    return kept_words((blobs[sha], raw) for sha, raw in contents.items())
 
 
 def _redact(result: SyncResult, needles) -> None:

@@ -29,7 +29,8 @@ from tests.support.git import git_bytes, out
 
 # The object store is read through cat-file; its files are compressed and would only hide.
 _OBJECT_FILE = re.compile(r"^objects/(?:[0-9a-f]{2}/[0-9a-f]{38,62}|pack/.*)$")
-_PHONE_RUN = re.compile(r"(?:\+|\b)\d[\d \t\n().-]{6,}\d")
+# digits glued by spaces, brackets, dots, slashes or any dash (`06/4815 1623`, `06–48151623`)
+_PHONE_RUN = re.compile("(?:\\+|\\b)\\d[\\d \\t\\n()./\\-\u2010-\u2015\u2212]{6,}\\d")
 
 
 @dataclass(frozen=True, order=True)
@@ -42,9 +43,10 @@ class Leak:
 
 
 def fold(text: str) -> str:
-    """Case, normalisation, diacritics and whitespace layout folded away."""
+    """Case, normalisation, diacritics, invisible characters (a soft hyphen, a zero-width space)
+    and whitespace layout folded away."""
     decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf")
     return " ".join(bare.casefold().split())
 
 
