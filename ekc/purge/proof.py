@@ -345,6 +345,26 @@ def git_files_with(root: Path, needles: Needles) -> list[str]:
     return [needles.redact(r) for r in sorted(hits)]
 
 
+def _entries(root: Path, name: str) -> Iterator[tuple[str, bool]]:
+    """(path, is a plain file) of `name` and, for a real folder, of everything under it."""
+    path = root / name
+    if path.is_dir() and not path.is_symlink():
+        yield name, False
+        for relative, is_file in _walk(path, lambda p: False):
+            yield f"{name}/{relative}", is_file
+    else:
+        yield name, path.is_file() and not path.is_symlink()
+
+
+def untracked_entries(root: Path) -> Iterator[tuple[str, bool]]:
+    """(path, is a plain file) of everything in the work tree git does not track, ignored
+    files too (no exclude rules). git lists untracked files, and a folder holding nothing
+    tracked (an empty one too) as `name/`: only those folders are walked."""
+    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
+        if raw:
+            yield from _entries(root, raw.decode("utf-8", "surrogateescape").rstrip("/"))
+
+
 def work_files_with(root: Path, needles: Needles) -> list[str]:
     """Files and folders of the work tree whose name holds a string, and files git does not
     track (ignored ones too) whose content does.
@@ -363,20 +383,13 @@ def work_files_with(root: Path, needles: Needles) -> list[str]:
     names: list[str] = []
     untracked: list[tuple[str, bytes]] = []
 
-    def walk_whole(name: str) -> None:
-        path = root / name
-        names.append(name)
-        if path.is_dir() and not path.is_symlink():
-            for relative, is_file in _walk(path, lambda p: False):
-                names.append(f"{name}/{relative}")
-                if is_file:
-                    untracked.append((f"{name}/{relative}", _read(path / relative)))
-        elif path.is_file() and not path.is_symlink():
-            untracked.append((name, _read(path)))
+    def look_at(entries: Iterable[tuple[str, bool]]) -> None:
+        for name, is_file in entries:
+            names.append(name)
+            if is_file:
+                untracked.append((name, _read(root / name)))
 
-    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
-        if raw:
-            walk_whole(raw.decode("utf-8", "surrogateescape").rstrip("/"))
+    look_at(untracked_entries(root))
     folders: set[bytes] = set()
     for record in git(root, "ls-files", "-z", "-v", "-s").split(b"\0"):  # `<tag> <mode> <id> <stage>\t<path>`
         tab = record.find(b"\t")
@@ -389,7 +402,7 @@ def work_files_with(root: Path, needles: Needles) -> list[str]:
             folder = folder.rpartition(b"/")[0]
         tag, mode = record[:1], record[2:8]
         if mode == b"160000":  # a submodule: git lists nothing of its work tree
-            walk_whole(raw.decode("utf-8", "surrogateescape"))
+            look_at(_entries(root, raw.decode("utf-8", "surrogateescape")))
         elif tag == b"S" or tag.islower():  # skip-worktree, assume-unchanged
             name = raw.decode("utf-8", "surrogateescape")
             path = root / name
@@ -398,7 +411,7 @@ def work_files_with(root: Path, needles: Needles) -> list[str]:
     top = os.fsencode(root)
     for folder in sorted(folders):
         if os.path.lexists(top + b"/" + folder + b"/.git"):
-            walk_whole(folder.decode("utf-8", "surrogateescape") + "/.git")
+            look_at(_entries(root, folder.decode("utf-8", "surrogateescape") + "/.git"))
     hits = [needles.redact(p) for p in sorted(names_holding(names, needles))]
     hits += [needles.redact(name) for name in holding(untracked, needles)]
     return hits

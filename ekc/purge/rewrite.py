@@ -596,7 +596,7 @@ def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
     hits = plan.found.blobs | plan.found.commits | plan.found.tags
     hit_contents = scan.blob_contents(root, hits) if hits else {}
     owners: dict[str, PersonalStrings] = {}
-    named_paths: dict[str, tuple[list[str], int, set[str]]] = {}
+    logged = []  # (target, paths it may name, how many others, its purged blobs)
     for target in plan.targets:
         if target.case_id is None:
             continue
@@ -607,21 +607,17 @@ def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
         target_blobs = {b for p in target.paths for b in plan.path_blobs.get(p, ())} & plan.drop
         for blob in target_blobs:
             own.update(plan.strings_by_blob.get(blob, PersonalStrings()))
-        named_paths[target.case_id] = (named, others, target_blobs)
+        logged.append((target, named, others, target_blobs))
     texts = {sha: data.decode("utf-8", "surrogateescape") for sha, data in hit_contents.items()}
     naming = purge_plan.texts_naming(texts, plan.needles, owners, plan.kept_words)
-    records = []
-    for target in plan.targets:
-        if target.case_id not in named_paths:
-            continue
-        named, others, target_blobs = named_paths[target.case_id]
-        redacted = naming[target.case_id] & plan.found.blobs
-        commits = naming[target.case_id] - plan.found.blobs
-        records.append({
+    return [
+        {
             "case": target.case_id, "closed": target.closed.isoformat(), "paths": named, "other_paths": others,
-            "blobs": sorted(target_blobs | redacted), "commits": sorted(commits),
-        })
-    return records
+            "blobs": sorted(target_blobs | (naming[target.case_id] & plan.found.blobs)),
+            "commits": sorted(naming[target.case_id] - plan.found.blobs),
+        }
+        for target, named, others, target_blobs in logged
+    ]
 
 
 def _backup_reflogs(root: Path, gdir: Path) -> None:
@@ -705,12 +701,7 @@ def _remove_empty_folders(root: Path, paths: Iterable[str]) -> None:
     from before goes too, as the walk of the whole tree this replaces removed it."""
     # a path may be a folder itself (a tree entry named after a person); rmdir of a file fails
     folders = {f for path in paths for f in (PurePosixPath(path), *PurePosixPath(path).parents) if f.parts}
-    for raw in git(root, "-c", "core.quotePath=false", "ls-files", "-z", "--others", "--directory").split(b"\0"):
-        if raw.endswith(b"/"):
-            top = raw.decode("utf-8", "surrogateescape").rstrip("/")
-            folders.add(PurePosixPath(top))
-            for folder, _, _ in os.walk(root / top):
-                folders.add(PurePosixPath(Path(folder).relative_to(root).as_posix()))
+    folders |= {PurePosixPath(name) for name, is_file in proof.untracked_entries(root) if not is_file}
     for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
         if ".git" in folder.parts:
             continue

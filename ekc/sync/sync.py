@@ -205,7 +205,7 @@ def purged_needles(top: Path, log: logged_ids.Logged, kept_at: str | None = None
 
     `kept_at`: the new history's tip. A name part that is also a word of the data that
     stays there (a kept family with the same surname, a coordinator Jansen) is matched only
-    inside the full name, as the purge itself matched it (purge/rewrite._kept_words):
+    inside the full name, as the purge itself matched it (purge/plan.kept_words):
     otherwise the proof would call the kept family's file, which the server and every
     fresh clone hold too, purged data."""
     from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
