@@ -95,3 +95,22 @@ def test_names_before_the_personal_file_existed_start_the_rewrite_there(repo):
     assert result.exit_code == 0, result.stderr
     leaks = leak_scan.scan(repo, pr.A_NAMES)
     assert leaks == [], leak_scan.where(leaks)
+
+
+def test_git_quotes_says_which_paths_git_prints_quoted(tmp_path):
+    """The range's seeds are found by path in git's log output, so a path git quotes must be
+    known as such (the rewrite then starts from the root)."""
+    from ekc.store.git import git_quotes
+    from tests.support.git import init_repo
+
+    root = init_repo(tmp_path / "repo")
+    names = ['brief "Zoë".txt', "back\\slash.txt", "tab\there.txt", "Zoë Okkerhuizen.txt", "plain.txt"]
+    for name in names:
+        (root / name).write_text("x\n")
+    git(root, "add", "-A")
+    printed = git(root, "-c", "core.quotePath=false", "ls-files").splitlines()
+    raw = [n for n in git(root, "ls-files", "-z").split("\0") if n]  # the same order, unquoted
+    assert len(printed) == len(raw) == len(names)
+    for name, line in zip(raw, printed):
+        assert git_quotes(name) == line.startswith('"'), (name, line)
+    assert sum(line.startswith('"') for line in printed) == 3

@@ -228,7 +228,8 @@ def appended_log(existing: str | None, entries: list[dict[str, Any]]) -> str | N
     if "\r" in existing or existing.startswith("\ufeff") or not existing.endswith("\n"):
         return None
     keys = _TOP_LEVEL.findall(existing)
-    if not keys or keys[-1].split("#")[0].strip() != "purges:" or "\n  - case: " not in existing[existing.rindex("\npurges:") if "\npurges:" in existing else 0:]:
+    last_list = existing.rfind("\npurges:") + 1  # 0: the file starts with it
+    if not keys or keys[-1].split("#")[0].strip() != "purges:" or "\n  - case: " not in existing[last_list:]:
         return None
     return existing + added
 

@@ -6,13 +6,12 @@ Each function is one `git` call whose output is parsed here; none changes anythi
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.git import failure, git, object_contents, start, unquote_path
+from ekc.store.git import failure, git, git_quotes, object_contents, start, unquote_path
 
 
 class Background:
@@ -88,7 +87,7 @@ def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None
     cannot match: the caller then rewrites from the root."""
     import ahocorasick
 
-    if any(_QUOTED.search(p) for p in paths):
+    if any(git_quotes(p) for p in paths):
         return None
     automaton = ahocorasick.Automaton()
     for blob in blobs:
@@ -107,7 +106,6 @@ def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None
     return commits
 
 
-_QUOTED = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
 @dataclass

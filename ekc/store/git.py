@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -146,6 +147,14 @@ def unquote_path(path: str) -> str:
     import codecs
 
     return codecs.escape_decode(path[1:-1].encode("utf-8", "surrogateescape"))[0].decode("utf-8", "surrogateescape")
+
+
+_QUOTED = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def git_quotes(path: str) -> bool:
+    """Does git print this path C-quoted (see `unquote_path`), even with `core.quotePath=false`?"""
+    return bool(_QUOTED.search(path))
 
 
 def git_ok(root: Path, *args: str) -> bool:
