@@ -303,3 +303,14 @@ def test_kept_words_are_the_words_of_values_not_of_comments():
     words = purge_plan.kept_words(files)
     assert {"jansen", "zwolle", "vermeulen", "brinkman"} <= words
     assert "okkerhuizen" not in words and "familie" not in words
+
+
+def test_the_raw_look_takes_out_exactly_the_ascii_phone_glue_the_search_allows():
+    """The pre-filter on raw bytes drops the glue between a phone's digits; if it dropped less
+    than the search allows, an ASCII object holding the number would be called clean unread."""
+    import re
+
+    from ekc.core import identifying
+
+    allowed = {chr(c) for c in range(128) if re.fullmatch(f"[{identifying._PHONE_GLUE}]", chr(c))}
+    assert allowed == set(identifying._PHONE_GLUE_BYTES.decode("ascii"))

@@ -177,6 +177,9 @@ def fold(text: str) -> str:
 # between the digits of a phone number: spaces, brackets, dots, a slash (`06/48151623`) and
 # any dash, the typographic ones a word processor or a phone's keyboard puts in (`06–4815 1623`)
 _PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
+# its ASCII part, taken out of raw bytes; the rest is not ASCII, and an object that is not
+# ASCII is always searched in full (proof._may_hold)
+_PHONE_GLUE_BYTES = b" \t\n\r\v\f\x1c\x1d\x1e\x1f()./-"
 _PHONE_VALUE = re.compile(f"\\+?[0-9][0-9 {_PHONE_GLUE[2:]}]{{5,24}}")  # a value: no line breaks
 
 
@@ -379,8 +382,8 @@ class Needles:
     @functools.cached_property
     def pattern(self) -> re.Pattern[str] | None:
         """Compiled on first need: a pattern of a few hundred strings with a letter class per
-        letter takes a third of a second to compile, and most texts never get past the
-        pre-filter (a purge builds one per case to attribute the commits it redacted)."""
+        letter takes a third of a second to compile, and many Needles never see a text that
+        gets past the pre-filter (the proof of a clean repository, a case's own search)."""
         return re.compile("|".join(self._alternatives)) if self._alternatives else None
 
     _SEPARATORS = re.compile(f"[{_PHONE_GLUE}]+")
@@ -408,7 +411,7 @@ class Needles:
             for _ in self._raw_keys.iter(data.lower().decode("latin-1")):
                 return True
         if len(self._digit_keys):
-            for _ in self._digit_keys.iter(data.translate(None, b" ()./-\t\n\r\v\f").decode("latin-1")):
+            for _ in self._digit_keys.iter(data.translate(None, _PHONE_GLUE_BYTES).decode("latin-1")):
                 return True
         return False
 
