@@ -312,5 +312,5 @@ def test_the_raw_look_takes_out_exactly_the_ascii_phone_glue_the_search_allows()
 
     from ekc.core import identifying
 
-    allowed = {chr(c) for c in range(128) if re.fullmatch(f"[{identifying._PHONE_GLUE}]", chr(c))}
+    allowed = {chr(c) for c in range(128) if re.fullmatch(f"[{identifying.PHONE_GLUE}]", chr(c))}
     assert allowed == set(identifying._PHONE_GLUE_BYTES.decode("ascii"))

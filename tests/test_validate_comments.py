@@ -37,6 +37,7 @@ def where(finding):
     unicodedata.normalize("NFD", "opa Jöop de Vries"),
     "mevrouw Vries",  # the surname alone: a part of five letters
     "Sanne",
+    "mevrouw Vr\u200bies",  # a zero-width space inside the name, as the purge folds it away
 ])
 def test_a_name_of_the_case_in_a_comment_is_an_error(tmp_path, comment):
     root = with_comment(tmp_path, "outcome: plan", comment)
@@ -55,8 +56,10 @@ def test_contact_data_in_a_comment_is_an_error(tmp_path, comment):
     assert "looks like it holds" in finding.message
 
 
-def test_a_phone_number_of_the_case_in_another_spelling(tmp_path):
-    root = with_comment(tmp_path, "outcome: plan", "terugbellen 0031 6 98765432")
+@pytest.mark.parametrize("comment", ["terugbellen 0031 6 98765432", "terugbellen 06/98765432", "terugbellen 06\u20139876 5432"])
+def test_a_phone_number_of_the_case_in_another_spelling(tmp_path, comment):
+    """Any spelling the purge's search matches (a slash, a typographic dash between digits)."""
+    root = with_comment(tmp_path, "outcome: plan", comment)
     codes = {f.code for f in findings_of(root)}
     assert codes == {"personal-comment"}
 

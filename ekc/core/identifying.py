@@ -176,11 +176,11 @@ def fold(text: str) -> str:
 
 # between the digits of a phone number: spaces, brackets, dots, a slash (`06/48151623`) and
 # any dash, the typographic ones a word processor or a phone's keyboard puts in (`06–4815 1623`)
-_PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
+PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
 # its ASCII part, taken out of raw bytes; the rest is not ASCII, and an object that is not
 # ASCII is always searched in full (proof._may_hold)
 _PHONE_GLUE_BYTES = b" \t\n\r\v\f\x1c\x1d\x1e\x1f()./-"
-_PHONE_VALUE = re.compile(f"\\+?[0-9][0-9 {_PHONE_GLUE[2:]}]{{5,24}}")  # a value: no line breaks
+_PHONE_VALUE = re.compile(f"\\+?[0-9][0-9 {PHONE_GLUE[2:]}]{{5,24}}")  # a value: no line breaks
 
 
 def phone_national(phone: str) -> str | None:
@@ -302,7 +302,7 @@ def _text_pattern(folded: str) -> str:
     return "".join(out)
 
 
-_SEP = f"[{_PHONE_GLUE}]*"
+_SEP = f"[{PHONE_GLUE}]*"
 
 
 def _phone_pattern(national: str) -> str:
@@ -386,7 +386,7 @@ class Needles:
         gets past the pre-filter (the proof of a clean repository, a case's own search)."""
         return re.compile("|".join(self._alternatives)) if self._alternatives else None
 
-    _SEPARATORS = re.compile(f"[{_PHONE_GLUE}]+")
+    _SEPARATORS = re.compile(f"[{PHONE_GLUE}]+")
 
     def candidate(self, text: str) -> bool:
         if self.empty:

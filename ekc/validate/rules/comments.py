@@ -18,7 +18,7 @@ import unicodedata
 from typing import NamedTuple
 
 from ekc.core.findings import Finding, error
-from ekc.core.identifying import PersonalStrings
+from ekc.core.identifying import PHONE_GLUE, PersonalStrings, fold
 from ekc.validate.rules.personal_data import looks_personal
 
 # The comment `ekc case new` writes atop every case.yaml: ekc's own words, never a person's.
@@ -107,8 +107,10 @@ def check_comment_contact_data(path: str, text: str) -> list[Finding]:
 
 
 def _fold(text: str) -> str:
+    """Compatibility forms and every combining mark away, then the purge's own folding
+    (`identifying.fold`: case, diacritics, a soft hyphen or zero-width space inside a name)."""
     bare = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return " ".join(fold(bare).split())
 
 
 def _digits(text: str) -> str:
@@ -117,6 +119,10 @@ def _digits(text: str) -> str:
         if digits.startswith(prefix) and len(digits) >= len(prefix) + 9:
             return "0" + digits[len(prefix):]
     return digits
+
+
+# a phone number in a comment, glued as the purge's search allows (`06/48151623`, `06–4815 1623`)
+_PHONE_RUN = re.compile(f"[+\\d][\\d{PHONE_GLUE}]{{6,}}\\d")
 
 
 def check_comment_names(path: str, text: str, personal: PersonalStrings) -> list[Finding]:
@@ -128,7 +134,7 @@ def check_comment_names(path: str, text: str, personal: PersonalStrings) -> list
     found = []
     for comment in comments(text):
         folded = _fold(comment.text)
-        comment_digits = {_digits(run) for run in re.findall(r"[+\d][\d ()-]{6,}\d", comment.text)}
+        comment_digits = {_digits(run) for run in _PHONE_RUN.findall(comment.text)}
         if any(pattern.search(folded) for pattern in patterns) or any(phone in run for phone in phones for run in comment_digits):
             found.append(_finding(path, comment, "this comment repeats personal data of the case's own persons (from its personal.yaml)"))
     return found
