@@ -21,11 +21,17 @@ def edit_other(clone, old: str, new: str) -> None:
     path.write_text(path.read_text().replace(old, new))
 
 
-@pytest.fixture
-def world(tmp_path):
+def populated_server(tmp_path):
+    """A bare server and the office clone that filled it with the store."""
     server = make_server(tmp_path)
     office = clone_of(server, tmp_path / "office")
     populate(office)
+    return server, office
+
+
+@pytest.fixture
+def world(tmp_path):
+    server, office = populated_server(tmp_path)
     anna = clone_of(server, tmp_path / "anna")
     bram = clone_of(server, tmp_path / "bram")
     # Anna: clean work on main and on a branch, a branch bringing the family back, a
@@ -108,9 +114,7 @@ def test_every_other_command_warns_in_a_stale_clone(world, monkeypatch):
 
 
 def test_two_people_changing_the_same_case_is_explained(tmp_path, monkeypatch):
-    server = make_server(tmp_path)
-    office = clone_of(server, tmp_path / "office")
-    populate(office)
+    server, office = populated_server(tmp_path)
     anna = clone_of(server, tmp_path / "anna")
     bram = clone_of(server, tmp_path / "bram")
     edit_other(anna, "parenting", "divorce")
@@ -126,9 +130,7 @@ def test_two_people_changing_the_same_case_is_explained(tmp_path, monkeypatch):
 
 
 def test_a_new_local_branch_is_pushed_under_its_own_name(tmp_path, monkeypatch):
-    server = make_server(tmp_path)
-    office = clone_of(server, tmp_path / "office")
-    populate(office)
+    server, office = populated_server(tmp_path)
     anna = clone_of(server, tmp_path / "anna")
     main_before = out(server, "rev-parse", "main")
     git(anna, "checkout", "-q", "-b", "intake-week")
@@ -202,9 +204,7 @@ def test_a_kept_family_with_the_same_surname_is_no_purged_data(tmp_path, monkeyp
     fresh clone too) purged data: exit 1 after every purge with a common surname."""
     from tests.support.store import dump, personal_doc
 
-    server = make_server(tmp_path)
-    office = clone_of(server, tmp_path / "office")
-    populate(office)
+    server, office = populated_server(tmp_path)
     kept = personal_doc() | {
         "main_persons": [{"name": "Piet de Vries", "birth_date": "1980-03-02", "role": "parent"}],
         "address": "Dorpsweg 5, 1442 KX Purmerend", "phone": "+31 6 12121212", "email": "p.vries@example.org",
