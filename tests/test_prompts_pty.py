@@ -67,21 +67,27 @@ def test_meeting_by_prompts_in_a_terminal_with_a_wrong_answer_asked_again(repo):
     assert finish(checked) == 0
 
 
-@pytest.mark.parametrize("stop", range(len([p for p in MEETING_PROMPTS if p[1] is not None])))
-def test_ctrl_c_at_each_meeting_prompt_exits_130_and_changes_nothing(repo, stop):  # noqa: F811
-    before = snapshot(repo)
-    head = messages(repo)[0]
-    child = spawn(repo, "case", "meeting", CASE)
+def interrupt_at(child, prompts, stop: int) -> None:
+    """Answer the prompts (an answer of None: only wait for it) until the `stop`-th answer,
+    and press Ctrl-C there instead."""
     answered = 0
-    for pattern, answer in MEETING_PROMPTS:
+    for pattern, answer in prompts:
         child.expect(pattern)
         if answer is None:
             continue
         if answered == stop:
             child.sendintr()
-            break
+            return
         child.sendline(answer)
         answered += 1
+
+
+@pytest.mark.parametrize("stop", range(len([p for p in MEETING_PROMPTS if p[1] is not None])))
+def test_ctrl_c_at_each_meeting_prompt_exits_130_and_changes_nothing(repo, stop):  # noqa: F811
+    before = snapshot(repo)
+    head = messages(repo)[0]
+    child = spawn(repo, "case", "meeting", CASE)
+    interrupt_at(child, MEETING_PROMPTS, stop)
     assert finish(child) == 130
     assert snapshot(repo) == before and messages(repo)[0] == head
 
@@ -124,16 +130,7 @@ def test_case_new_in_a_terminal_by_municipality_name_gezin_and_a_dutch_date(repo
 def test_ctrl_c_in_case_new_exits_130_and_writes_nothing(repo, stop):  # noqa: F811
     before = snapshot(repo)
     child = spawn(repo, "case", "new", today="2026-11-30")
-    answered = 0
-    for pattern, answer in NEW_PROMPTS:
-        child.expect(pattern)
-        if answer is None:
-            continue
-        if answered == stop:
-            child.sendintr()
-            break
-        child.sendline(answer)
-        answered += 1
+    interrupt_at(child, NEW_PROMPTS, stop)
     assert finish(child) == 130
     assert snapshot(repo) == before
 
