@@ -8,12 +8,12 @@ import io
 import json
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 import ekc
 from ekc.cli import output
 from ekc.cli.app import app
+from tests.support.cli import commands
 from tests.support.store import StoreBuilder, closed_case, coordinator, registered_case
 
 runner = CliRunner()
@@ -30,16 +30,7 @@ DATA_COMMANDS = {
 }
 
 
-def _commands(group, prefix=()):
-    for name, command in sorted(group.commands.items()):
-        path = (*prefix, name)
-        if hasattr(command, "commands"):  # a group (typer vendors its own click)
-            yield from _commands(command, path)
-        else:
-            yield path, command
-
-
-COMMANDS = dict(_commands(typer.main.get_command(app)))
+COMMANDS = dict(commands())
 
 
 @pytest.fixture(scope="module")

@@ -3,24 +3,15 @@
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
+from tests.support.cli import commands
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
 
-def _commands(group, prefix=()):
-    for name, command in sorted(group.commands.items()):
-        path = (*prefix, name)
-        if hasattr(command, "commands"):  # a group (typer vendors its own click)
-            yield from _commands(command, path)
-        else:
-            yield path
-
-
-COMMANDS = list(_commands(typer.main.get_command(app)))
+COMMANDS = [path for path, _ in commands()]
 
 
 def test_the_command_list_is_complete():

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from ekc.cli.app import app
+from tests.support.cli import commands
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = sorted((ROOT / "docs").glob("*.md"))
@@ -19,17 +19,7 @@ PAGES = [ROOT / "README.md", ROOT / "CHANGELOG.md", *DOCS]
 PLANNED_MARK = "*(planned: not in this version yet)*"
 
 
-def _commands(group, prefix=()):
-    for name, command in group.commands.items():
-        path = (*prefix, name)
-        if hasattr(command, "commands"):
-            yield path
-            yield from _commands(command, path)
-        else:
-            yield path
-
-
-COMMANDS = set(_commands(typer.main.get_command(app)))
+COMMANDS = {path for path, _ in commands(groups=True)}
 CLI_ROWS = [line for line in (ROOT / "docs/cli.md").read_text(encoding="utf-8").splitlines() if line.startswith("| `ekc ")]
 
 
