@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from ekc.cli.app import app
 from tests.case_repos import changed_paths, git, init_repo, messages, snapshot
 from tests.support.store import closed_case, coordinator, personal_doc, registered_case
+from tests.support.cli import ok
 
 runner = CliRunner()
 
@@ -19,11 +20,6 @@ NEW = ["case", "new", "--municipality", "GM0439", "--variant", "family", "--refe
 
 def ekc(root, *args, today="2024-12-01", input=None):
     return runner.invoke(app, ["--data", str(root), "--today", today, *args], input=input)
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from ekc.cli.app import app
 from ekc.core import dutch_input as dutch
 from tests.case_repos import changed_paths, init_repo, messages, snapshot
 from tests.support.store import coordinator, personal_doc, registered_case
+from tests.support.cli import ok
 
 runner = CliRunner()
 CASE = "EKC-2024-AB12F"
@@ -23,11 +24,6 @@ FORMS = ["case", "forms", CASE, "--out", "minors=1,adults=3,professionals=2", "-
 
 def ekc(root, *args, today="2024-10-20", input=None):
     return runner.invoke(app, ["--data", str(root), "--today", today, *args], input=input)
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 @pytest.fixture

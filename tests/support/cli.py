@@ -25,3 +25,9 @@ def commands(groups: bool = False) -> list[tuple[tuple[str, ...], Any]]:
                 yield path, command
 
     return list(walk(typer.main.get_command(app), ()))
+
+
+def ok(result):
+    """The result of a command that must succeed; its output in the failure if it did not."""
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
