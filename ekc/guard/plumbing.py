@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ekc.store.git import GitFailed, failure, object_contents, stream
+from ekc.store.git import GitFailed, commits_and_parents, failure, object_contents, stream
 from ekc.store.git import read as git
 
 __all__ = ["GitFailed", "changed_paths", "existing_paths", "export_tree", "first_parents", "held_paths",
@@ -55,14 +55,7 @@ def rev_list(cwd: Path | str, *revs: str) -> list[str]:
 
 def rev_list_parents(cwd: Path | str, *revs: str) -> tuple[list[str], dict[str, list[str]]]:
     """`rev_list` with each commit's parents (first parent first), from the same walk."""
-    commits: list[str] = []
-    parents: dict[str, list[str]] = {}
-    for line in git(cwd, "rev-list", "--parents", *revs).decode().splitlines():
-        ids = line.split()
-        if ids:
-            commits.append(ids[0])
-            parents[ids[0]] = ids[1:]
-    return commits, parents
+    return commits_and_parents(git(cwd, "rev-list", "--parents", *revs))
 
 
 def ref_tips(cwd: Path | str) -> list[str]:

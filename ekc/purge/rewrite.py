@@ -141,7 +141,7 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
         Target(d.case_id, d.closed, d.due, d.paths, tuple(sorted({c for p in d.paths for c in personal.introduced_in[p]})), d.orphan)
         for d in assignment.targets
     ]
-    order, parents = scan.commit_graph(reads.graph.result())
+    order, parents = git_layer.commits_and_parents(reads.graph.result())
     commits_total = len(order)
     paths = {p for t in targets for p in t.paths}
     blobs = {b for p in paths for b in personal.blobs[p]}

@@ -66,18 +66,9 @@ def start_reads(root: Path) -> HistoryReads:
 
 ZERO = "0" * 40
 
-# every commit of every ref with its parents, parents first (commit-graph makes it cheap)
+# every commit of every ref with its parents, parents first (commit-graph makes it cheap);
+# read with store.git.commits_and_parents
 GRAPH = ("rev-list", "--all", "--parents", "--topo-order", "--reverse")
-
-
-def commit_graph(raw: bytes) -> tuple[list[str], dict[str, list[str]]]:
-    """(commits, parents first; each commit's parents) from a GRAPH listing."""
-    order, parents = [], {}
-    for line in raw.decode().splitlines():
-        commit, *its_parents = line.split(" ")
-        order.append(commit)
-        parents[commit] = its_parents
-    return order, parents
 
 
 def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None:

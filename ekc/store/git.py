@@ -137,6 +137,19 @@ def read(cwd: Path | str, *args: str, stdin: bytes | None = None) -> bytes:
     return git(cwd, "-c", "core.quotePath=false", *args, input=stdin)
 
 
+def commits_and_parents(listing: bytes) -> tuple[list[str], dict[str, list[str]]]:
+    """(commit ids in listed order; each commit's parents, first parent first) from the output
+    of `git rev-list --parents`."""
+    commits: list[str] = []
+    parents: dict[str, list[str]] = {}
+    for line in listing.decode().splitlines():
+        ids = line.split()
+        if ids:
+            commits.append(ids[0])
+            parents[ids[0]] = ids[1:]
+    return commits, parents
+
+
 def unquote_path(path: str) -> str:
     """A path as git prints it in text output, unquoted. Even with `core.quotePath=false` git
     C-quotes a path that holds a `"`, a backslash or a control character; the escapes stand
