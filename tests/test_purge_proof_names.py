@@ -165,3 +165,34 @@ def test_a_clean_work_tree_with_untracked_files_proves_clean(repo):
     (repo / "cases" / "notes.txt").write_text("nothing personal\n")
     (repo / "empty").mkdir()
     assert proof.prove(repo, NEEDLES, set()).remaining == []
+
+
+def test_what_the_proof_read_beside_gc_counts_only_where_gc_kept_it(repo):
+    """`ekc purge` reads the new objects while gc runs (ekc.purge.proof.read_beside_gc), then
+    proves after it. An object found holding a string then counts only if gc kept it; one
+    made after that read (gc never makes one, but a hook or a colleague may) is read after."""
+    before = proof.scan_objects(repo, NEEDLES, set(), proof.history_names(git(repo, *proof.NAMES_LOG).stdout.encode()))
+    (repo / "cases" / "kept.yaml").write_text("note: mevrouw Oosterkamp\n")
+    commit_all(repo, "Kept")
+    kept = out(repo, "rev-parse", "HEAD:cases/kept.yaml")
+    dropped = git(repo, "hash-object", "-w", "--stdin", input="Wilhelmina Oosterkamp, gone after gc\n").stdout.strip()
+    beside = proof.read_beside_gc(repo, NEEDLES, before.clean)
+    assert {kept, dropped} <= beside.objects.blobs
+    git(repo, "-c", "gc.pruneExpire=now", "gc", "--prune=now", "--quiet")
+    (repo / "cases" / "after.yaml").write_text("note: Oosterkamp again\n")
+    commit_all(repo, "After")
+    after = out(repo, "rev-parse", "HEAD:cases/after.yaml")
+    (repo / ".git" / "COMMIT_EDITMSG").unlink()
+
+    remaining = proof.prove(repo, NEEDLES, set(), known_clean=before.clean, beside=beside).remaining
+
+    assert sorted(remaining) == sorted([f"blob {kept} holds an identifying string", f"blob {after} holds an identifying string"])
+
+
+def test_the_work_tree_read_beside_gc_is_what_the_proof_reports(repo):
+    (repo / "export").mkdir()
+    (repo / "export" / "brief.txt").write_text("Beste mevrouw Oosterkamp\n")
+    beside = proof.read_beside_gc(repo, NEEDLES, set())
+    assert beside.work_files == ["export/brief.txt"]
+    remaining = proof.prove(repo, NEEDLES, set(), beside=beside).remaining
+    assert "work tree file export/brief.txt holds an identifying string" in remaining

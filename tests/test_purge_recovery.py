@@ -140,13 +140,7 @@ def test_a_rewrite_that_would_change_a_kept_file_is_rolled_back(repo, monkeypatc
     from ekc.cli.app import app
 
     original = history.filter_repo_command
-
-    def also_coordinators(paths_file, *rest):
-        with open(paths_file, "a") as handle:
-            handle.write("literal:coordinators.yaml\n")
-        return original(paths_file, *rest)
-
-    monkeypatch.setattr(history, "filter_repo_command", also_coordinators)
+    monkeypatch.setattr(history, "filter_repo_command", lambda *a: [*original(*a), "--invert-paths", "--path", "coordinators.yaml"])
     before = snapshot(repo)
     result = CliRunner().invoke(app, ["--data", str(repo), "--today", TODAY, "purge", "--yes"])
     assert result.exit_code == 1

@@ -5,3 +5,7 @@ git-filter-repo), the proof over every object (`proof`), and the journal that le
 purge finish or roll back (`journal`). Which strings identify a person, and how they are
 matched in every spelling, is ekc.core.identifying's.
 """
+
+# git-filter-repo's callbacks (ekc.purge.callbacks) find the rules under .git/ekc/purge-work
+# through it; here, not in `journal`, so that the callbacks' process imports nothing of git
+RULES_ENV = "EKC_PURGE_RULES"

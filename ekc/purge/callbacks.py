@@ -2,8 +2,18 @@
 decisions for each file, message and identity as the history streams through.
 
 The rules come from a pickle the purge wrote under .git/ekc/purge-work (it holds the
-strings, so it lives only there and only while the rewrite runs). File contents are read
-only for the blobs the scan found holding a string, so git-filter-repo keeps `--no-data`.
+strings, so it lives only there and only while the rewrite runs). File contents are never
+read here, so git-filter-repo keeps `--no-data`: the purge's scan found which blobs hold a
+string, and the purge wrote their redacted contents into the rules.
+
+The scan read every commit and tag whole: one it found holding nothing keeps its message
+and identities untouched (an id names its bytes). For those that hold a string, and for
+the file and folder names that do, the rules carry the redactions made already; only what
+the scan did not see (a commit made since, a spelling git-filter-repo hands over
+differently) goes through the same `Needles` here. So this process seldom compiles the
+strings' pattern (a few hundred strings with a letter class per letter: a third of a
+second), and the answer is the same either way: both sides build `Needles` from the same
+strings.
 """
 
 from __future__ import annotations
@@ -12,8 +22,7 @@ import os
 import pickle
 
 from ekc.core.identifying import Needles, PersonalStrings
-
-from ekc.purge.journal import RULES_ENV
+from ekc.purge import RULES_ENV
 
 PURGE_NAME = b"ekc purge"
 PURGE_EMAIL = b"purge@invalid"
@@ -24,7 +33,9 @@ with open(os.environ[RULES_ENV], "rb") as _file:
 _needles = Needles(PersonalStrings(set(_rules["values"]), set(_rules["parts"])), set(_rules["kept_words"]))
 _drop_paths: set[bytes] = {p.encode("utf-8", "surrogateescape") for p in _rules["paths"]}
 _drop_blobs: set[bytes] = {b.encode() for b in _rules["drop_blobs"]}
-_redact_blobs: set[bytes] = {b.encode() for b in _rules["redact_blobs"]}
+_redacted_blobs: dict[bytes, bytes] = {b.encode(): data for b, data in _rules["redacted_blobs"].items()}
+_known: dict[bytes, bytes] = _rules["redacted_texts"]
+_clean_commits: set[bytes] = _rules["clean_commits"]
 _tag_names: dict[bytes, bytes] = {
     old[len("refs/tags/"):].encode("utf-8", "surrogateescape"): new[len("refs/tags/"):].encode()
     for old, new in _rules.get("renames", {}).items() if old.startswith("refs/tags/")
@@ -34,26 +45,26 @@ _names: dict[bytes, bytes] = {}
 
 
 def _redact(data: bytes) -> bytes:
-    return _needles.redact_bytes(data)
+    known = _known.get(data)
+    return known if known is not None else _needles.redact_bytes(data)
 
 
 def file_info(filename: bytes, mode: bytes, blob_id: bytes, value) -> tuple:
+    """A purged path or blob goes (a set lookup: git-filter-repo's own --paths-from-file tries
+    every path against every file name); a file holding a string gets its redacted blob."""
     if filename in _drop_paths or blob_id in _drop_blobs:
         return (None, mode, blob_id)
     new_name = _names.get(filename)
     if new_name is None:
         new_name = _names[filename] = _redact(filename)
-    if blob_id in _redact_blobs and mode != b"160000":
-        new = _new_blobs.get(blob_id)
-        if new is None:
-            contents = value.get_contents_by_identifier(blob_id)
-            new = _new_blobs[blob_id] = value.insert_file_with_contents(_redact(contents))
-        blob_id = new
+    if mode != b"160000":
+        redacted = _redacted_blobs.get(blob_id)
+        if redacted is not None:
+            new = _new_blobs.get(blob_id)
+            if new is None:
+                new = _new_blobs[blob_id] = value.insert_file_with_contents(redacted)
+            blob_id = new
     return (new_name, mode, blob_id)
-
-
-def message(text: bytes) -> bytes:
-    return _redact(text)
 
 
 _identities: dict[tuple[bytes, bytes], tuple[bytes, bytes]] = {}
@@ -64,12 +75,17 @@ def _identity(name: bytes, email: bytes) -> tuple[bytes, bytes]:
     key = (name, email)
     known = _identities.get(key)
     if known is None:
-        named = _needles.find_bytes(name) or _needles.find_bytes(email)
+        named = _redact(name) != name or _redact(email) != email
         known = _identities[key] = (PURGE_NAME, PURGE_EMAIL) if named else key
     return known
 
 
 def commit(commit) -> None:
+    """A commit the scan read whole and found holding nothing keeps its message and
+    identities (nearly every one); any other gets them redacted."""
+    if commit.original_id in _clean_commits:
+        return
+    commit.message = _redact(commit.message)
     commit.author_name, commit.author_email = _identity(commit.author_name, commit.author_email)
     commit.committer_name, commit.committer_email = _identity(commit.committer_name, commit.committer_email)
 
@@ -77,5 +93,8 @@ def commit(commit) -> None:
 def tag(tag) -> None:
     """An annotated tag holds its own name: a tag named after a person gets its purged-<n> name."""
     tag.ref = _tag_names.get(tag.ref, tag.ref)
+    if tag.original_id in _clean_commits:
+        return
+    tag.message = _redact(tag.message)
     if tag.tagger_name is not None:
         tag.tagger_name, tag.tagger_email = _identity(tag.tagger_name, tag.tagger_email)

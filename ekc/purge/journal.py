@@ -11,13 +11,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ekc.purge import RULES_ENV  # noqa: F401 - the rewrite's name for it
 from ekc.store.git import git_dir
 from ekc.store.yamlio import atomic_write
 
 # Before the purge commit the old history is intact: an interrupted purge rolls back.
 # From the commit on, the new history is complete and checked: it rolls forward.
 ROLL_BACK_PHASES = ("prepared", "rewritten")
-RULES_ENV = "EKC_PURGE_RULES"  # git-filter-repo's callbacks find the rules (.git/ekc/purge-work) through it
 PHASES = ("prepared", "rewritten", "committed", "expired", "collected", "verified")
 
 

@@ -57,6 +57,7 @@ class ObjectScan:
     paths: dict[str, str] = field(default_factory=dict)  # path holding a string -> a root tree that lists it
     purged_present: set[str] = field(default_factory=set)  # purged blob ids still in the database
     clean: set[str] = field(default_factory=set)  # blobs, commits and tags read and found holding nothing
+    clean_commits: set[str] = field(default_factory=set)  # of those, the commits and tags
 
 
 @dataclass
@@ -231,45 +232,32 @@ class ObjectDump:
         return self._result
 
 
-def scan_objects(
-    root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames],
-    known_clean: set[str] = frozenset(), dump: ObjectDump | None = None,
-    listing: Callable[[], tuple[list[str], set[str]]] | None = None,
-) -> ObjectScan:
-    """Every blob, commit and tag through a raw-bytes pre-filter (only candidates are read as
-    text); every path of the names scan; every tree the names scan does not cover, read whole.
-
-    `names` may be a function: the names scan then runs meanwhile (started by the caller) and
-    is waited for only after the object stream. `known_clean`: ids an earlier scan with the
-    same strings read and found holding nothing; not read again (an id names its bytes).
-    `dump`: the objects, read already while the caller did other work; `listing`: their ids
-    and types, listed meanwhile."""
-    found = ObjectScan()
+def _search(objects: Iterable[tuple[str, bytes, bytes]], needles: Needles, found: ObjectScan,
+            skip: set[str] = frozenset()) -> None:
+    """Each object into `found`: holding a string (by kind) or clean. The cheap look goes
+    over groups of objects (most are small commits and YAML files, and a call per object
+    costs more than the look); only a group that may hold a string is searched object by
+    object. `skip`: ids already judged."""
     buckets = {b"blob": found.blobs, b"commit": found.commits, b"tag": found.tags}
-    if dump is not None:
-        others, trees, output = dump.result()
-        objects = _records(output)
-    else:
-        others, trees = listing() if listing is not None else object_kinds(root)
-        objects = read_objects(root, [o for o in others if o not in known_clean])
-    found.objects = len(others) + len(trees)
-    found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
-    # the cheap look goes over groups of objects (most are small commits and YAML files, and a
-    # call per object costs more than the look); only a group that may hold a string is
-    # searched object by object
     group: list[tuple[str, bytes, bytes]] = []
     size = 0
 
     def search_group() -> None:
         if group and not _may_hold(needles, b"\n".join(content for _, _, content in group)):
             found.clean.update(sha for sha, _, _ in group)
+            found.clean_commits.update(sha for sha, kind, _ in group if kind != b"blob")
         else:
             for sha, kind, content in group:
-                (buckets[kind] if _holds(needles, content) else found.clean).add(sha)
+                if _holds(needles, content):
+                    buckets[kind].add(sha)
+                else:
+                    found.clean.add(sha)
+                    if kind != b"blob":
+                        found.clean_commits.add(sha)
         group.clear()
 
     for item in objects:
-        if item[0] in known_clean:
+        if item[0] in skip:
             continue
         group.append(item)
         size += len(item[2])
@@ -277,6 +265,42 @@ def scan_objects(
             search_group()
             size = 0
     search_group()
+
+
+def scan_objects(
+    root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames],
+    known_clean: set[str] = frozenset(), dump: ObjectDump | None = None,
+    listing: Callable[[], tuple[list[str], set[str]]] | None = None, known: ObjectScan | None = None,
+) -> ObjectScan:
+    """Every blob, commit and tag through a raw-bytes pre-filter (only candidates are read as
+    text); every path of the names scan; every tree the names scan does not cover, read whole.
+
+    `names` may be a function: the names scan then runs meanwhile (started by the caller) and
+    is waited for only after the object stream. `known_clean`: ids an earlier scan with the
+    same strings read and found holding nothing; not read again (an id names its bytes).
+    `known`: what an earlier scan with the same strings judged (read while gc ran): those
+    still in the database count as it found them, without a second read. `dump`: the
+    objects, read already while the caller did other work; `listing`: their ids and types,
+    listed meanwhile."""
+    found = ObjectScan()
+    if known is not None:
+        known_clean = known_clean | known.clean
+    judged: set[str] = set()
+    if dump is not None:
+        others, trees, output = dump.result()
+        objects = _records(output)
+    else:
+        others, trees = listing() if listing is not None else object_kinds(root)
+        if known is not None:  # held a string when read beside gc, and gc kept it
+            present = set(others)
+            found.blobs |= known.blobs & present
+            found.commits |= known.commits & present
+            found.tags |= known.tags & present
+            judged = known.blobs | known.commits | known.tags
+        objects = read_objects(root, [o for o in others if o not in known_clean and o not in judged])
+    found.objects = len(others) + len(trees)
+    found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
+    _search(objects, needles, found, known_clean)
     if dump is not None:
         output.close()
     names = names() if callable(names) else names
@@ -435,13 +459,39 @@ class Proof:
         return not self.remaining
 
 
-def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset(), names_log=None) -> Proof:
+@dataclass
+class BesideGc:
+    """What the proof read while gc ran: the work tree and the objects new since the scan
+    before the rewrite, each judged."""
+
+    objects: ObjectScan
+    work_files: list[str]
+
+
+def read_beside_gc(root: Path, needles: Needles, known_clean: set[str]) -> BesideGc:
+    """While gc packs the new history and drops the old (mostly on one core), the proof reads
+    the work tree (which gc never touches) and every blob, commit and tag the scan before
+    the rewrite did not read: the rewritten commits, the redacted files, the purge's own
+    commit. An object gc drops meanwhile reads as missing and is skipped; after gc only what
+    is still in the database counts (`prove`), and whatever this did not judge is read then."""
+    from ekc.purge.scan import Background
+
+    listing = Background(root, *KINDS)
+    work_files = work_files_with(root, needles)
+    others, _ = _kinds(listing.result())
+    found = ObjectScan()
+    _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
+    return BesideGc(found, work_files)
+
+
+def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset(), names_log=None,
+          beside: BesideGc | None = None) -> Proof:
     """`known_clean`: what the scan before the rewrite read and found clean, with the same
     strings. Those objects are unchanged (an id names its bytes), so only what is new since
     (the rewritten commits, the redacted files, the purge's own commit) is read again.
     `names_log`: the names scan (a scan.Background of NAMES_LOG), when the caller started it
     early, after the refs took their final values; a tree of a commit made since is not
-    covered by it, so it is read whole."""
+    covered by it, so it is read whole. `beside`: what was read while gc ran."""
     from ekc.purge.scan import Background
 
     # git lists the objects and walks the trees while Python reads the files under .git and
@@ -449,10 +499,11 @@ def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set
     names_log = names_log or Background(root, *NAMES_LOG)
     listing = Background(root, *KINDS)
     files = [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
-    files += [f"work tree file {p} holds an identifying string" for p in work_files_with(root, needles)]
+    work_files = beside.work_files if beside is not None else work_files_with(root, needles)
+    files += [f"work tree file {p} holds an identifying string" for p in work_files]
     scan = scan_objects(
         root, needles, purged_blobs, lambda: history_names(names_log.result()), known_clean,
-        listing=lambda: _kinds(listing.result()),
+        listing=lambda: _kinds(listing.result()), known=beside.objects if beside is not None else None,
     )
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
     for kind, ids in (("blob", scan.blobs), ("commit", scan.commits), ("tag", scan.tags), ("tree", scan.trees)):

@@ -449,13 +449,39 @@ def publish_command(root: Path, before: dict[str, str]) -> list[str]:
     return ["git", "push", "--atomic", *leases, remote, *updates]
 
 
-def _rules(plan: Plan) -> dict[str, Any]:
+def _rules(plan: Plan, contents: dict[str, bytes]) -> dict[str, Any]:
+    """What ekc.purge.callbacks needs inside git-filter-repo. `contents`: the blobs, commits
+    and tags the plan's scan found holding a string; their redactions are done here, where
+    the strings' pattern is compiled already (see callbacks)."""
+    needles = plan.needles
+    redacted_blobs = {sha: needles.redact_bytes(contents[sha]) for sha in sorted(plan.found.blobs - plan.drop) if sha in contents}
+    texts = [path.encode("utf-8", "surrogateescape") for path in plan.found.paths]
+    for sha in sorted(plan.found.commits | plan.found.tags):
+        if sha in contents:
+            texts += _texts_of(contents[sha])
     return {
         "values": sorted(plan.strings.values), "parts": sorted(plan.strings.parts),
         "kept_words": sorted(plan.kept_words), "paths": sorted(plan.paths),
-        "drop_blobs": sorted(plan.drop), "redact_blobs": sorted(plan.found.blobs - plan.drop),
+        "drop_blobs": sorted(plan.drop), "redacted_blobs": redacted_blobs,
+        "redacted_texts": {text: needles.redact_bytes(text) for text in texts},
+        "clean_commits": {sha.encode() for sha in plan.found.clean_commits},
         "renames": plan.ref_renames,
     }
+
+
+_IDENTITY_LINES = (b"author ", b"committer ", b"tagger ")
+
+
+def _texts_of(raw: bytes) -> list[bytes]:
+    """The message and each identity's name and e-mail of a commit or tag object, as
+    git-filter-repo hands them to the callbacks (a spelling this misses is judged there)."""
+    head, _, message = raw.partition(b"\n\n")
+    texts = [message]
+    for line in head.split(b"\n"):
+        if line.startswith(_IDENTITY_LINES):
+            name, _, rest = line.partition(b" ")[2].partition(b" <")
+            texts += [name, rest.partition(b">")[0]]
+    return texts
 
 
 CLEAN_IDS = "clean.ids"
@@ -522,10 +548,12 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     backup = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
     work = journal.work_dir(root)
     work.mkdir(parents=True, exist_ok=True)
+    hits = plan.found.blobs | plan.found.commits | plan.found.tags
+    contents = scan.blob_contents(root, hits) if hits else {}
     with open(work / "rules.pickle", "wb") as file:  # the strings: needed until the proof, then removed
-        pickle.dump(_rules(plan), file)
+        pickle.dump(_rules(plan, contents), file)
     _write_clean(root, plan.found.clean)
-    records = _records(root, plan)
+    records = _records(plan, contents)
     state = {
         "version": 2,
         "phase": "prepared",
@@ -591,10 +619,9 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     return _finish(root, state, plan.needles)
 
 
-def _records(root: Path, plan: Plan) -> list[dict[str, Any]]:
-    """purge-log.yaml entries: ids, dates, blob and commit ids, and paths inside the case folder."""
-    hits = plan.found.blobs | plan.found.commits | plan.found.tags
-    hit_contents = scan.blob_contents(root, hits) if hits else {}
+def _records(plan: Plan, hit_contents: dict[str, bytes]) -> list[dict[str, Any]]:
+    """purge-log.yaml entries: ids, dates, blob and commit ids, and paths inside the case folder.
+    `hit_contents`: the blobs, commits and tags the plan's scan found holding a string."""
     owners: dict[str, PersonalStrings] = {}
     logged = []  # (target, paths it may name, how many others, its purged blobs)
     for target in plan.targets:
@@ -639,22 +666,22 @@ def _checkpoint(name: str) -> None:
 _CALLBACK = "import ekc.purge.callbacks as c\nreturn c.{}"
 
 
-def filter_repo_command(paths_file: Path, refs: list[str] | None = None) -> list[str]:
+def filter_repo_command(refs: list[str] | None = None) -> list[str]:
     """The git-filter-repo invocation: every ref from the root, or with `refs` (`--refs`), the
     refs that reach a changed commit, stopping at its untouched parents (Plan.rewrite_refs).
 
     `--file-info-callback` (not --replace-text or a blob callback) keeps `--no-data`: only the
-    blobs the scan found holding a string are read and redacted. `--prune-empty never` and
+    blobs the scan found holding a string are replaced, by their redacted contents. The same
+    callback drops the purged paths (not `--invert-paths --paths-from-file`, which tries each
+    of a purge's hundreds of paths against each file name). `--prune-empty never` and
     `--prune-degenerate never`: every commit keeps its place (a commit that only added
     personal data stays, empty, its message redacted). `--partial`: refs, reflogs and gc are
     the purge's own business (it expires and collects after its commit).
     """
     return [
         sys.executable, "-m", "git_filter_repo", "--force", "--quiet", "--partial",
-        "--invert-paths", "--paths-from-file", str(paths_file),
         "--prune-empty", "never", "--prune-degenerate", "never",
         "--file-info-callback", _CALLBACK.format("file_info(filename, mode, blob_id, value)"),
-        "--message-callback", _CALLBACK.format("message(message)"),
         "--commit-callback", _CALLBACK.format("commit(commit)"),
         "--tag-callback", _CALLBACK.format("tag(tag)"),
         *(["--refs", *refs] if refs else []),
@@ -664,9 +691,7 @@ def filter_repo_command(paths_file: Path, refs: list[str] | None = None) -> list
 def _rewrite(root: Path, plan: Plan) -> list[str]:
     work = journal.work_dir(root)
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)  # else it may ask a question
-    paths_file = work / "paths.txt"
-    paths_file.write_text("".join(f"literal:{p}\n" for p in sorted(plan.paths)), encoding="utf-8")
-    command = filter_repo_command(paths_file, plan.rewrite_refs)
+    command = filter_repo_command(plan.rewrite_refs)
     if os.environ.get(KILL_ENV) == "rewrite":
         command[command.index("--commit-callback") + 1] = _KILL_CALLBACK
     # Everything the rewrite writes lands in a folder of its own, reading the real database as
@@ -991,16 +1016,23 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
         journal.write(root, state)
         _checkpoint("expired")
         trace("reflog expire")
-    names_log = None
+    names_log = beside = None
+    clean = _load_clean(root)
     if phase == "expired":
         # the proof's names scan walks the refs' history, which gc does not change: it starts
-        # now and runs beside gc (one process each, two cores)
+        # now and runs beside gc, and the proof reads what is new meanwhile (gc's counting of
+        # objects takes one core)
         names_log = scan.Background(root, *proof.NAMES_LOG)
         step("removing the old objects (git gc)")
         # gc, not a bare repack: it also rewrites the commit-graph and multi-pack index,
         # which would otherwise still list the old commits (and fail `git fsck`).
-        git(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now", "-c", "gc.pruneExpire=now",
-            "gc", "--prune=now", "--quiet")
+        gc = scan.Background(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now",
+                             "-c", "gc.pruneExpire=now", "gc", "--prune=now", "--quiet")
+        try:
+            beside = proof.read_beside_gc(root, needles, clean)
+            trace("proof: scan beside gc")
+        finally:
+            gc.result()
         phase = state["phase"] = "collected"
         journal.write(root, state)
         _checkpoint("collected")
@@ -1013,17 +1045,17 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
         outcome.host_text, outcome.host_files = _host_instructions(root, state, needles)
     else:
         outcome.publish = publish_command(root, state["refs"])
-    clean = _load_clean(root)
     journal.remove(root)  # the journal and the strings leave .git before the scan of .git
     step("proving: searching every object, ref and file again")
-    outcome.proof.update(_prove(root, state, needles, clean, names_log))
+    outcome.proof.update(_prove(root, state, needles, clean, names_log, beside))
     trace("proof: scan of every object")
     return outcome
 
 
-def _prove(root: Path, state: dict[str, Any], needles: Needles, clean: set[str] = frozenset(), names_log=None) -> dict[str, Any]:
+def _prove(root: Path, state: dict[str, Any], needles: Needles, clean: set[str] = frozenset(), names_log=None,
+           beside: proof.BesideGc | None = None) -> dict[str, Any]:
     shared = state.get("shared", {})
-    result = proof.prove(root, needles, set(state["blobs"]), clean, names_log)
+    result = proof.prove(root, needles, set(state["blobs"]), clean, names_log, beside)
     missing = scan.missing_objects(root, shared)
     return {
         "objects_scanned": result.objects_scanned, "refs_scanned": result.refs_scanned,
