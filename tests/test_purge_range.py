@@ -114,3 +114,21 @@ def test_git_quotes_says_which_paths_git_prints_quoted(tmp_path):
     for name, line in zip(raw, printed):
         assert git_quotes(name) == line.startswith('"'), (name, line)
     assert sum(line.startswith('"') for line in printed) == 3
+
+
+def test_the_history_read_in_two_halves_is_the_whole_history_once(repo, monkeypatch):
+    """The plan reads history as two git processes (scan.HalvedLog): together exactly the
+    lines of one `git log` over every ref and reflog, each commit once."""
+    from ekc.purge import scan
+
+    git(repo, "commit", "-q", "--amend", "-m", "amended: the old tip lives on in the reflog only")
+    whole = git(repo, *scan.PERSONAL_LOG).encode()
+    monkeypatch.setattr(scan.HalvedLog, "SPLIT_FROM", 2)
+    halves = scan.HalvedLog(repo, *scan.PERSONAL_LOG_OPTIONS)
+    assert len(halves.parts) == 2
+    joined = halves.result()
+    assert sum(line.startswith(b"\x01") for line in joined.splitlines()) > 4
+    # the same lines as many times (a merge's header once per parent, with -m): nothing twice
+    assert sorted(joined.splitlines()) == sorted(whole.splitlines())
+    monkeypatch.setattr(scan.HalvedLog, "SPLIT_FROM", 10**9)
+    assert len(scan.HalvedLog(repo, *scan.PERSONAL_LOG_OPTIONS).parts) == 1
