@@ -85,3 +85,18 @@ def test_a_tag_is_renamed_and_judged_like_a_commit(callbacks):
                           tagger_name=b"Office", tagger_email=b"office@example.org")
     callbacks.tag(tag)
     assert tag.ref == b"purged-1" and b"Wilhelmina" not in tag.message
+
+
+def test_a_commit_in_another_encoding_is_not_taken_as_clean_by_the_rewrite(tmp_path):
+    """git-filter-repo re-encodes a Latin-1 commit message to UTF-8: the scan's raw bytes
+    are not what the rewrite sees, so the rewrite judges that commit itself."""
+    from ekc.purge import proof
+    from tests.support.git import commit_all, git, init_repo
+
+    root = init_repo(tmp_path / "repo")
+    (root / "a.txt").write_text("a\n")
+    commit_all(root, "plain")
+    git(root, "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "--allow-empty", "-m", "latin-1")
+    latin, plain = git(root, "rev-parse", "HEAD", "HEAD~1").stdout.split()
+    found = proof.scan_objects(root, NEEDLES, set(), proof.HistoryNames())
+    assert plain in found.clean_commits and latin in found.clean and latin not in found.clean_commits

@@ -245,14 +245,14 @@ def _search(objects: Iterable[tuple[str, bytes, bytes]], needles: Needles, found
     def search_group() -> None:
         if group and not _may_hold(needles, b"\n".join(content for _, _, content in group)):
             found.clean.update(sha for sha, _, _ in group)
-            found.clean_commits.update(sha for sha, kind, _ in group if kind != b"blob")
+            found.clean_commits.update(sha for sha, kind, content in group if kind != b"blob" and _as_read(content))
         else:
             for sha, kind, content in group:
                 if _holds(needles, content):
                     buckets[kind].add(sha)
                 else:
                     found.clean.add(sha)
-                    if kind != b"blob":
+                    if kind != b"blob" and _as_read(content):
                         found.clean_commits.add(sha)
         group.clear()
 
@@ -312,6 +312,13 @@ def scan_objects(
 
 
 _GROUP_BYTES = 1 << 15
+
+
+def _as_read(commit_or_tag: bytes) -> bool:
+    """Whether git-filter-repo hands over this commit's or tag's text as the scan read it:
+    not when its header names another encoding (`encoding ISO-8859-1`), which the rewrite
+    re-encodes to UTF-8, where a name the raw bytes hid shows."""
+    return b"\nencoding " not in commit_or_tag.partition(b"\n\n")[0]
 
 
 def _may_hold(needles: Needles, content: bytes) -> bool:
