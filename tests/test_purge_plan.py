@@ -314,3 +314,64 @@ def test_the_raw_look_takes_out_exactly_the_ascii_phone_glue_the_search_allows()
 
     allowed = {chr(c) for c in range(128) if re.fullmatch(f"[{identifying.PHONE_GLUE}]", chr(c))}
     assert allowed == set(identifying._PHONE_GLUE_BYTES.decode("ascii"))
+
+
+_SPELLINGS = [
+    "Anna Jansen", "ANNA  JANSEN", "anna\njansen", "Zoë", "Zoe\u0308", "ZOË", "Ünal", "Unal", "de Vries", "De\u00adVries",
+    "Okker\u200bhuizen", "Quarlesvanufford", "06-4242 9191", "+31 6 42429191", "0031 (0)6 4242-9191", "b.jansen@example.org",
+    "B.JANSEN@EXAMPLE.ORG", "Kerkstraat 12", "Kerkstraat 1", "1441 AB", "1441AB-12", "mevrouw", "Jansen2024", "zaak_Jansen",
+]
+
+
+@settings(max_examples=120, deadline=None)
+@example(persons=[("Anna", "Jansen", "Kerkstraat 12, 1441 AB Purmerend")], words=["Anna Jansen", "Jansen"], kept={"anna"})
+@given(
+    persons=st.lists(st.tuples(st.sampled_from(_FIRST), st.sampled_from(_LAST),
+                               st.sampled_from(["", "06-4242 9191", "b.jansen@example.org", "Kerkstraat 12, 1441 AB Purmerend"])),
+                     min_size=1, max_size=4),
+    words=st.lists(st.sampled_from(_SPELLINGS), max_size=8),
+    kept=st.sets(st.sampled_from(["jansen", "anna", "kerkstraat", "zoe"])),
+)
+def test_a_text_is_matched_as_by_the_whole_pattern(persons, words, kept):
+    """Needles compiles only the alternatives of the keys a text holds (ekc.core.identifying):
+    what it finds and redacts is what the pattern of every string would."""
+    import re
+
+    from ekc.core.identifying import REDACTED
+
+    every = PersonalStrings()
+    for first, last, extra in persons:
+        every.add_name(f"{first} {last}")
+        if "@" in extra or "-" in extra:
+            every.add_value(extra)
+        elif extra:
+            every.add_address(extra)
+    needles = Needles(every, kept)
+    whole = re.compile("|".join(needles._alternatives)) if needles._alternatives else None
+    for text in (" ".join(words), "/".join(words), "".join(words), f"Intake {', '.join(words)}."):
+        expected_find = bool(whole and whole.search(text))
+        assert needles.find(text) == expected_find, text
+        assert needles.redact(text) == (whole.sub(REDACTED, text) if whole else text), text
+        assert needles.found(text) == ([m.group() for m in whole.finditer(text)] if whole else []), text
+
+
+@settings(max_examples=150, deadline=None)
+@example(persons=[("Anna", "Ödül")], words=["Gesprek", "ODUL"])
+@given(
+    persons=st.lists(st.tuples(st.sampled_from(_FIRST), st.sampled_from([*_LAST, "Ödül", "Éléa", "Ünal"])), min_size=1, max_size=3),
+    words=st.lists(st.sampled_from(["ODUL", "Odul", "ELEA", "elea", "UNAL", "Unal", "de  Vries", "DE VRIES", "JANSEN", "Anna Odul",
+                                    "ANNA ELEA", "mevrouw", "12"]),
+                   min_size=1, max_size=6),
+)
+def test_the_raw_look_lets_every_ascii_spelling_through(persons, words):
+    """proof._may_hold searches ASCII content only where Needles.raw_candidate says it may hold
+    a string: it must say so wherever `find` finds one. (It used to look for each string's
+    longest piece that is ASCII in every spelling: `Ödül` has none of three letters, so an
+    ASCII `ODUL` passed unread.)"""
+    every = PersonalStrings()
+    for first, last in persons:
+        every.add_name(f"{first} {last}")
+    needles = Needles(every, set())
+    for text in (" ".join(words), "\n".join(words), "_".join(words)):
+        if needles.find(text):
+            assert needles.raw_candidate(text.encode()), text

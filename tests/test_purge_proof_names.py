@@ -196,3 +196,31 @@ def test_the_work_tree_read_beside_gc_is_what_the_proof_reports(repo):
     assert beside.work_files == ["export/brief.txt"]
     remaining = proof.prove(repo, NEEDLES, set(), beside=beside).remaining
     assert "work tree file export/brief.txt holds an identifying string" in remaining
+
+
+def test_a_name_with_diacritics_written_without_them_in_capitals_is_found(repo):
+    """`ODUL` for Ödül: the cheap look at raw bytes must not let it pass (it used to look for
+    the longest piece of `Ödül` that is ASCII in every spelling, `d`: too short, so none)."""
+    strings = PersonalStrings()
+    strings.add_name("Anna Ödül")
+    needles = Needles(strings, set())
+    (repo / "notes.txt").write_text("Gesprek met mevrouw ODUL over school\n")
+    commit_all(repo, "notes")
+    blob = out(repo, "rev-parse", "HEAD:notes.txt")
+    found = proof.scan_objects(repo, needles, set(), proof.history_names(git(repo, *proof.NAMES_LOG).stdout.encode()))
+    assert blob in found.blobs
+
+
+def test_a_short_name_of_hex_letters_is_not_found_in_object_ids(repo):
+    """`Ada` reads as a word in `parent 93ada51...`; commits name their tree and parents in hex,
+    so by chance hundreds of a long history's commits would hold her name. Ids are not text."""
+    needles = Needles(PersonalStrings({"Ada Brinkgreve"}, {"Ada", "Brinkgreve"}), set())
+    assert needles.in_object_ids
+    ids = "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent 93ada51e0c3b8f2f0e6f7a1b2c3d4e5f60718293\n"
+    clean = (ids + "author Office <office@example.org> 1700000000 +0100\n\nRegister EKC-2024-00001\n").encode()
+    named = (ids + "author Office <office@example.org> 1700000000 +0100\n\nGesprek met Ada\n").encode()
+    found = proof.ObjectScan()
+    proof._search([("c" * 40, b"commit", clean), ("d" * 40, b"commit", named)], needles, found)
+    assert found.commits == {"d" * 40} and "c" * 40 in found.clean
+    # `subtree <id>` in a text loses the id, not the line break: no two words join
+    assert needles.find(proof.searchable(needles, b"subtree 93ada51e0c3b8f2f0e6f7a1b2c3d4e5f60718293\nAda\n").decode())

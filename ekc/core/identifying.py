@@ -14,7 +14,6 @@ version of a personal.yaml; lenient reading lets versions that no longer validat
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -320,12 +319,22 @@ def key_of(value: str) -> str:
     return f"tel:{national}" if national else _NOT_ALPHANUMERIC.sub("", fold(value))
 
 
+_HEX = re.compile(r"[0-9a-f]+")
+
+
 class Needles:
     """The identifying strings of the purged persons, ready to find and to redact in any text.
 
     `find` is a fast multi-string search (Aho-Corasick over folded text) confirmed by the
     same regular expression `redact` uses, so what the proof finds is exactly what the
     rewrite would have replaced.
+
+    Each string has one key that occurs in every spelling of it (its longest word, folded;
+    a phone's digits). A text is matched against the alternatives of the keys it holds
+    only, in their one order: the others cannot match anywhere in it, so the result is the
+    whole pattern's, without compiling the whole pattern (a few hundred strings with a
+    letter class per letter take most of a second; a purge of 150 cases meets a handful
+    of texts that hold a key, each holding a few).
     """
 
     def __init__(self, strings: PersonalStrings, kept_words: set[str] = frozenset()):
@@ -348,63 +357,77 @@ class Needles:
             if folded not in kept_words:
                 words.add(folded)
         self.empty = not (words or loose or phones)
+        words_in_order = sorted(words, key=len, reverse=True)  # the longest first, where two start alike
+        loose_in_order = sorted(loose, key=len, reverse=True)
+        phones_in_order = sorted(phones, key=len, reverse=True)
         alternatives = [
             # a word ends where letters end: `zaak_Okkerhuizen`, `Okkerhuizen2024` and
             # `OKKERHUIZEN_Zoe` (ref, file and user names) hold the name as a word
-            *(_bounded(w) for w in sorted(words, key=len, reverse=True)),
-            *(_text_pattern(e) for e in sorted(loose, key=len, reverse=True)),
-            *(_phone_pattern(p) for p in sorted(phones, key=len, reverse=True)),
+            *(_bounded(w) for w in words_in_order),
+            *(_text_pattern(e) for e in loose_in_order),
+            *(_phone_pattern(p) for p in phones_in_order),
         ]
         self._alternatives = alternatives
-        # the pre-filter: one key per string, each occurring in every spelling of it
+        self._patterns: dict[frozenset[int], re.Pattern[str]] = {}
+        # the pre-filter: one key per string, each occurring in every spelling of it; each
+        # key with the alternatives (indices, in the order above) it is the key of
+        text_keys: dict[str, list[int]] = {}
+        for index, key in enumerate([*(max(w.split(" "), key=len) for w in words_in_order), *loose_in_order]):
+            text_keys.setdefault(key, []).append(index)
         self._text_keys = ahocorasick.Automaton()
-        for key in {max(w.split(" "), key=len) for w in words} | loose:
-            self._text_keys.add_word(key, key)
+        for key, indices in text_keys.items():
+            self._text_keys.add_word(key, tuple(indices))
         self._digit_keys = ahocorasick.Automaton()
-        for key in phones:
-            self._digit_keys.add_word(key, key)
+        first_phone = len(words_in_order) + len(loose_in_order)
+        for index, key in enumerate(phones_in_order):
+            self._digit_keys.add_word(key, (first_phone + index,))
         for automaton in (self._text_keys, self._digit_keys):
             if len(automaton):
                 automaton.make_automaton()
-        # the pre-filter on raw bytes: for each string its longest piece that is ASCII in
-        # every spelling (NFC or NFD, any case), searched in the lowered bytes as Latin-1
+        # the pre-filter on raw bytes, which only has to answer for ASCII content (content that
+        # is not ASCII is always searched in full, proof._may_hold): there a string can only
+        # be spelled with its folded letters, in any case, so its text key is in the lowered
+        # bytes when it is ASCII (`zoe` for Zoë: the spelling `ZOE` holds no longer piece of
+        # `Zoë`); a key that is not ASCII cannot be in ASCII content
         self._raw_keys = ahocorasick.Automaton()
-        for value in [*strings.values, *strings.parts]:
-            if phone_national(value):
-                continue
-            pieces = re.split(r"[^\x21-\x7e]+", unicodedata.normalize("NFC", value).lower())
-            key = max(pieces, key=len) if pieces else ""
-            if len(key) >= 3 and (fold(value) in words or fold(value) in loose or "@" in value or " " in value):
+        for key in text_keys:
+            if key.isascii():
                 self._raw_keys.add_word(key, key)
+        # a key of only the letters a-f (and digits) occurs in object ids by chance: `Ada` in
+        # a commit's `parent 93ada51...` reads as a word between digits (see proof.searchable)
+        self.in_object_ids = any(_HEX.fullmatch(key) for key in text_keys)
         if len(self._raw_keys):
             self._raw_keys.make_automaton()
 
-    @functools.cached_property
-    def pattern(self) -> re.Pattern[str] | None:
-        """Compiled on first need: a pattern of a few hundred strings with a letter class per
-        letter takes a third of a second to compile, and many Needles never see a text that
-        gets past the pre-filter (the proof of a clean repository, a case's own search)."""
-        return re.compile("|".join(self._alternatives)) if self._alternatives else None
-
-    _SEPARATORS = re.compile(f"[{PHONE_GLUE}]+")
-
-    def candidate(self, text: str) -> bool:
+    def _pattern_for(self, text: str) -> re.Pattern[str] | None:
+        """The alternatives of the keys the text holds, compiled once per such set; None
+        when it holds none (no string can be in it)."""
         if self.empty:
-            return False
+            return None
         low = fold(text)
+        indices: set[int] = set()
         if len(self._text_keys):
-            for _ in self._text_keys.iter(low):
-                return True
+            for _, found in self._text_keys.iter(low):
+                indices.update(found)
         if len(self._digit_keys):
             # a regular expression: the same result as str.translate, many times faster on
             # the megabytes of a joined group of files
-            for _ in self._digit_keys.iter(self._SEPARATORS.sub("", low)):
-                return True
-        return False
+            for _, found in self._digit_keys.iter(self._SEPARATORS.sub("", low)):
+                indices.update(found)
+        if not indices:
+            return None
+        chosen = frozenset(indices)
+        pattern = self._patterns.get(chosen)
+        if pattern is None:
+            pattern = self._patterns[chosen] = re.compile("|".join(self._alternatives[i] for i in sorted(chosen)))
+        return pattern
+
+    _SEPARATORS = re.compile(f"[{PHONE_GLUE}]+")
 
     def raw_candidate(self, data: bytes) -> bool:
-        """A cheap first look at raw bytes (an object's content, a tree with its binary ids):
-        False means no string can be in it; True means `find` must look."""
+        """A cheap first look at raw bytes that are ASCII (an object's content): False means no
+        string can be in them; True means `find` must look. Bytes that are not ASCII may
+        always hold one."""
         if self.empty:
             return False
         if len(self._raw_keys):
@@ -416,19 +439,18 @@ class Needles:
         return False
 
     def find(self, text: str) -> bool:
-        return self.candidate(text) and bool(self.pattern.search(text))
+        pattern = self._pattern_for(text)
+        return pattern is not None and bool(pattern.search(text))
 
     def found(self, text: str) -> list[str]:
         """Each string found in the text, as the text spells it (a purge of 150 cases
         attributes each redacted commit to its cases from these, not with 150 patterns)."""
-        if not self.candidate(text):
-            return []
-        return [match.group() for match in self.pattern.finditer(text)]
+        pattern = self._pattern_for(text)
+        return [] if pattern is None else [match.group() for match in pattern.finditer(text)]
 
     def redact(self, text: str) -> str:
-        if not self.candidate(text):
-            return text
-        return self.pattern.sub(REDACTED, text)
+        pattern = self._pattern_for(text)
+        return text if pattern is None else pattern.sub(REDACTED, text)
 
     def find_bytes(self, data: bytes) -> bool:
         return self.find(data.decode("utf-8", "surrogateescape"))

@@ -635,7 +635,7 @@ def _records(plan: Plan, hit_contents: dict[str, bytes]) -> list[dict[str, Any]]
         for blob in target_blobs:
             own.update(plan.strings_by_blob.get(blob, PersonalStrings()))
         logged.append((target, named, others, target_blobs))
-    texts = {sha: data.decode("utf-8", "surrogateescape") for sha, data in hit_contents.items()}
+    texts = {sha: proof.searchable(plan.needles, data).decode("utf-8", "surrogateescape") for sha, data in hit_contents.items()}
     naming = purge_plan.texts_naming(texts, plan.needles, owners, plan.kept_words)
     return [
         {
