@@ -224,3 +224,21 @@ def test_a_short_name_of_hex_letters_is_not_found_in_object_ids(repo):
     assert found.commits == {"d" * 40} and "c" * 40 in found.clean
     # `subtree <id>` in a text loses the id, not the line break: no two words join
     assert needles.find(proof.searchable(needles, b"subtree 93ada51e0c3b8f2f0e6f7a1b2c3d4e5f60718293\nAda\n").decode())
+
+
+def test_the_names_scan_parsed_beside_gc_still_covers_a_tree_made_after_it(repo):
+    """The names scan of the final history is parsed while gc runs when it ends first; a
+    commit made after it (by a hook, say) has trees it does not cover: read whole."""
+    from ekc.purge.scan import Background
+
+    names_log = Background(repo, *proof.NAMES_LOG)
+    names_log.process.wait()
+    beside = proof.read_beside_gc(repo, NEEDLES, set(), names_log)
+    assert beside.names is not None and "cases/a.yaml" in beside.names.paths
+    (repo / "cases" / "Oosterkamp.txt").write_text("x\n")
+    commit_all(repo, "After")
+    (repo / ".git" / "COMMIT_EDITMSG").unlink()
+
+    remaining = proof.prove(repo, NEEDLES, set(), beside=beside).remaining
+
+    assert _trees(remaining) and all("oosterkamp" not in r.lower() for r in remaining), remaining

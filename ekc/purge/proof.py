@@ -486,9 +486,10 @@ class BesideGc:
 
     objects: ObjectScan
     work_files: list[str]
+    names: HistoryNames | None = None  # the names scan, when it ended before gc did
 
 
-def read_beside_gc(root: Path, needles: Needles, known_clean: set[str]) -> BesideGc:
+def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_log=None) -> BesideGc:
     """While gc packs the new history and drops the old (mostly on one core), the proof reads
     the work tree (which gc never touches) and every blob, commit and tag the scan before
     the rewrite did not read: the rewritten commits, the redacted files, the purge's own
@@ -501,7 +502,10 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str]) -> Besid
     others, _ = _kinds(listing.result())
     found = ObjectScan()
     _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
-    return BesideGc(found, work_files)
+    # the names scan of the final history (`names_log`, started with gc) is parsed here if it
+    # is done, and waited for after gc otherwise
+    names = history_names(names_log.result()) if names_log is not None and names_log.process.poll() is not None else None
+    return BesideGc(found, work_files, names)
 
 
 def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset(), names_log=None,
@@ -516,13 +520,16 @@ def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set
 
     # git lists the objects and walks the trees while Python reads the files under .git and
     # the work tree, then the objects
-    names_log = names_log or Background(root, *NAMES_LOG)
+    if beside is not None and beside.names is not None:
+        names, names_log = beside.names, None
+    else:
+        names_log = names_log or Background(root, *NAMES_LOG)
     listing = Background(root, *KINDS)
     files = [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
     work_files = beside.work_files if beside is not None else work_files_with(root, needles)
     files += [f"work tree file {p} holds an identifying string" for p in work_files]
     scan = scan_objects(
-        root, needles, purged_blobs, lambda: history_names(names_log.result()), known_clean,
+        root, needles, purged_blobs, (lambda: history_names(names_log.result())) if names_log is not None else names, known_clean,
         listing=lambda: _kinds(listing.result()), known=beside.objects if beside is not None else None,
     )
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]

@@ -22,6 +22,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -552,8 +553,6 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     contents = scan.blob_contents(root, hits) if hits else {}
     with open(work / "rules.pickle", "wb") as file:  # the strings: needed until the proof, then removed
         pickle.dump(_rules(plan, contents), file)
-    _write_clean(root, plan.found.clean)
-    records = _records(plan, contents)
     state = {
         "version": 2,
         "phase": "prepared",
@@ -563,7 +562,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         "refs": backup,
         "rewritten_refs": None,
         "cases": [t.label for t in plan.targets],
-        "records": records,
+        "records": None,  # written while git-filter-repo runs
         "blobs": sorted(plan.drop),
         "shared": dict(sorted(plan.shared.items())),
         "unjudged": plan.unjudged,
@@ -583,7 +582,12 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         if plan.ref_deletes:
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
         step(f"rewriting {plan.commits_rewritten or plan.commits_total} of {plan.commits_total} commits (git-filter-repo)")
-        state["objects_created"] = _rewrite(root, plan)
+
+        def meanwhile() -> None:  # what the proof and the log need, on the core git-filter-repo leaves
+            _write_clean(root, plan.found.clean)
+            state["records"] = _records(plan, contents)
+
+        state["objects_created"] = _rewrite(root, plan, meanwhile)
         journal.write(root, state)
         trace("git-filter-repo")
         step("checking the rewrite")
@@ -604,7 +608,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     _checkpoint("rewritten")
     step("committing purge-log.yaml")
     try:
-        _commit_log(root, records, plan, today)
+        _commit_log(root, state["records"], plan, today)
     except BaseException:
         _roll_back(root, state)
         raise
@@ -688,7 +692,8 @@ def filter_repo_command(refs: list[str] | None = None) -> list[str]:
     ]
 
 
-def _rewrite(root: Path, plan: Plan) -> list[str]:
+def _rewrite(root: Path, plan: Plan, meanwhile: Callable[[], None] = lambda: None) -> list[str]:
+    """git-filter-repo in the rewrite's own object folder; `meanwhile` runs while it does."""
     work = journal.work_dir(root)
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)  # else it may ask a question
     command = filter_repo_command(plan.rewrite_refs)
@@ -703,11 +708,21 @@ def _rewrite(root: Path, plan: Plan) -> list[str]:
         journal.RULES_ENV: str(work / "rules.pickle"), "PYTHONPATH": _package_path(),
         "GIT_OBJECT_DIRECTORY": str(objects), "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(git_dir(root) / "objects"),
     })
-    result = subprocess.run(command, cwd=root, stdin=subprocess.DEVNULL, capture_output=True, env=env)
-    if result.returncode != 0:
+    with tempfile.TemporaryFile(dir=work) as errors:
+        process = subprocess.Popen(command, cwd=root, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        try:
+            meanwhile()
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        code = process.wait()
+        errors.seek(0)
+        said = errors.read()
+    if code != 0:
         shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise Refused(f"git-filter-repo failed ({detail[-1] if detail else 'exit ' + str(result.returncode)}); the repository was rolled back to how it was")
+        detail = said.decode("utf-8", "replace").strip().splitlines()
+        raise Refused(f"git-filter-repo failed ({detail[-1] if detail else 'exit ' + str(code)}); the repository was rolled back to how it was")
     commit_map = _commit_map(git_dir(root) / "filter-repo" / "commit-map")
     shutil.rmtree(git_dir(root) / "filter-repo", ignore_errors=True)
     # old -> new commit ids (no names): the host's instructions after --push need them
@@ -1029,7 +1044,7 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
         gc = scan.Background(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now",
                              "-c", "gc.pruneExpire=now", "gc", "--prune=now", "--quiet")
         try:
-            beside = proof.read_beside_gc(root, needles, clean)
+            beside = proof.read_beside_gc(root, needles, clean, names_log)
             trace("proof: scan beside gc")
         finally:
             gc.result()
