@@ -333,8 +333,8 @@ class Needles:
     a phone's digits). A text is matched against the alternatives of the keys it holds
     only, in their one order: the others cannot match anywhere in it, so the result is the
     whole pattern's, without compiling the whole pattern (a few hundred strings with a
-    letter class per letter take most of a second; a purge of 150 cases meets a handful
-    of texts that hold a key, each holding a few).
+    letter class per letter take most of a second, and most of a purge's texts that hold a
+    key hold one or two). Patterns are compiled per key, once.
     """
 
     def __init__(self, strings: PersonalStrings, kept_words: set[str] = frozenset()):
@@ -369,6 +369,7 @@ class Needles:
         ]
         self._alternatives = alternatives
         self._patterns: dict[frozenset[int], re.Pattern[str]] = {}
+        self._several_compiled = 0  # alternatives compiled into patterns of several keys
         # the pre-filter: one key per string, each occurring in every spelling of it; each
         # key with the alternatives (indices, in the order above) it is the key of
         text_keys: dict[str, list[int]] = {}
@@ -399,28 +400,45 @@ class Needles:
         if len(self._raw_keys):
             self._raw_keys.make_automaton()
 
-    def _pattern_for(self, text: str) -> re.Pattern[str] | None:
-        """The alternatives of the keys the text holds, compiled once per such set; None
-        when it holds none (no string can be in it)."""
+    def _keys_in(self, text: str) -> set[tuple[int, ...]]:
+        """For each key the text holds, the alternatives it is the key of."""
         if self.empty:
-            return None
+            return set()
         low = fold(text)
-        indices: set[int] = set()
+        groups: set[tuple[int, ...]] = set()
         if len(self._text_keys):
-            for _, found in self._text_keys.iter(low):
-                indices.update(found)
+            groups.update(found for _, found in self._text_keys.iter(low))
         if len(self._digit_keys):
             # a regular expression: the same result as str.translate, many times faster on
             # the megabytes of a joined group of files
-            for _, found in self._digit_keys.iter(self._SEPARATORS.sub("", low)):
-                indices.update(found)
-        if not indices:
-            return None
+            groups.update(found for _, found in self._digit_keys.iter(self._SEPARATORS.sub("", low)))
+        return groups
+
+    def _compiled(self, indices: Iterable[int]) -> re.Pattern[str]:
         chosen = frozenset(indices)
         pattern = self._patterns.get(chosen)
         if pattern is None:
             pattern = self._patterns[chosen] = re.compile("|".join(self._alternatives[i] for i in sorted(chosen)))
         return pattern
+
+    def _pattern_for(self, text: str) -> re.Pattern[str] | None:
+        """One pattern for all the strings the text may hold (to redact it, or list what it
+        holds); None when it holds no key. A text of one key gets that key's pattern, which
+        `find` compiles too; one of several keys, their alternatives together, until those
+        would add up to more than the whole pattern, which is compiled then instead (texts
+        that name a kept person of the same surname are many, and each has its own set)."""
+        groups = self._keys_in(text)
+        if not groups:
+            return None
+        if len(groups) == 1:
+            return self._compiled(next(iter(groups)))
+        chosen = frozenset(i for group in groups for i in group)
+        if chosen not in self._patterns:
+            if self._several_compiled + len(chosen) > len(self._alternatives):
+                chosen = frozenset(range(len(self._alternatives)))
+            else:
+                self._several_compiled += len(chosen)
+        return self._compiled(chosen)
 
     _SEPARATORS = re.compile(f"[{PHONE_GLUE}]+")
 
@@ -439,8 +457,9 @@ class Needles:
         return False
 
     def find(self, text: str) -> bool:
-        pattern = self._pattern_for(text)
-        return pattern is not None and bool(pattern.search(text))
+        """Each key's own pattern in turn: every alternative is compiled at most once, for
+        the first text that holds its key."""
+        return any(self._compiled(group).search(text) for group in self._keys_in(text))
 
     def found(self, text: str) -> list[str]:
         """Each string found in the text, as the text spells it (a purge of 150 cases
