@@ -320,6 +320,21 @@ def key_of(value: str) -> str:
     return f"tel:{national}" if national else _NOT_ALPHANUMERIC.sub("", fold(value))
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape reads it
+
+
+def _as_windows_1252(text: str) -> str | None:
+    """The same bytes read as Windows-1252, when they are not UTF-8 (`text` was read with
+    surrogateescape): an Excel CSV export, a file name or message from a tool that does not
+    speak UTF-8 holds `Müller` with `ü` as the one byte 0xFC, which the UTF-8 reading leaves
+    as an escape no letter pattern matches. None when the text is UTF-8 (nearly always).
+    Windows-1252, not Latin-1: it is Latin-1 for every letter and adds the typographic
+    dashes and quotes; its five unassigned bytes stay escapes."""
+    if text.isascii() or not _NOT_UTF8.search(text):
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("cp1252", "surrogateescape")
+
+
 class Needles:
     """The identifying strings of the purged persons, ready to find and to redact in any text.
 
@@ -416,16 +431,29 @@ class Needles:
         return False
 
     def find(self, text: str) -> bool:
+        legacy = _as_windows_1252(text)
+        return self._find(text) or (legacy is not None and self._find(legacy))
+
+    def _find(self, text: str) -> bool:
         return self.candidate(text) and bool(self.pattern.search(text))
 
     def found(self, text: str) -> list[str]:
         """Each string found in the text, as the text spells it (a purge of 150 cases
         attributes each redacted commit to its cases from these, not with 150 patterns)."""
-        if not self.candidate(text):
-            return []
-        return [match.group() for match in self.pattern.finditer(text)]
+        legacy = _as_windows_1252(text)
+        return [match.group() for view in (text, legacy) if view is not None and self.candidate(view)
+                for match in self.pattern.finditer(view)]
 
     def redact(self, text: str) -> str:
+        new = self._redact(text)
+        legacy = _as_windows_1252(new)
+        if legacy is not None:
+            redacted = self._redact(legacy)
+            if redacted is not legacy:
+                new = redacted.encode("cp1252", "surrogateescape").decode("utf-8", "surrogateescape")
+        return new
+
+    def _redact(self, text: str) -> str:
         if not self.candidate(text):
             return text
         return self.pattern.sub(REDACTED, text)

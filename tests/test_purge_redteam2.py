@@ -1,0 +1,125 @@
+"""The red team of branch `speed` (issue 12): the office of tests/support/office.py purged
+with `ekc purge --yes` after the scan's verdicts reach git-filter-repo's callbacks, the proof
+reads beside gc, and the plan's log runs in two halves. Checked by the independent scanner
+(tests/support/leak_scan.py): nothing of the family left, or exit 1 naming where.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from ekc.purge import scan
+from tests.support import leak_scan, office as office_repo
+from tests.support.git import git, out
+from tests.test_purge_redteam import _commit, _purge, _write, office  # noqa: F401 - the fixture
+
+FIRST_NAME = office_repo.MOTHER.split(" ")[0]  # `Anaïs`: its ï is one byte (0xEF) in Windows-1252
+
+
+def _commit_bytes(root, message: bytes) -> None:
+    """A commit on main whose message is these raw bytes, with no `encoding` header (made
+    as another tool makes it: `git commit` itself would re-encode it)."""
+    git(root, "add", "-A")
+    tree = out(root, "write-tree")
+    head = out(root, "rev-parse", "HEAD")
+    who = f"{office_repo.OFFICE_NAME} <{office_repo.OFFICE_EMAIL}> 1717200000 +0200".encode()
+    raw = b"tree %s\nparent %s\nauthor %s\ncommitter %s\n\n%s" % (tree.encode(), head.encode(), who, who, message)
+    made = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=root, input=raw, check=True,
+                          capture_output=True).stdout.decode().strip()
+    git(root, "update-ref", "refs/heads/main", made)
+    git(root, "push", "-q", "origin", "main")
+
+
+def _clean(code: int, output: str, leaks: list) -> None:
+    """Nothing left and exit 0; a leak with exit 0 (a false proof) is the worst outcome."""
+    assert not (code == 0 and leaks), f"exit 0 with a leak: {leak_scan.where(leaks)}"
+    assert leaks == [], (code, leak_scan.where(leaks))
+    assert code == 0, output
+
+
+# -- text in Windows-1252: `ï` and `ü` are one byte that is not UTF-8 --------------------------
+
+def test_a_windows_1252_csv_export_loses_the_name(office):
+    """An Excel export committed and deleted again: `Anaïs` is `Ana\\xefs`."""
+    root = office.root
+    (root / "export").mkdir()
+    (root / "export" / "clienten.csv").write_bytes(f"voornaam;plaats\n{FIRST_NAME};Purmerend\n".encode("cp1252"))
+    _commit(root, "Export")
+    git(root, "rm", "-q", "-r", "export")
+    _commit(root, "Export weg")
+
+    code, output, leaks = _purge(office)
+
+    _clean(code, output, leaks)
+
+
+def test_a_windows_1252_commit_message_loses_the_name(office):
+    """A message typed on an old Windows machine, without an `encoding` header."""
+    root = office.root
+    _write(root / "docs" / "readme.txt", "Handleiding\n")
+    _commit_bytes(root, f"Gesprek met {FIRST_NAME}\n".encode("cp1252"))
+
+    code, output, leaks = _purge(office)
+
+    _clean(code, output, leaks)
+
+
+def test_a_windows_1252_file_name_loses_the_name(office):
+    """A file name written by a tool that does not speak UTF-8."""
+    root = office.root
+    name = os.fsdecode(f"brief-{FIRST_NAME}.txt".encode("cp1252"))
+    _write(root / "docs" / name, "Brief\n")
+    _commit(root, "Brief")
+    git(root, "rm", "-q", "-r", "docs")
+    _commit(root, "Brief weg")
+
+    code, output, leaks = _purge(office)
+
+    _clean(code, output, leaks)
+
+
+# -- the plan's log in two halves ------------------------------------------------------------
+
+def test_the_office_purges_clean_with_history_read_in_halves(office, monkeypatch):
+    """The office's own history, split at its middle: an orphan branch with its own root,
+    and a commit only a reflog still reaches, each holding a copy of the family's data."""
+    root = office.root
+    git(root, "checkout", "-q", "--orphan", "archief")
+    git(root, "rm", "-q", "-r", "--cached", ".")
+    _write(root / "archief" / "familie.txt", f"{office_repo.MOTHER}, {office_repo.ADDRESS}\n")
+    git(root, "add", "archief")
+    git(root, "commit", "-q", "--no-verify", "-m", "Archief")
+    git(root, "clean", "-q", "-fdx")
+    git(root, "checkout", "-q", "-f", "main")
+    _write(root / "docs" / "kopie.txt", f"{office_repo.SON}\n")
+    _commit(root, "Kopie")
+    git(root, "reset", "-q", "--hard", "HEAD~1")  # the copy is only in the reflog now
+    git(root, "push", "-q", "-f", "origin", "main")
+    monkeypatch.setattr(scan.HalvedLog, "SPLIT_FROM", 2)
+
+    code, output, leaks = _purge(office)
+
+    _clean(code, output, leaks)
+
+
+# -- a deleted file under a folder named after the family -----------------------------------
+
+def test_a_deleted_file_in_a_folder_named_after_the_family_stays_deleted(office):
+    """git-filter-repo hands the callbacks no delete: a file whose path the rewrite renames
+    is added under the new name and deleted under the old, so it would come back."""
+    root = office.root
+    _write(root / "intake" / f"Brinkgreve-{FIRST_NAME}" / "brief.txt", "Brief\n")
+    _commit(root, "Brief")
+    git(root, "rm", "-q", "-r", "intake")
+    _commit(root, "Brief weg")
+    before = {p for p in out(root, "ls-tree", "-r", "--name-only", "HEAD").splitlines() if not p.startswith("cases/")}
+
+    code, output, leaks = _purge(office)
+
+    after = {p for p in out(root, "ls-tree", "-r", "--name-only", "HEAD").splitlines() if not p.startswith("cases/")}
+    assert leaks == [], leak_scan.where(leaks)
+    assert after - before <= {"purge-log.yaml"}, "a deleted file came back"
+    assert code == 0, output
