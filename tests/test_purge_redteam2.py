@@ -14,6 +14,7 @@ import pytest
 from ekc.purge import scan
 from tests.support import leak_scan, office as office_repo
 from tests.support.git import git, out
+from tests.support.store import dump
 from tests.test_purge_redteam import _commit, _purge, _write, office  # noqa: F401 - the fixture
 
 FIRST_NAME = office_repo.MOTHER.split(" ")[0]  # `Anaïs`: its ï is one byte (0xEF) in Windows-1252
@@ -123,3 +124,30 @@ def test_a_deleted_file_in_a_folder_named_after_the_family_stays_deleted(office)
     assert leaks == [], leak_scan.where(leaks)
     assert after - before <= {"purge-log.yaml"}, "a deleted file came back"
     assert code == 0, output
+
+
+# -- the raw pre-filter: a name whose every ASCII piece is short ------------------------------
+
+AUNT_BY_MARRIAGE = "Aïda Brinkgreve"  # `Aïda`: no run of three ASCII letters in it as written
+
+
+def test_a_name_written_without_its_diacritic_in_a_plain_message_is_redacted(office):
+    """The raw pre-filter keyed each string on its longest ASCII run as written (`da` of
+    `Aïda`, too short to be a key), so a plain-ASCII `Aida` passed as clean: the scan left
+    the commit untouched and the proof read past it."""
+    import yaml
+
+    root = office.root
+    path = root / office.paths["expired"]
+    personal = yaml.safe_load(path.read_text(encoding="utf-8"))
+    personal.setdefault("network", []).append({"name": AUNT_BY_MARRIAGE, "relation": "tante"})
+    path.write_text(dump(personal), encoding="utf-8")
+    _commit(root, "Netwerk bijgewerkt")
+    _write(root / "docs" / "agenda.txt", "Dinsdag: Aida bellen\n")
+    _commit(root, "Gesprek met Aida")
+    git(root, "rm", "-q", "-r", "docs")
+    _commit(root, "Agenda weg")
+
+    code, output, leaks = _purge(office, AUNT_BY_MARRIAGE, "Aïda")
+
+    _clean(code, output, leaks)

@@ -381,16 +381,25 @@ class Needles:
         for automaton in (self._text_keys, self._digit_keys):
             if len(automaton):
                 automaton.make_automaton()
-        # the pre-filter on raw bytes: for each string its longest piece that is ASCII in
-        # every spelling (NFC or NFD, any case), searched in the lowered bytes as Latin-1
+        # the pre-filter on raw bytes, for content that is all ASCII (any other is searched
+        # in full, proof._may_hold): there a string can only be spelled as its fold (`Aida`
+        # for `Aïda`), in any case, so its key is the longest ASCII piece of its fold, searched
+        # in the lowered bytes as Latin-1. Not a piece of the string as written: `Aïda` has
+        # none of three letters, and a plain `Aida` would pass as clean. A string with no
+        # piece of three turns the pre-filter off (every content is searched).
         self._raw_keys = ahocorasick.Automaton()
+        self._raw_all = False
         for value in [*strings.values, *strings.parts]:
             if phone_national(value):
                 continue
-            pieces = re.split(r"[^\x21-\x7e]+", unicodedata.normalize("NFC", value).lower())
+            if not (fold(value) in words or fold(value) in loose or "@" in value or " " in value):
+                continue
+            pieces = re.split(r"[^\x21-\x7e]+", fold(value))
             key = max(pieces, key=len) if pieces else ""
-            if len(key) >= 3 and (fold(value) in words or fold(value) in loose or "@" in value or " " in value):
+            if len(key) >= 3:
                 self._raw_keys.add_word(key, key)
+            elif re.search(r"[^\W\d_]", value):
+                self._raw_all = True
         if len(self._raw_keys):
             self._raw_keys.make_automaton()
 
@@ -422,6 +431,8 @@ class Needles:
         False means no string can be in it; True means `find` must look."""
         if self.empty:
             return False
+        if self._raw_all:
+            return True
         if len(self._raw_keys):
             for _ in self._raw_keys.iter(data.lower().decode("latin-1")):
                 return True
