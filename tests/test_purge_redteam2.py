@@ -151,3 +151,43 @@ def test_a_name_written_without_its_diacritic_in_a_plain_message_is_redacted(off
     code, output, leaks = _purge(office, AUNT_BY_MARRIAGE, "Aïda")
 
     _clean(code, output, leaks)
+
+
+# -- the proof beside gc -----------------------------------------------------------------
+
+def test_a_gc_that_fails_is_no_proof_and_a_second_purge_finishes(office):
+    """Another gc holds the lock (`gc.pid` of a live process on this machine): the purge's
+    gc fails, the old history is still in the database. The purge must not call that proven;
+    once the lock is gone, `ekc purge` finishes and the proof holds."""
+    import socket
+
+    root = office.root
+    lock = root / ".git" / "gc.pid"
+    lock.write_text(f"{os.getpid()} {socket.gethostname()}")
+
+    code, output, leaks = _purge(office)
+
+    assert not (code == 0 and leaks), f"exit 0 with a leak: {leak_scan.where(leaks)}"
+    assert code != 0, output
+    lock.unlink()
+    code, output, leaks = _purge(office)
+    _clean(code, output, leaks)
+
+
+def test_a_version_of_personal_yaml_saved_as_windows_1252_gives_its_names(office):
+    """Saved as "ANSI" by Notepad and committed with --no-verify: `Aïda` is `A\\xefda`. Read
+    as UTF-8 with replacement it is `A\\ufffdda`, no name at all, so the aunt's name in a
+    message (typed in UTF-8 later) was never a string to redact."""
+    root = office.root
+    path = root / office.paths["expired"]
+    text = path.read_text(encoding="utf-8") + f"network:\n  - name: {AUNT_BY_MARRIAGE}\n    relation: tante\n"
+    path.write_bytes(text.encode("cp1252"))
+    _commit(root, "Netwerk")
+    path.write_text(text.replace(f"network:\n  - name: {AUNT_BY_MARRIAGE}\n    relation: tante\n", ""), encoding="utf-8")
+    _commit(root, "Netwerk hersteld")
+    _write(root / "docs" / "readme.txt", "Handleiding\n")
+    _commit(root, "Gesprek met Aïda")
+
+    code, output, leaks = _purge(office, "Aïda")
+
+    _clean(code, output, leaks)

@@ -215,6 +215,16 @@ def address_strings(address: str) -> set[str]:
     return found
 
 
+def text_of(raw: bytes) -> str:
+    """A file's text: UTF-8, or else Windows-1252 (a personal.yaml saved as "ANSI" by
+    Notepad, where `ï` is the one byte 0xEF: read as UTF-8 with replacement, `Aïda` would be
+    `A\ufffdda`, no name at all)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
 _LOOSE_FIELD = re.compile(
     r"""(?:^|[\s{,-])(name|email|phone|address)\s*:\s*("[^"\n]*"?|'[^'\n]*'?|[^,}\n#]*)""", re.MULTILINE,
 )
