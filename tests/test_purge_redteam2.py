@@ -191,3 +191,57 @@ def test_a_version_of_personal_yaml_saved_as_windows_1252_gives_its_names(office
     code, output, leaks = _purge(office, "Aïda")
 
     _clean(code, output, leaks)
+
+
+def test_a_merge_of_a_signed_tag_keeps_no_tagger(office):
+    """`git merge` of a signed tag copies the tag into the merge commit's header
+    (`mergetag`), its tagger and message with it: a header git-filter-repo's callbacks never
+    see as an identity or a message."""
+    root = office.root
+    head = out(root, "rev-parse", "HEAD")
+    git(root, "commit", "-q", "--allow-empty", "--no-verify", "-m", "Zijtak")
+    side = out(root, "rev-parse", "HEAD")
+    git(root, "reset", "-q", "--hard", head)
+    tree = out(root, "rev-parse", "HEAD^{tree}")
+    who = f"{office_repo.OFFICE_NAME} <{office_repo.OFFICE_EMAIL}> 1717200000 +0200"
+    tagger = f"{office_repo.MOTHER} <{office_repo.EMAIL}> 1717200000 +0200"
+    raw = (f"tree {tree}\nparent {head}\nparent {side}\nauthor {who}\ncommitter {who}\n"
+           f"mergetag object {side}\n type commit\n tag intake\n tagger {tagger}\n \n Intake {office_repo.MOTHER}\n"
+           f"\nMerge tag 'intake'\n").encode()
+    made = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=root, input=raw, check=True,
+                          capture_output=True).stdout.decode().strip()
+    git(root, "update-ref", "refs/heads/main", made)
+    git(root, "push", "-q", "origin", "main")
+
+    code, output, leaks = _purge(office)
+
+    _clean(code, output, leaks)
+
+
+# -- Needles alone -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Aïda Brinkgreve", "Zoë Ek", "Bo Ek", "Jiří Novák", "Ødegård Sæther", "Anaïs Brinkgreve"])
+def test_the_raw_pre_filter_never_passes_what_find_finds(name):
+    """proof._may_hold: raw_candidate False on ASCII content means clean, unread. Every
+    ASCII spelling find matches (the fold, in any case, wrapped) must get past it."""
+    from ekc.core.identifying import Needles, PersonalStrings, fold, name_parts
+
+    needles = Needles(PersonalStrings({name}, set(name_parts(name))))
+    spellings = [fold(name), fold(name).upper(), fold(name).title(), fold(name).replace(" ", "\n  ")]
+    spellings += [fold(part) for part in name_parts(name)]
+    for spelling in spellings:
+        data = f"Gesprek met {spelling} gehad\n".encode()
+        if spelling.isascii() and needles.find_bytes(data):
+            assert needles.raw_candidate(data), spelling
+
+
+def test_windows_1252_bytes_are_found_and_redacted_in_place():
+    from ekc.core.identifying import Needles, PersonalStrings
+
+    needles = Needles(PersonalStrings({"Jürgen Müller"}, {"Jürgen", "Müller"}))
+    data = "naam;Müller;Jürgen;\u20ac 5\n".encode("cp1252") + b"\x81"  # an unassigned byte stays
+    assert needles.find_bytes(data)
+    assert needles.redact_bytes(data) == "naam;***;***;\u20ac 5\n".encode("cp1252") + b"\x81"
+    utf8 = "Müller\n".encode()
+    assert needles.redact_bytes(utf8) == b"***\n"
+    assert needles.redact_bytes(b"geen naam \xff\n") == b"geen naam \xff\n"
