@@ -46,7 +46,7 @@ def callbacks(tmp_path, monkeypatch):
 
 
 def _commit(original_id: str, message: bytes, author: bytes = b"Office") -> SimpleNamespace:
-    return SimpleNamespace(original_id=original_id.encode(), message=message, author_name=author,
+    return SimpleNamespace(original_id=original_id.encode(), message=message, author_name=author, file_changes=[],
                            author_email=b"office@example.org", committer_name=b"Office", committer_email=b"office@example.org")
 
 

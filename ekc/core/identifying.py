@@ -214,6 +214,16 @@ def address_strings(address: str) -> set[str]:
     return found
 
 
+def text_of(raw: bytes) -> str:
+    """A file's text: UTF-8, or else Windows-1252 (a personal.yaml saved as "ANSI" by
+    Notepad, where `ï` is the one byte 0xEF: read as UTF-8 with replacement, `Aïda` would be
+    `A\ufffdda`, no name at all)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
 _LOOSE_FIELD = re.compile(
     r"""(?:^|[\s{,-])(name|email|phone|address)\s*:\s*("[^"\n]*"?|'[^'\n]*'?|[^,}\n#]*)""", re.MULTILINE,
 )
@@ -320,6 +330,21 @@ def key_of(value: str) -> str:
 
 
 _HEX = re.compile(r"[0-9a-f]+")
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape reads it
+
+
+def _as_windows_1252(text: str) -> str | None:
+    """The same bytes read as Windows-1252, when they are not UTF-8 (`text` was read with
+    surrogateescape): an Excel CSV export, a file name or message from a tool that does not
+    speak UTF-8 holds `Müller` with `ü` as the one byte 0xFC, which the UTF-8 reading leaves
+    as an escape no letter pattern matches. None when the text is UTF-8 (nearly always).
+    Windows-1252, not Latin-1: it is Latin-1 for every letter and adds the typographic
+    dashes and quotes; its five unassigned bytes stay escapes."""
+    if text.isascii() or not _NOT_UTF8.search(text):
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("cp1252", "surrogateescape")
 
 
 class Needles:
@@ -457,6 +482,10 @@ class Needles:
         return False
 
     def find(self, text: str) -> bool:
+        legacy = _as_windows_1252(text)
+        return self._find(text) or (legacy is not None and self._find(legacy))
+
+    def _find(self, text: str) -> bool:
         """Each key's own pattern in turn: every alternative is compiled at most once, for
         the first text that holds its key."""
         return any(self._compiled(group).search(text) for group in self._keys_in(text))
@@ -464,10 +493,24 @@ class Needles:
     def found(self, text: str) -> list[str]:
         """Each string found in the text, as the text spells it (a purge of 150 cases
         attributes each redacted commit to its cases from these, not with 150 patterns)."""
-        pattern = self._pattern_for(text)
-        return [] if pattern is None else [match.group() for match in pattern.finditer(text)]
+        legacy = _as_windows_1252(text)
+        found = []
+        for view in (text, legacy):
+            pattern = self._pattern_for(view) if view is not None else None
+            if pattern is not None:
+                found += [match.group() for match in pattern.finditer(view)]
+        return found
 
     def redact(self, text: str) -> str:
+        new = self._redact(text)
+        legacy = _as_windows_1252(new)
+        if legacy is not None:
+            redacted = self._redact(legacy)
+            if redacted is not legacy:
+                new = redacted.encode("cp1252", "surrogateescape").decode("utf-8", "surrogateescape")
+        return new
+
+    def _redact(self, text: str) -> str:
         pattern = self._pattern_for(text)
         return text if pattern is None else pattern.sub(REDACTED, text)
 

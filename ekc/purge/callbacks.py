@@ -49,14 +49,19 @@ def _redact(data: bytes) -> bytes:
     return known if known is not None else _needles.redact_bytes(data)
 
 
+def _name(filename: bytes) -> bytes:
+    new_name = _names.get(filename)
+    if new_name is None:
+        new_name = _names[filename] = _redact(filename)
+    return new_name
+
+
 def file_info(filename: bytes, mode: bytes, blob_id: bytes, value) -> tuple:
     """A purged path or blob goes (a set lookup: git-filter-repo's own --paths-from-file tries
     every path against every file name); a file holding a string gets its redacted blob."""
     if filename in _drop_paths or blob_id in _drop_blobs:
         return (None, mode, blob_id)
-    new_name = _names.get(filename)
-    if new_name is None:
-        new_name = _names[filename] = _redact(filename)
+    new_name = _name(filename)
     if mode != b"160000":
         redacted = _redacted_blobs.get(blob_id)
         if redacted is not None:
@@ -82,7 +87,14 @@ def _identity(name: bytes, email: bytes) -> tuple[bytes, bytes]:
 
 def commit(commit) -> None:
     """A commit the scan read whole and found holding nothing keeps its message and
-    identities (nearly every one); any other gets them redacted."""
+    identities (nearly every one); any other gets them redacted.
+
+    A deletion gets the new name of its path: git-filter-repo hands file_info only the
+    files a commit adds or changes, so a file under a folder named after the family would
+    be added as `intake/***-***/brief.txt` and deleted under its old name, and so live on."""
+    for change in commit.file_changes:
+        if change.type == b"D" and change.filename not in _drop_paths:
+            change.filename = _name(change.filename)
     if commit.original_id in _clean_commits:
         return
     commit.message = _redact(commit.message)

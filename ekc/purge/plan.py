@@ -295,16 +295,16 @@ def kept_words(files: Iterable[tuple[str, bytes]]) -> set[str]:
     """The words of the data that stays (coordinators.yaml, municipalities.yaml, kept
     personal.yaml): of their values, not their comments (`words_of_data`); a file that does
     not parse counts whole. The purge and `ekc sync`'s proof use the same rule."""
-    from ekc.core.identifying import words_of, words_of_data
+    from ekc.core.identifying import text_of, words_of, words_of_data
     from ekc.store.yamlio import parse
 
     words: set[str] = set()
     for path, raw in files:
         if b"#" not in raw:  # no comment: the text's words are its data's (no parse of 15,000 files)
-            words |= words_of(raw.decode("utf-8", "replace"))
+            words |= words_of(text_of(raw))
             continue
         parsed = parse(path, raw)
-        words |= words_of_data(parsed.data) if parsed.ok else words_of(raw.decode("utf-8", "replace"))
+        words |= words_of_data(parsed.data) if parsed.ok else words_of(text_of(raw))
     return words
 
 

@@ -34,7 +34,7 @@ from typing import Any
 import re
 
 from ekc.core.errors import Refused
-from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
+from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, text_of
 from ekc.purge import journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
@@ -208,7 +208,7 @@ def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
         if parsed.ok:
             strings.update(of_personal_document(parsed.data))
         # and line by line, always: a version that parses may hold a name in a comment
-        strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+        strings.update(of_unreadable_text(text_of(raw)))
         found[blob] = strings
     return found
 

@@ -208,7 +208,7 @@ def purged_needles(top: Path, log: logged_ids.Logged, kept_at: str | None = None
     inside the full name, as the purge itself matched it (purge/plan.kept_words):
     otherwise the proof would call the kept family's file, which the server and every
     fresh clone hold too, purged data."""
-    from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text
+    from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, text_of
     from ekc.store.yamlio import parse
 
     strings = PersonalStrings()
@@ -217,7 +217,7 @@ def purged_needles(top: Path, log: logged_ids.Logged, kept_at: str | None = None
         parsed = parse("personal.yaml", raw)
         if parsed.ok:
             strings.update(of_personal_document(parsed.data))
-        strings.update(of_unreadable_text(raw.decode("utf-8", "replace")))
+        strings.update(of_unreadable_text(text_of(raw)))
     return Needles(strings, _kept_words_at(top, kept_at) if kept_at else frozenset())
 
 

@@ -19,6 +19,7 @@ number: it matches any spelling with the same digits (`06-4242 9191`, `+31 6 424
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -105,7 +106,12 @@ class Matcher:
 
 
 def _decode(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
+    """UTF-8; bytes that are not UTF-8 are read as well as Windows-1252 (an Excel CSV export,
+    a message typed on an old Windows machine), where `ü` is the one byte 0xFC."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace") + "\n" + data.decode("cp1252", errors="replace")
 
 
 def git_dir(repo: Path) -> Path:
@@ -197,8 +203,9 @@ def _scan_files(base: Path, label: str, matcher: Matcher, skip) -> list[Leak]:
             continue
         if not path.is_file() or path.is_symlink():
             continue  # a folder's name counts through the files in it
-        readable_path = re.sub(r"[-_/.]+", " ", rel)
-        for needle in matcher.strings_in(rel) | matcher.strings_in(readable_path):
+        shown = _decode(os.fsencode(rel))  # a file name in another encoding, read as it
+        readable_path = re.sub(r"[-_/.]+", " ", shown)
+        for needle in matcher.strings_in(shown) | matcher.strings_in(readable_path):
             leaks.append(Leak(f"{label}{rel} (its path)", needle))
         data = path.read_bytes()
         for needle in matcher.strings_in(_decode(data)) | matcher.ids_in_bytes(data):
