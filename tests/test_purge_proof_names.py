@@ -242,3 +242,12 @@ def test_the_names_scan_parsed_beside_gc_still_covers_a_tree_made_after_it(repo)
     remaining = proof.prove(repo, NEEDLES, set(), beside=beside).remaining
 
     assert _trees(remaining) and all("oosterkamp" not in r.lower() for r in remaining), remaining
+
+
+def test_object_ids_in_files_under_git_are_not_text(repo):
+    """Reflogs, packed-refs and the purge's commit map are rows of hex ids: `Ada` in one of
+    them is chance, and the proof would fail every purge of a person so named."""
+    needles = Needles(PersonalStrings({"Ada Brinkgreve"}, {"Ada", "Brinkgreve"}), set())
+    (repo / ".git" / "ids").write_text("93ada51e0c3b8f2f0e6f7a1b2c3d4e5f60718293 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n")
+    (repo / ".git" / "note").write_text("bel Ada terug\n")
+    assert proof.git_files_with(repo, needles) == ["note"]

@@ -232,16 +232,18 @@ class ObjectDump:
         return self._result
 
 
-# the object ids in a commit's or a tag's header (`tree`, `parent`, `object`, and inside a
-# `mergetag`): hex, where a name of the letters a-f between two digits reads as a word
-_OBJECT_ID_LINES = re.compile(rb"(?:tree|parent|object) [0-9a-f]{40,64}\n")
+# a whole object id (SHA-1 or SHA-256) in hex: a commit's `tree` and `parent`, a tag's
+# `object`, a reflog's, packed-refs' and the commit map's ids; a name of the letters a-f
+# between two digits reads as a word in one
+_OBJECT_ID = re.compile(rb"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{40})(?![0-9a-f])")
 
 
 def searchable(needles: Needles, content: bytes) -> bytes:
-    """The content as searched: without object id lines where a string could occur in hex
+    """The content as searched: without whole object ids where a string could occur in hex
     (`Ada` in `parent 93ada51...`), which would otherwise fail the proof of every purge of a
-    person so named by chance. A line break stays in each one's place, so no two words join."""
-    return _OBJECT_ID_LINES.sub(b"\n", content) if needles.in_object_ids else content
+    person so named (hundreds of a long history's commits, every reflog). A space stays in
+    each one's place, so no two words join. A name in text is no 40-letter run of hex."""
+    return _OBJECT_ID.sub(b" ", content) if needles.in_object_ids else content
 
 
 def _search(objects: Iterable[tuple[str, bytes, bytes]], needles: Needles, found: ObjectScan,
@@ -255,12 +257,12 @@ def _search(objects: Iterable[tuple[str, bytes, bytes]], needles: Needles, found
     size = 0
 
     def search_group() -> None:
-        if group and not _may_hold(needles, searchable(needles, b"\n".join(content for _, _, content in group))):
+        if group and not _may_hold(needles, b"\n".join(content for _, _, content in group)):
             found.clean.update(sha for sha, _, _ in group)
             found.clean_commits.update(sha for sha, kind, content in group if kind != b"blob" and _as_read(content))
         else:
             for sha, kind, content in group:
-                if _holds(needles, searchable(needles, content)):
+                if _holds(needles, content):
                     buckets[kind].add(sha)
                 else:
                     found.clean.add(sha)
@@ -337,12 +339,13 @@ def _as_read(commit_or_tag: bytes) -> bool:
 def _may_hold(needles: Needles, content: bytes) -> bool:
     """The cheap look: False only when no string can be in it. The raw look is exact for
     ASCII text; text with other letters (a diacritic added to a name written without one)
-    may always hold one."""
+    may always hold one. Object ids are not text (`searchable`)."""
+    content = searchable(needles, content)
     return needles.raw_candidate(content) or not content.isascii()
 
 
 def _holds(needles: Needles, content: bytes) -> bool:
-    return _may_hold(needles, content) and needles.find_bytes(content)
+    return _may_hold(needles, content) and needles.find_bytes(searchable(needles, content))
 
 
 _TREE_IDS = re.compile(rb"\0.{20}", re.DOTALL)  # each entry's binary id (SHA-1), after its name
