@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -47,12 +48,16 @@ _clock = [0.0]
 
 def trace(step: str) -> None:
     if os.environ.get(TRACE_ENV):
-        import time
-
         now = time.perf_counter()
         if _clock[0]:
             print(f"ekc purge trace: {step}: {now - _clock[0]:.2f} s", file=sys.stderr)
         _clock[0] = now
+
+
+def trace_seconds(step: str, seconds: float) -> None:
+    """A figure that is no step of its own (how long the proof ran on after gc ended)."""
+    if os.environ.get(TRACE_ENV):
+        print(f"ekc purge trace: {step}: {seconds:.2f} s", file=sys.stderr)
 _listeners: list[Callable[[str], None]] = []
 
 
@@ -1043,11 +1048,16 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
         # which would otherwise still list the old commits (and fail `git fsck`).
         gc = scan.Background(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now",
                              "-c", "gc.pruneExpire=now", "gc", "--prune=now", "--quiet")
+        gc_ended = _when_done(gc.process)
         try:
             beside = proof.read_beside_gc(root, needles, clean, names_log)
+            beside_ended = time.perf_counter()
             trace("proof: scan beside gc")
         finally:
             gc.result()
+        # what the proof's reading beside gc added to the purge's time: how long it ran on
+        # after gc ended (its wall time is mostly gc's own)
+        trace_seconds("proof: scan beyond gc", max(0.0, beside_ended - gc_ended()))
         phase = state["phase"] = "collected"
         journal.write(root, state)
         _checkpoint("collected")
@@ -1065,6 +1075,27 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
     outcome.proof.update(_prove(root, state, needles, clean, names_log, beside))
     trace("proof: scan of every object")
     return outcome
+
+
+def _when_done(process: subprocess.Popen) -> Callable[[], float]:
+    """The moment the process ends, as time.perf_counter() read then (a thread waits for it;
+    a wait holds no lock of the interpreter). Call it after the process ended."""
+    import threading
+
+    ended = [0.0]
+
+    def wait() -> None:
+        process.wait()
+        ended[0] = time.perf_counter()
+
+    waiter = threading.Thread(target=wait, name="ekc-gc-wait", daemon=True)
+    waiter.start()
+
+    def when() -> float:
+        waiter.join()
+        return ended[0]
+
+    return when
 
 
 def _prove(root: Path, state: dict[str, Any], needles: Needles, clean: set[str] = frozenset(), names_log=None,
