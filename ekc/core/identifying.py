@@ -166,11 +166,17 @@ _POSTCODE = re.compile(r"\b(\d{4})\s*([A-Za-z]{2})\b")
 _HOUSE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s+(?P<number>\d+)\s*(?P<suffix>[A-Za-z](?![A-Za-z]))?")
 
 
+# letters with a stroke or without a dot, which no decomposition takes to their plain letter:
+# on a Dutch keyboard `Yıldız` is typed `Yildiz`, `Søren` `Soren`, `Łukasz` `Lukasz`
+_PLAIN_LETTERS = str.maketrans("ıØøŁłĐđĦħŦŧƗɨ", "iOoLlDdHhTtIi")
+
+
 def fold(text: str) -> str:
-    """Case, NFC/NFD and diacritics folded away: `Zoë`, `ZOË`, `Zoe\u0308` all read `zoe`."""
+    """Case, NFC/NFD and diacritics folded away: `Zoë`, `ZOË`, `Zoe\u0308` all read `zoe`,
+    and `Yıldız`, `YILDIZ` both `yildiz`."""
     if text.isascii():
         return text.lower()
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).translate(_PLAIN_LETTERS).casefold()
 
 
 # between the digits of a phone number: spaces, brackets, dots, a slash (`06/48151623`) and
