@@ -167,10 +167,12 @@ _HOUSE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s+(?P<number>\d+)\s*(?P<suffix
 
 
 def fold(text: str) -> str:
-    """Case, NFC/NFD and diacritics folded away: `Zoë`, `ZOË`, `Zoe\u0308` all read `zoe`."""
+    """Case, NFC/NFD and diacritics folded away: `Zoë`, `ZOË`, `Zoe\u0308` all read `zoe`.
+    A dotless `ı` is an `i` (the capital of both is `I`: `IŞIK` and `Isik` are `Işık`, and a
+    letter class of `ı` holds `I`, so a fold that kept `ı` would miss the key of a match)."""
     if text.isascii():
         return text.lower()
-    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).casefold().replace("ı", "i")
 
 
 # between the digits of a phone number: spaces, brackets, dots, a slash (`06/48151623`) and
