@@ -302,14 +302,51 @@ def _letter_pattern(char: str) -> str:
     return re.escape(char)
 
 
+def _multi_fold_table() -> dict[str, str]:
+    """For each run of folded letters, the characters that fold to it whole: `ß` and `ẞ` to
+    `ss` (`Weiß` reads `weiss`), the ligatures a PDF leaves (`ﬁ` to `fi`)."""
+    runs: dict[str, str] = {}
+    for char in ["\u00df", "\u1e9e", *map(chr, range(0xFB00, 0xFB07))]:
+        folded = fold(char)
+        if len(folded) > 1 and folded.isascii() and folded.isalpha():
+            runs[folded] = runs.get(folded, "") + char
+    return runs
+
+
+_MULTI = _multi_fold_table()
+_MULTI_LONGEST = max(map(len, _MULTI), default=1)
+
+
+def _run_pattern(run: str) -> str:
+    """Every spelling of a run of folded letters: letter by letter, or with a character that
+    folds to several of them at once (`ffi`: `ffi`, `ﬃ`, `ﬀi`, `fﬁ`)."""
+    spellings = []
+    for cut in range(1, len(run) + 1):
+        head, rest = run[:cut], run[cut:]
+        first = _letter_pattern(head) if cut == 1 else (f"[{re.escape(_MULTI[head])}]{_MARKS}" if head in _MULTI else None)
+        if first is not None:
+            spellings.append(first + (_run_pattern(rest) if rest else ""))
+    return spellings[0] if len(spellings) == 1 else "(?:" + "|".join(spellings) + ")"
+
+
 def _text_pattern(folded: str) -> str:
-    """Spaces between a digit and a letter are optional (`1441 AB 1` = `1441AB-1`)."""
+    """Spaces between a digit and a letter are optional (`1441 AB 1` = `1441AB-1`). A run
+    that one character folds to (`ss` of `ß`) may be that character (the longest such run
+    first, left to right; `sß` for `sss` is left out)."""
     out = []
-    for i, c in enumerate(folded):
+    i = 0
+    while i < len(folded):
+        c = folded[i]
+        run = next((folded[i:i + n] for n in range(_MULTI_LONGEST, 1, -1) if folded[i:i + n] in _MULTI), None)
+        if run is not None:
+            out.append(_run_pattern(run))
+            i += len(run)
+            continue
         if c == " " and 0 < i < len(folded) - 1 and (folded[i - 1].isdigit() or folded[i + 1].isdigit()):
             out.append(r"[\s,-]*")
         else:
             out.append(_letter_pattern(c))
+        i += 1
     return "".join(out)
 
 
