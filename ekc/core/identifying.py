@@ -160,7 +160,9 @@ REDACTED = "***"
 # invisible characters a name copied from a PDF or a web page may carry: a soft hyphen, zero-width
 # spaces and joiners, a word joiner, a byte order mark; folded away like diacritics
 _INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
-_COMBINING = re.compile(f"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{_INVISIBLE}]")
+# what fold drops; a letter's pattern lets the same through after it (`_MARKS`)
+_DROPPED = f"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{_INVISIBLE}"
+_COMBINING = re.compile(f"[{_DROPPED}]")
 _DIGIT_GLUE = re.compile(r"[\s().-]+")
 _POSTCODE = re.compile(r"\b(\d{4})\s*([A-Za-z]{2})\b")
 _HOUSE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s+(?P<number>\d+)\s*(?P<suffix>[A-Za-z](?![A-Za-z]))?")
@@ -290,12 +292,12 @@ def _fold_table() -> dict[str, str]:
 
 
 _VARIANTS = _fold_table()
-_MARKS = f"[\u0300-\u036f{_INVISIBLE}]*"
+_MARKS = f"[{_DROPPED}]*"  # every character fold drops: a text whose fold holds the key is matched
 
 
 def _letter_pattern(char: str) -> str:
-    if char.isspace():
-        return r"\s+"
+    if char.isspace():  # and invisible characters after it (`Ada \u200bBee`, pasted from a web page)
+        return f"\\s[\\s{_INVISIBLE}]*"
     if char.isalpha():
         extra = _VARIANTS.get(char, "")
         return f"[{re.escape(char + char.upper() + extra)}]{_MARKS}"
