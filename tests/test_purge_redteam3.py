@@ -101,3 +101,35 @@ def test_a_short_full_name_with_a_zero_width_space_leaves_no_name(office):
     code, output, leaks = _purge(office, "Ada Bee")
 
     _clean(code, output, leaks)
+
+
+# -- Windows-1252 that happens to be UTF-8: `ß’` is the bytes DF 92, one UTF-8 character ------
+
+@pytest.mark.parametrize("text", ["Gesprek over Weiß’ aanvraag", "Brief aan DUPRÉ’", "Weiß\u00a0bellen"])
+def test_windows_1252_that_reads_as_utf_8_is_searched_as_windows_1252_too(text):
+    needles = _needles("Hans Weiß", "Marie Dupré")
+    data = text.encode("cp1252")
+    data.decode("utf-8")  # valid UTF-8: no byte tells it is Windows-1252
+    assert needles.find_bytes(data)
+    redacted = needles.redact_bytes(data)
+    assert b"***" in redacted and not needles.find_bytes(redacted)
+
+
+def test_a_windows_1252_message_that_reads_as_utf_8_leaves_no_name(office):
+    """An old Windows tool's message with Word's apostrophe after the name (Dutch: `Weiß’
+    aanvraag`): every non-ASCII byte pairs up as UTF-8, so the message was read only as UTF-8,
+    where the name is `Weiߒ`."""
+    from tests.test_purge_redteam2 import _commit_bytes
+
+    _add_to_network(office, "Hans Weiß")
+    _write(office.root / "docs" / "readme.txt", "Handleiding\n")
+    _commit_bytes(office.root, "Gesprek over Weiß’ aanvraag\n".encode("cp1252"))
+
+    code, output, leaks = _purge(office, "Hans Weiß")
+
+    import subprocess
+
+    objects = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=office.root,
+                             capture_output=True, check=True).stdout
+    assert not (code == 0 and "Weiß’".encode("cp1252") in objects), "exit 0 with Weiß left"
+    _clean(code, output, leaks)
