@@ -373,16 +373,21 @@ def key_of(value: str) -> str:
 _HEX = re.compile(r"[0-9a-f]+")
 
 
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape reads it
+# a byte that is no UTF-8, as surrogateescape reads it; or a character of two UTF-8 bytes,
+# which Windows-1252 reads as two characters: a capital letter or `ß` (C2-DF) and a quote,
+# dash or no-break space (80-BF), so `Weiß’` (DF 92) is valid UTF-8, where it reads `Weiߒ`
+_NOT_UTF8 = re.compile("[\udc80-\udcff\u0080-\u07ff]")
 
 
 def _as_windows_1252(text: str) -> str | None:
     """The same bytes read as Windows-1252, when they are not UTF-8 (`text` was read with
     surrogateescape): an Excel CSV export, a file name or message from a tool that does not
     speak UTF-8 holds `Müller` with `ü` as the one byte 0xFC, which the UTF-8 reading leaves
-    as an escape no letter pattern matches. None when the text is UTF-8 (nearly always).
+    as an escape no letter pattern matches. None when the text is ASCII or holds no
+    character that could be two Windows-1252 bytes.
     Windows-1252, not Latin-1: it is Latin-1 for every letter and adds the typographic
-    dashes and quotes; its five unassigned bytes stay escapes."""
+    dashes and quotes; its five unassigned bytes stay escapes. Text of two-byte UTF-8
+    characters is read so too: whether those are Windows-1252 no byte tells."""
     if text.isascii() or not _NOT_UTF8.search(text):
         return None
     return text.encode("utf-8", "surrogateescape").decode("cp1252", "surrogateescape")
