@@ -373,10 +373,13 @@ def key_of(value: str) -> str:
 _HEX = re.compile(r"[0-9a-f]+")
 
 
-# a byte that is no UTF-8, as surrogateescape reads it; or a character of two UTF-8 bytes,
-# which Windows-1252 reads as two characters: a capital letter or `ß` (C2-DF) and a quote,
-# dash or no-break space (80-BF), so `Weiß’` (DF 92) is valid UTF-8, where it reads `Weiߒ`
-_NOT_UTF8 = re.compile("[\udc80-\udcff\u0080-\u07ff]")
+# a byte that is no UTF-8, as surrogateescape reads it; or a character of two UTF-8 bytes
+# that no Dutch text holds, which Windows-1252 reads as a capital letter or `ß` (C2-DF) and
+# a quote, dash or no-break space (80-BF): `Weiß’` (DF 92) is valid UTF-8 and reads `Weiߒ`.
+# Not the Latin letters (`ë` read so would be `Ã«`, a word boundary inside `ZoëAnna`) nor
+# the combining marks of NFD; left: Ä, Å, Æ, Ç, È before such a byte (U+0100-U+024F)
+_NOT_UTF8 = re.compile("[\udc80-\udcff\u0080-\u009f\u0250-\u02ff\u0370-\u07ff]")
+_NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _as_windows_1252(text: str) -> str | None:
@@ -387,7 +390,7 @@ def _as_windows_1252(text: str) -> str | None:
     character that could be two Windows-1252 bytes.
     Windows-1252, not Latin-1: it is Latin-1 for every letter and adds the typographic
     dashes and quotes; its five unassigned bytes stay escapes. Text of two-byte UTF-8
-    characters is read so too: whether those are Windows-1252 no byte tells."""
+    characters outside the Latin letters is read so too (`_NOT_UTF8`)."""
     if text.isascii() or not _NOT_UTF8.search(text):
         return None
     return text.encode("utf-8", "surrogateescape").decode("cp1252", "surrogateescape")
@@ -543,13 +546,22 @@ class Needles:
         found = []
         for view in (text, legacy):
             pattern = self._pattern_for(view) if view is not None else None
-            if pattern is not None:
-                found += [match.group() for match in pattern.finditer(view)]
+            if pattern is not None:  # the Windows-1252 reading of UTF-8 text finds its names again
+                found += [match.group() for match in pattern.finditer(view) if view is text or match.group() not in found]
         return found
 
     def redact(self, text: str) -> str:
         new = self._redact(text)
         legacy = _as_windows_1252(new)
+        if legacy is not None and not _NOT_UTF8_BYTE.search(text):
+            # valid UTF-8: read as Windows-1252 only where that reading names someone the
+            # UTF-8 one does not (`Weiß’`); else a second pass would redact beside `***` what
+            # the one pass left (`Vriesb.jansen@…` as `Vries***`)
+            pattern = self._pattern_for(_as_windows_1252(text))
+            own = self._pattern_for(text)
+            before = {m.group() for m in pattern.finditer(_as_windows_1252(text))} if pattern is not None else set()
+            if not before - ({m.group() for m in own.finditer(text)} if own is not None else set()):
+                legacy = None
         if legacy is not None:
             redacted = self._redact(legacy)
             if redacted is not legacy:
