@@ -133,3 +133,43 @@ def test_a_windows_1252_message_that_reads_as_utf_8_leaves_no_name(office):
                              capture_output=True, check=True).stdout
     assert not (code == 0 and "Weiß’".encode("cp1252") in objects), "exit 0 with Weiß left"
     _clean(code, output, leaks)
+
+
+# -- the per-key search equals the whole pattern on the letters fold treats specially --------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_PIECES = [*"aAdDbBeEiIıİşŞsSkKwWhHnNßẞﬁﬀfFrRuUjJ .@-,0123456789", "\u200b", "\u00ad", "\u0301", "\u1dc4", "\u00a0",
+           "Işık", "Weiß", "ada", "bee", "jansen", "Ruff", "fiona", "kerkstraat", "1441", "12a", "0648151623",
+           "ada.bee@example.nl"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join))
+def test_special_letters_are_matched_as_by_the_whole_pattern(text):
+    strings = PersonalStrings()
+    for name in ("Aylin Işık", "Hans Weiß", "Ada Bee", "Jan Jansen", "Fiona Ruff"):
+        strings.add_name(name)
+    strings.add_value("06-4815 1623")
+    strings.add_value("ada.bee@example.nl")
+    strings.add_address("Kerkstraat 12a, 1441 AB Ede")
+    needles = Needles(strings)
+    whole = _whole(needles)
+    assert needles.find(text) == bool(whole.search(text))
+    assert needles.redact(text) == whole.sub("***", text)
+    if text.isascii():
+        assert needles.raw_candidate(text.encode()) or not needles.find(text)
+
+
+# -- object ids are not text, but a name beside one is -------------------------------------
+
+def test_a_name_beside_an_object_id_is_still_found():
+    from ekc.purge.proof import _holds
+
+    needles = _needles("Ada Bee", "Edda Bakker")
+    assert needles.in_object_ids
+    sha = "93ada51" + "0" * 33
+    assert not _holds(needles, f"tree {sha}\nparent {sha}\n\nWerk\n".encode())
+    assert _holds(needles, f"parent {sha}\n\nGesprek met Edda\n".encode())
+    assert _holds(needles, f"{sha}edda\n".encode())  # 44 letters of hex: no object id
+    assert _holds(needles, f"{sha} EDDA\n".encode())
