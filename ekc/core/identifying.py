@@ -160,7 +160,9 @@ REDACTED = "***"
 # invisible characters a name copied from a PDF or a web page may carry: a soft hyphen, zero-width
 # spaces and joiners, a word joiner, a byte order mark; folded away like diacritics
 _INVISIBLE = "\u00ad\u200b-\u200d\u2060\ufeff"
-_COMBINING = re.compile(f"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{_INVISIBLE}]")
+# what fold drops; a letter's pattern lets the same through after it (`_MARKS`)
+_DROPPED = f"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f{_INVISIBLE}"
+_COMBINING = re.compile(f"[{_DROPPED}]")
 _DIGIT_GLUE = re.compile(r"[\s().-]+")
 _POSTCODE = re.compile(r"\b(\d{4})\s*([A-Za-z]{2})\b")
 _HOUSE = re.compile(r"^(?P<street>.*?[^\W\d_].*?)\s+(?P<number>\d+)\s*(?P<suffix>[A-Za-z](?![A-Za-z]))?")
@@ -173,7 +175,9 @@ _PLAIN_LETTERS = str.maketrans("ıØøŁłĐđĦħŦŧƗɨ", "iOoLlDdHhTtIi")
 
 def fold(text: str) -> str:
     """Case, NFC/NFD and diacritics folded away: `Zoë`, `ZOË`, `Zoe\u0308` all read `zoe`,
-    and `Yıldız`, `YILDIZ` both `yildiz`."""
+    and `Yıldız`, `YILDIZ` both `yildiz`. A dotless `ı` is an `i` (the capital of both is
+    `I`: `IŞIK` and `Isik` are `Işık`, and a letter class of `ı` holds `I`, so a fold that
+    kept `ı` would miss the key of a match)."""
     if text.isascii():
         return text.lower()
     return _COMBINING.sub("", unicodedata.normalize("NFD", text)).translate(_PLAIN_LETTERS).casefold()
@@ -294,26 +298,63 @@ def _fold_table() -> dict[str, str]:
 
 
 _VARIANTS = _fold_table()
-_MARKS = f"[\u0300-\u036f{_INVISIBLE}]*"
+_MARKS = f"[{_DROPPED}]*"  # every character fold drops: a text whose fold holds the key is matched
 
 
 def _letter_pattern(char: str) -> str:
-    if char.isspace():
-        return r"\s+"
+    if char.isspace():  # and invisible characters after it (`Ada \u200bBee`, pasted from a web page)
+        return f"\\s[\\s{_INVISIBLE}]*"
     if char.isalpha():
         extra = _VARIANTS.get(char, "")
         return f"[{re.escape(char + char.upper() + extra)}]{_MARKS}"
     return re.escape(char)
 
 
+def _multi_fold_table() -> dict[str, str]:
+    """For each run of folded letters, the characters that fold to it whole: `ß` and `ẞ` to
+    `ss` (`Weiß` reads `weiss`), the ligatures a PDF leaves (`ﬁ` to `fi`)."""
+    runs: dict[str, str] = {}
+    for char in ["\u00df", "\u1e9e", *map(chr, range(0xFB00, 0xFB07))]:
+        folded = fold(char)
+        if len(folded) > 1 and folded.isascii() and folded.isalpha():
+            runs[folded] = runs.get(folded, "") + char
+    return runs
+
+
+_MULTI = _multi_fold_table()
+_MULTI_LONGEST = max(map(len, _MULTI), default=1)
+
+
+def _run_pattern(run: str) -> str:
+    """Every spelling of a run of folded letters: letter by letter, or with a character that
+    folds to several of them at once (`ffi`: `ffi`, `ﬃ`, `ﬀi`, `fﬁ`)."""
+    spellings = []
+    for cut in range(1, len(run) + 1):
+        head, rest = run[:cut], run[cut:]
+        first = _letter_pattern(head) if cut == 1 else (f"[{re.escape(_MULTI[head])}]{_MARKS}" if head in _MULTI else None)
+        if first is not None:
+            spellings.append(first + (_run_pattern(rest) if rest else ""))
+    return spellings[0] if len(spellings) == 1 else "(?:" + "|".join(spellings) + ")"
+
+
 def _text_pattern(folded: str) -> str:
-    """Spaces between a digit and a letter are optional (`1441 AB 1` = `1441AB-1`)."""
+    """Spaces between a digit and a letter are optional (`1441 AB 1` = `1441AB-1`). A run
+    that one character folds to (`ss` of `ß`) may be that character (the longest such run
+    first, left to right; `sß` for `sss` is left out)."""
     out = []
-    for i, c in enumerate(folded):
+    i = 0
+    while i < len(folded):
+        c = folded[i]
+        run = next((folded[i:i + n] for n in range(_MULTI_LONGEST, 1, -1) if folded[i:i + n] in _MULTI), None)
+        if run is not None:
+            out.append(_run_pattern(run))
+            i += len(run)
+            continue
         if c == " " and 0 < i < len(folded) - 1 and (folded[i - 1].isdigit() or folded[i + 1].isdigit()):
             out.append(r"[\s,-]*")
         else:
             out.append(_letter_pattern(c))
+        i += 1
     return "".join(out)
 
 
@@ -338,16 +379,24 @@ def key_of(value: str) -> str:
 _HEX = re.compile(r"[0-9a-f]+")
 
 
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape reads it
+# a byte that is no UTF-8, as surrogateescape reads it; or a character of two UTF-8 bytes
+# that no Dutch text holds, which Windows-1252 reads as a capital letter or `ß` (C2-DF) and
+# a quote, dash or no-break space (80-BF): `Weiß’` (DF 92) is valid UTF-8 and reads `Weiߒ`.
+# Not the Latin letters (`ë` read so would be `Ã«`, a word boundary inside `ZoëAnna`) nor
+# the combining marks of NFD; left: Ä, Å, Æ, Ç, È before such a byte (U+0100-U+024F)
+_NOT_UTF8 = re.compile("[\udc80-\udcff\u0080-\u009f\u0250-\u02ff\u0370-\u07ff]")
+_NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _as_windows_1252(text: str) -> str | None:
     """The same bytes read as Windows-1252, when they are not UTF-8 (`text` was read with
     surrogateescape): an Excel CSV export, a file name or message from a tool that does not
     speak UTF-8 holds `Müller` with `ü` as the one byte 0xFC, which the UTF-8 reading leaves
-    as an escape no letter pattern matches. None when the text is UTF-8 (nearly always).
+    as an escape no letter pattern matches. None when the text is ASCII or holds no
+    character that could be two Windows-1252 bytes.
     Windows-1252, not Latin-1: it is Latin-1 for every letter and adds the typographic
-    dashes and quotes; its five unassigned bytes stay escapes."""
+    dashes and quotes; its five unassigned bytes stay escapes. Text of two-byte UTF-8
+    characters outside the Latin letters is read so too (`_NOT_UTF8`)."""
     if text.isascii() or not _NOT_UTF8.search(text):
         return None
     return text.encode("utf-8", "surrogateescape").decode("cp1252", "surrogateescape")
@@ -503,13 +552,22 @@ class Needles:
         found = []
         for view in (text, legacy):
             pattern = self._pattern_for(view) if view is not None else None
-            if pattern is not None:
-                found += [match.group() for match in pattern.finditer(view)]
+            if pattern is not None:  # the Windows-1252 reading of UTF-8 text finds its names again
+                found += [match.group() for match in pattern.finditer(view) if view is text or match.group() not in found]
         return found
 
     def redact(self, text: str) -> str:
         new = self._redact(text)
         legacy = _as_windows_1252(new)
+        if legacy is not None and not _NOT_UTF8_BYTE.search(text):
+            # valid UTF-8: read as Windows-1252 only where that reading names someone the
+            # UTF-8 one does not (`Weiß’`); else a second pass would redact beside `***` what
+            # the one pass left (`Vriesb.jansen@…` as `Vries***`)
+            pattern = self._pattern_for(_as_windows_1252(text))
+            own = self._pattern_for(text)
+            before = {m.group() for m in pattern.finditer(_as_windows_1252(text))} if pattern is not None else set()
+            if not before - ({m.group() for m in own.finditer(text)} if own is not None else set()):
+                legacy = None
         if legacy is not None:
             redacted = self._redact(legacy)
             if redacted is not legacy:
