@@ -492,7 +492,7 @@ class BesideGc:
     names: HistoryNames | None = None  # the names scan, when it ended before gc did
 
 
-def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_log=None) -> BesideGc:
+def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_log=None, gc=None) -> BesideGc:
     """While gc packs the new history and drops the old (mostly on one core), the proof reads
     the work tree (which gc never touches) and every blob, commit and tag the scan before
     the rewrite did not read: the rewritten commits, the redacted files, the purge's own
@@ -506,8 +506,11 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
     found = ObjectScan()
     _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
     # the names scan of the final history (`names_log`, started with gc) is parsed here if it
-    # is done, and waited for after gc otherwise
-    names = history_names(names_log.result()) if names_log is not None and names_log.process.poll() is not None else None
+    # is done, or waited for here while gc (the Popen `gc`) still runs; after gc otherwise
+    waiting_costs_nothing = gc is not None and gc.poll() is None
+    names = None
+    if names_log is not None and (names_log.process.poll() is not None or waiting_costs_nothing):
+        names = history_names(names_log.result())
     return BesideGc(found, work_files, names)
 
 

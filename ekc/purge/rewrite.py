@@ -1050,7 +1050,7 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
                              "-c", "gc.pruneExpire=now", "gc", "--prune=now", "--quiet")
         gc_ended = _when_done(gc.process)
         try:
-            beside = proof.read_beside_gc(root, needles, clean, names_log)
+            beside = proof.read_beside_gc(root, needles, clean, names_log, gc.process)
             beside_ended = time.perf_counter()
             trace("proof: scan beside gc")
         finally:
