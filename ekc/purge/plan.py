@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ekc.core.identifying import Needles, PersonalStrings, fold, key_of
+from ekc.core.identifying import (
+    Needles, PersonalStrings, fold, key_of, of_personal_document, of_unreadable_text, text_of, words_of, words_of_data,
+)
 from ekc.core.ids import is_case_id
 from ekc.model.datastore import DataStore
 from ekc.purge.retention import purge_due_on
@@ -291,11 +293,26 @@ def rewrite_range(order: list[str], parents: dict[str, list[str]], seeds: set[st
             changed.add(commit)
     boundary = sorted({p for c in changed for p in parents[c] if p not in changed})
     return changed, boundary
+
+
+def strings_of_version(raw: bytes) -> PersonalStrings:
+    """The identifying strings of one version of a personal.yaml, valid YAML or not: its
+    fields where it parses, and its text line by line always (a version that parses may
+    hold a name in a comment). The purge and `ekc sync`'s proof read each version so."""
+    from ekc.store.yamlio import parse
+
+    strings = PersonalStrings()
+    parsed = parse("personal.yaml", raw)
+    if parsed.ok:
+        strings.update(of_personal_document(parsed.data))
+    strings.update(of_unreadable_text(text_of(raw)))
+    return strings
+
+
 def kept_words(files: Iterable[tuple[str, bytes]]) -> set[str]:
     """The words of the data that stays (coordinators.yaml, municipalities.yaml, kept
     personal.yaml): of their values, not their comments (`words_of_data`); a file that does
     not parse counts whole. The purge and `ekc sync`'s proof use the same rule."""
-    from ekc.core.identifying import text_of, words_of, words_of_data
     from ekc.store.yamlio import parse
 
     words: set[str] = set()

@@ -35,7 +35,7 @@ from typing import Any
 import re
 
 from ekc.core.errors import Refused
-from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, text_of
+from ekc.core.identifying import Needles, PersonalStrings
 from ekc.purge import journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
@@ -204,18 +204,7 @@ def _rewrite_range(history_log: bytes, order: list[str], parents: dict[str, list
 
 def _strings_by_blob(root: Path, blobs: set[str]) -> dict[str, PersonalStrings]:
     """From every version the purged files ever had, including those that are not valid YAML."""
-    from ekc.store.yamlio import parse
-
-    found = {}
-    for blob, raw in scan.blob_contents(root, blobs).items():
-        strings = PersonalStrings()
-        parsed = parse("personal.yaml", raw)
-        if parsed.ok:
-            strings.update(of_personal_document(parsed.data))
-        # and line by line, always: a version that parses may hold a name in a comment
-        strings.update(of_unreadable_text(text_of(raw)))
-        found[blob] = strings
-    return found
+    return {blob: purge_plan.strings_of_version(raw) for blob, raw in scan.blob_contents(root, blobs).items()}
 
 
 def _kept_words(root: Path, head: set[str], kept_paths: set[str]) -> set[str]:

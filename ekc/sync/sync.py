@@ -208,16 +208,13 @@ def purged_needles(top: Path, log: logged_ids.Logged, kept_at: str | None = None
     inside the full name, as the purge itself matched it (purge/plan.kept_words):
     otherwise the proof would call the kept family's file, which the server and every
     fresh clone hold too, purged data."""
-    from ekc.core.identifying import Needles, PersonalStrings, of_personal_document, of_unreadable_text, text_of
-    from ekc.store.yamlio import parse
+    from ekc.core.identifying import Needles, PersonalStrings
+    from ekc.purge.plan import strings_of_version
 
     strings = PersonalStrings()
     held = logged_ids.present(top, sorted(log.blobs)) if log.blobs else set()
     for raw in object_contents(top, sorted(held)).values():
-        parsed = parse("personal.yaml", raw)
-        if parsed.ok:
-            strings.update(of_personal_document(parsed.data))
-        strings.update(of_unreadable_text(text_of(raw)))
+        strings.update(strings_of_version(raw))
     return Needles(strings, _kept_words_at(top, kept_at) if kept_at else frozenset())
 
 
