@@ -474,11 +474,11 @@ class Needles:
         for key in text_keys:
             if key.isascii():
                 self._raw_keys.add_word(key, key)
+        if len(self._raw_keys):
+            self._raw_keys.make_automaton()
         # a key of only the letters a-f (and digits) occurs in object ids by chance: `Ada` in
         # a commit's `parent 93ada51...` reads as a word between digits (see proof.searchable)
         self.in_object_ids = any(_HEX.fullmatch(key) for key in text_keys)
-        if len(self._raw_keys):
-            self._raw_keys.make_automaton()
 
     def _keys_in(self, text: str) -> set[tuple[int, ...]]:
         """For each key the text holds, the alternatives it is the key of."""
@@ -548,13 +548,15 @@ class Needles:
     def found(self, text: str) -> list[str]:
         """Each string found in the text, as the text spells it (a purge of 150 cases
         attributes each redacted commit to its cases from these, not with 150 patterns)."""
+        found = self._matches(text)
         legacy = _as_windows_1252(text)
-        found = []
-        for view in (text, legacy):
-            pattern = self._pattern_for(view) if view is not None else None
-            if pattern is not None:  # the Windows-1252 reading of UTF-8 text finds its names again
-                found += [match.group() for match in pattern.finditer(view) if view is text or match.group() not in found]
+        if legacy is not None:  # the Windows-1252 reading of UTF-8 text finds its names again
+            found += [match for match in self._matches(legacy) if match not in found]
         return found
+
+    def _matches(self, text: str) -> list[str]:
+        pattern = self._pattern_for(text)
+        return [] if pattern is None else [match.group() for match in pattern.finditer(text)]
 
     def redact(self, text: str) -> str:
         new = self._redact(text)
@@ -563,10 +565,7 @@ class Needles:
             # valid UTF-8: read as Windows-1252 only where that reading names someone the
             # UTF-8 one does not (`Weiß’`); else a second pass would redact beside `***` what
             # the one pass left (`Vriesb.jansen@…` as `Vries***`)
-            pattern = self._pattern_for(_as_windows_1252(text))
-            own = self._pattern_for(text)
-            before = {m.group() for m in pattern.finditer(_as_windows_1252(text))} if pattern is not None else set()
-            if not before - ({m.group() for m in own.finditer(text)} if own is not None else set()):
+            if not set(self._matches(_as_windows_1252(text))) - set(self._matches(text)):
                 legacy = None
         if legacy is not None:
             redacted = self._redact(legacy)

@@ -302,18 +302,19 @@ def scan_objects(
     judged: set[str] = set()
     if dump is not None:
         others, trees, output = dump.result()
+        present = set(others)
         objects = _records(output)
     else:
         others, trees = listing() if listing is not None else object_kinds(root)
+        present = set(others)
         if known is not None:  # held a string when read beside gc, and gc kept it
-            present = set(others)
             found.blobs |= known.blobs & present
             found.commits |= known.commits & present
             found.tags |= known.tags & present
             judged = known.blobs | known.commits | known.tags
         objects = read_objects(root, [o for o in others if o not in known_clean and o not in judged])
     found.objects = len(others) + len(trees)
-    found.purged_present = purged_blobs & set(others)  # whatever its type: the id is the bytes
+    found.purged_present = purged_blobs & present  # whatever its type: the id is the bytes
     # a purged blob is not judged: it goes wherever it is (and the proof names it if it stays)
     _search(objects, needles, found, known_clean | purged_blobs if purged_blobs else known_clean)
     if dump is not None:
@@ -337,15 +338,20 @@ def _as_read(commit_or_tag: bytes) -> bool:
 
 
 def _may_hold(needles: Needles, content: bytes) -> bool:
-    """The cheap look: False only when no string can be in it. The raw look is exact for
-    ASCII text; text with other letters (a diacritic added to a name written without one)
-    may always hold one. Object ids are not text (`searchable`)."""
-    content = searchable(needles, content)
-    return needles.raw_candidate(content) or not content.isascii()
+    """The cheap look: False only when no string can be in it. Object ids are not text
+    (`searchable`)."""
+    return _looks_like(needles, searchable(needles, content))
+
+
+def _looks_like(needles: Needles, text: bytes) -> bool:
+    """The raw look is exact for ASCII text; text with other letters (a diacritic added to a
+    name written without one) may always hold one."""
+    return needles.raw_candidate(text) or not text.isascii()
 
 
 def _holds(needles: Needles, content: bytes) -> bool:
-    return _may_hold(needles, content) and needles.find_bytes(searchable(needles, content))
+    text = searchable(needles, content)
+    return _looks_like(needles, text) and needles.find_bytes(text)
 
 
 _TREE_IDS = re.compile(rb"\0.{20}", re.DOTALL)  # each entry's binary id (SHA-1), after its name

@@ -22,9 +22,9 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -58,6 +58,8 @@ def trace_seconds(step: str, seconds: float) -> None:
     """A figure that is no step of its own (how long the proof ran on after gc ended)."""
     if os.environ.get(TRACE_ENV):
         print(f"ekc purge trace: {step}: {seconds:.2f} s", file=sys.stderr)
+
+
 _listeners: list[Callable[[str], None]] = []
 
 
@@ -1037,16 +1039,17 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
         # which would otherwise still list the old commits (and fail `git fsck`).
         gc = scan.Background(root, "-c", "gc.reflogExpire=now", "-c", "gc.reflogExpireUnreachable=now",
                              "-c", "gc.pruneExpire=now", "gc", "--prune=now", "--quiet")
-        gc_ended = _when_done(gc.process)
+        # the bench's figure: what the proof's reading beside gc added to the purge's time,
+        # how long it ran on after gc ended (its wall time is mostly gc's own)
+        gc_ended = _when_done(gc.process) if os.environ.get(TRACE_ENV) else None
         try:
             beside = proof.read_beside_gc(root, needles, clean, names_log, gc.process)
             beside_ended = time.perf_counter()
             trace("proof: scan beside gc")
         finally:
             gc.result()
-        # what the proof's reading beside gc added to the purge's time: how long it ran on
-        # after gc ended (its wall time is mostly gc's own)
-        trace_seconds("proof: scan beyond gc", max(0.0, beside_ended - gc_ended()))
+        if gc_ended is not None:
+            trace_seconds("proof: scan beyond gc", max(0.0, beside_ended - gc_ended()))
         phase = state["phase"] = "collected"
         journal.write(root, state)
         _checkpoint("collected")

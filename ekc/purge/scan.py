@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ekc.store.git import failure, git, git_quotes, object_contents, start, unquote_path
+from ekc.store.git import failure, git, git_quotes, object_contents, run, start, unquote_path
 
 
 class Background:
@@ -68,8 +68,6 @@ class HalvedLog:
 
 def _middle_commit(root: Path, least: int) -> str | None:
     """A commit with about half of history behind it, if history holds at least `least` commits."""
-    from ekc.store.git import run
-
     counted = run(root, "rev-list", "--count", "--all")
     count = int(counted.stdout or 0) if counted.returncode == 0 else 0
     if count < least:
@@ -128,8 +126,6 @@ def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None
         if header >= 0:
             commits.add(text[header + 1 : header + 41])
     return commits
-
-
 
 
 @dataclass
