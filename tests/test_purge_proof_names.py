@@ -8,6 +8,7 @@ family's name in a file or folder name everywhere a tree can be, and check that 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,87 @@ def test_object_ids_in_files_under_git_are_not_text(repo):
     (repo / ".git" / "ids").write_text("93ada51e0c3b8f2f0e6f7a1b2c3d4e5f60718293 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n")
     (repo / ".git" / "note").write_text("bel Ada terug\n")
     assert proof.git_files_with(repo, needles) == ["note"]
+
+
+# -- the git index is searched as its text (proof.index_text) --------------------------------
+
+def _index_of(repo: Path) -> bytes:
+    return (repo / ".git" / "index").read_bytes()
+
+
+@pytest.mark.parametrize("version", [2, 3, 4])
+def test_a_name_in_a_tracked_path_is_found_in_the_index_of_every_version(repo, version):
+    """Version 4 shortens each path against the one before; 3 adds flags (skip-worktree)."""
+    (repo / "intake" / "Oosterkamp-Wilhelmina").mkdir(parents=True)
+    (repo / "intake" / "Oosterkamp-Wilhelmina" / "brief.txt").write_text("x\n")
+    (repo / "zz").mkdir()
+    (repo / "zz" / "notes.txt").write_text("x\n")
+    git(repo, "add", "-A")
+    git(repo, "update-index", "--index-version", str(version))
+    if version == 3:
+        git(repo, "update-index", "--skip-worktree", "zz/notes.txt")
+    text = proof.index_text(_index_of(repo))
+    listed = out(repo, "ls-files").splitlines()
+    assert text is not None and all(path.encode() in text.split(b"\n") for path in listed)
+    assert proof.git_files_with(repo, NEEDLES) == ["index"]
+
+
+def test_a_folder_name_only_in_the_cache_tree_is_found(repo):
+    """The cache-tree extension lists folder names: read as text too."""
+    (repo / "Oosterkamp").mkdir()
+    (repo / "Oosterkamp" / "a.txt").write_text("x\n")
+    commit_all(repo, "Folder")
+    git(repo, "read-tree", "HEAD")  # writes the cache-tree
+    data = _index_of(repo)
+    assert b"TREE" in data
+    text = proof.index_text(data)
+    assert text is not None and b"\nOosterkamp\n" in text + b"\n"
+
+
+def test_a_name_in_the_untracked_cache_is_found(repo):
+    """Another extension (the untracked cache) is searched as it is, binary and all."""
+    git(repo, "config", "core.untrackedCache", "true")
+    (repo / "Oosterkamp-scan").mkdir()
+    (repo / "Oosterkamp-scan" / "x.pdf").write_bytes(b"%PDF")
+    git(repo, "update-index", "--untracked-cache")
+    git(repo, "status", "--porcelain")
+    shutil.rmtree(repo / "Oosterkamp-scan")  # gone from the work tree, still in the cache
+    assert b"UNTR" in _index_of(repo)
+    assert proof.git_files_with(repo, NEEDLES) == ["index"]
+
+
+def test_an_index_that_does_not_read_whole_is_searched_as_it_is(repo):
+    """A damaged index (a crash while it was written), or bytes that only start like one."""
+    data = _index_of(repo)
+    assert proof.index_text(data) is not None
+    # the name written over bytes the text leaves out (an id, the checksum): the checksum fails
+    broken = data[:-30] + b"Wilhelmina Oosterkamp" + data[-9:]
+    assert len(broken) == len(data) and proof.index_text(broken) is None
+    unchecked = data[:-20] + bytes(20)  # index.skipHash
+    assert proof.index_text(unchecked) is None
+    (repo / ".git" / "index.bak").write_bytes(broken)
+    (repo / ".git" / "fake").write_bytes(b"DIRC" + b"\0\0\0\2\0\0\0\1" + b"Wilhelmina Oosterkamp")
+    assert proof.git_files_with(repo, NEEDLES) == ["fake", "index.bak"]
+
+
+def test_the_index_of_a_sha256_repository_reads_whole(tmp_path):
+    root = tmp_path / "sha256"
+    git(tmp_path, "init", "-q", "--object-format=sha256", str(root))
+    (root / "Oosterkamp.txt").write_text("x\n")
+    (root / "a.txt").write_text("x\n")
+    git(root, "add", "-A")
+    text = proof.index_text((root / ".git" / "index").read_bytes())
+    assert text is not None and text.split(b"\n")[:2] == [b"Oosterkamp.txt", b"a.txt"]
+    assert proof.git_files_with(root, NEEDLES) == ["index"]
+
+
+def test_the_names_scan_of_the_refs_alone_walks_no_reflog(repo):
+    """Started right after the rewrite, while the reflogs still reach the old history (an old
+    commit's names there would be reported though gc drops that commit)."""
+    (repo / "Oosterkamp.txt").write_text("x\n")
+    commit_all(repo, "Named")
+    git(repo, "reset", "--hard", "HEAD~1")  # the named commit is in the reflog only
+    walked = git(repo, *proof.REFS_NAMES_LOG).stdout
+    everything = git(repo, *proof.NAMES_LOG).stdout
+    assert "Oosterkamp" not in walked and "Oosterkamp" in everything
+    assert "--reflog" not in proof.REFS_NAMES_LOG and set(proof.REFS_NAMES_LOG) == set(proof.NAMES_LOG) - {"--reflog"}

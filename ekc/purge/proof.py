@@ -27,8 +27,10 @@ What it reports names objects and places, never the string it found.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +47,10 @@ NAMES_LOG = (
     "-c", "core.quotePath=false", "log", "--all", "--reflog", "--root", "-m", "-t", "--no-renames", "--raw", "--no-abbrev",
     "--format=%x01%T",
 )
+# the same, of the refs alone: started as soon as the rewrite has set them, while the reflogs
+# still hold the old history (expired later). A commit made after it started, such as the
+# purge's own, is not walked: its trees are not covered, so they are read whole.
+REFS_NAMES_LOG = tuple(option for option in NAMES_LOG if option != "--reflog")
 
 
 @dataclass
@@ -104,6 +110,19 @@ def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: h
             paths.setdefault(unquote_path(part), tree)
     trees.discard(ZERO)
     return names
+
+
+@dataclass
+class NamesJudged:
+    """The names scan, judged: its paths that hold a string (each with a root tree listing
+    it), and the trees of the database it does not cover, to be read whole."""
+
+    paths: dict[str, str]
+    uncovered: list[str]
+
+
+def judge_names(names: HistoryNames, needles: Needles, trees: set[str]) -> NamesJudged:
+    return NamesJudged({p: names.paths[p] for p in names_holding(names.paths, needles)}, sorted(trees - names.trees))
 
 
 def names_holding(paths: Iterable[str], needles: Needles) -> list[str]:
@@ -282,7 +301,8 @@ def _search(objects: Iterable[tuple[str, bytes, bytes]], needles: Needles, found
 
 
 def scan_objects(
-    root: Path, needles: Needles, purged_blobs: set[str], names: HistoryNames | Callable[[], HistoryNames],
+    root: Path, needles: Needles, purged_blobs: set[str],
+    names: HistoryNames | Callable[[], HistoryNames | NamesJudged],
     known_clean: set[str] = frozenset(), dump: ObjectDump | None = None,
     listing: Callable[[], tuple[list[str], set[str]]] | None = None, known: ObjectScan | None = None,
 ) -> ObjectScan:
@@ -290,7 +310,8 @@ def scan_objects(
     text); every path of the names scan; every tree the names scan does not cover, read whole.
 
     `names` may be a function: the names scan then runs meanwhile (started by the caller) and
-    is waited for only after the object stream. `known_clean`: ids an earlier scan with the
+    is waited for only after the object stream; it may answer judged already (the plan
+    judges them in a forked child meanwhile). `known_clean`: ids an earlier scan with the
     same strings read and found holding nothing; not read again (an id names its bytes).
     `known`: what an earlier scan with the same strings judged (read while gc ran): those
     still in the database count as it found them, without a second read. `dump`: the
@@ -320,8 +341,9 @@ def scan_objects(
     if dump is not None:
         output.close()
     names = names() if callable(names) else names
-    found.paths = {p: names.paths[p] for p in names_holding(names.paths, needles)}
-    for sha, _, content in read_objects(root, sorted(trees - names.trees)):
+    judged = names if isinstance(names, NamesJudged) else judge_names(names, needles, trees)
+    found.paths = judged.paths
+    for sha, _, content in read_objects(root, judged.uncovered):
         if _holds(needles, _TREE_IDS.sub(b"\n", content)):  # the names, without the binary ids
             found.trees.add(sha)
     return found
@@ -382,8 +404,89 @@ def holding(contents: list[tuple[str, bytes]], needles: Needles) -> list[str]:
     return [label for label, data in contents if _holds(needles, data)]
 
 
+def index_text(data: bytes) -> bytes | None:
+    """The text a git index holds: each entry's path and the extensions, without the stat
+    data and binary object ids around them; None when the bytes are no index this reads
+    whole (then they are searched as they are).
+
+    Why: an index of 30,000 files is megabytes of binary, which is never ASCII, so the cheap
+    look cannot pass it and the full search takes most of a second; its paths alone are
+    text. The cache-tree extension (folder names) is read the same way; other extensions
+    (untracked cache, resolve-undo, ...) stay as they are, binary and all. The checksum at
+    the end must be the index's own (so the bytes left out are what git wrote there, not a
+    damaged or look-alike file), and every entry and extension must be read exactly up to
+    it; else None. An index written without its checksum (`index.skipHash`) is searched as
+    it is."""
+    if len(data) < 12 or data[:4] != b"DIRC":
+        return None
+    version, count = struct.unpack(">II", data[4:12])
+    if version not in (2, 3, 4):
+        return None
+    for id_size, digest in ((20, hashlib.sha1), (32, hashlib.sha256)):
+        if len(data) > 12 + id_size and digest(data[:-id_size]).digest() == data[-id_size:]:
+            return _index_text(data, version, count, id_size)
+    return None
+
+
+def _index_text(data: bytes, version: int, count: int, id_size: int) -> bytes | None:
+    end_of_entries = len(data) - id_size
+    position, previous, paths = 12, b"", []
+    try:
+        for _ in range(count):
+            flags_at = position + 40 + id_size  # ctime, mtime, dev, ino, mode, uid, gid, size; id
+            at = flags_at + 2 + (2 if version >= 3 and data[flags_at] & 0x40 else 0)
+            if version == 4:  # the path: how much of the previous one it drops, then the rest
+                byte = data[at]
+                at += 1
+                strip = byte & 0x7F
+                while byte & 0x80:  # git's varint.c
+                    byte = data[at]
+                    at += 1
+                    strip = ((strip + 1) << 7) | (byte & 0x7F)
+                if strip > len(previous):
+                    return None
+                stop = data.index(b"\0", at)
+                path = previous[: len(previous) - strip] + data[at:stop]
+                position = stop + 1
+            else:
+                stop = data.index(b"\0", at)
+                path = data[at:stop]
+                position += (stop - position + 8) & ~7  # NUL padding to a multiple of 8
+            if position > end_of_entries:
+                return None
+            paths.append(path)
+            previous = path
+        parts = [b"\n".join(paths)]
+        while position < end_of_entries:
+            signature, size = data[position : position + 4], int.from_bytes(data[position + 4 : position + 8], "big")
+            body = data[position + 8 : position + 8 + size]
+            position += 8 + size
+            if position > end_of_entries:
+                return None
+            tree = _cache_tree_names(body, id_size) if signature == b"TREE" else None
+            parts.append(tree if tree is not None else body)
+    except (IndexError, ValueError):
+        return None
+    return b"\n".join(parts) if position == end_of_entries else None
+
+
+def _cache_tree_names(body: bytes, id_size: int) -> bytes | None:
+    """The folder names of a cache-tree extension: `<name>\0<entries> <subtrees>\n<id>`."""
+    names, position = [], 0
+    while position < len(body):
+        stop = body.index(b"\0", position)
+        names.append(body[position:stop])
+        line_end = body.index(b"\n", stop)
+        entries, _, subtrees = body[stop + 1 : line_end].partition(b" ")
+        if not entries.lstrip(b"-").isdigit() or not subtrees.isdigit():
+            return None
+        position = line_end + 1 + (id_size if int(entries) >= 0 else 0)
+    return b"\n".join(names) if position == len(body) else None
+
+
 def git_files_with(root: Path, needles: Needles) -> list[str]:
-    """Files under .git, outside the object database, that hold a string (relative paths)."""
+    """Files under .git, outside the object database, that hold a string (relative paths).
+    An index is searched as its text (`index_text`)."""
     gdir = git_dir(root)
     entries = sorted(_walk(gdir, lambda p: p == "objects"))
     contents = []
@@ -391,9 +494,10 @@ def git_files_with(root: Path, needles: Needles) -> list[str]:
         if not is_file:
             continue
         try:
-            contents.append((relative, (gdir / relative).read_bytes()))
+            data = (gdir / relative).read_bytes()
         except OSError:
             continue
+        contents.append((relative, index_text(data) or data))
     hits = set(holding(contents, needles)) | set(names_holding([r for r, _ in entries], needles))
     return [needles.redact(r) for r in sorted(hits)]
 

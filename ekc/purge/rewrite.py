@@ -36,7 +36,7 @@ import re
 
 from ekc.core.errors import Refused
 from ekc.core.identifying import Needles, PersonalStrings
-from ekc.purge import journal, proof, scan
+from ekc.purge import forked, journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
 from ekc.store.git import git, git_dir, git_env, git_ok, git_text, is_git_repository
@@ -164,15 +164,21 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
     step("searching every object for the identifying strings")
-    names = proof.history_names(history_log, scan.root_tree) if targets else None
-    found = proof.scan_objects(root, needles, drop, names, dump=reads.objects) if targets else proof.ObjectScan()
+    found, from_log = proof.ObjectScan(), set()
+    if targets:
+        trees = reads.objects.result()[1]
+        # the names scan and the log's search for where purged blobs came in: on the other
+        # core, while this one searches every object
+        history = forked.Forked(lambda: _judge_history(history_log, needles, trees, drop))
+        found = proof.scan_objects(root, needles, drop, lambda: history.result()[0], dump=reads.objects)
+        from_log = history.result()[1]
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)
     deletes = _data_refs(root, all_refs, drop, found, needles)
     descriptions = _descriptions_naming(root, needles)
     introduced = {c for t in targets for c in t.commits}  # a purged path, whatever its blob (shared ones too)
-    rewrite_refs, rewritten = _rewrite_range(history_log, order, parents, all_refs, drop, found, introduced) if targets else (None, 0)
+    rewrite_refs, rewritten = _rewrite_range(history_log, order, parents, all_refs, from_log, found, introduced) if targets else (None, 0)
     del history_log
     trace("plan: range of the rewrite")
     return Plan(
@@ -185,15 +191,25 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
 MAX_BOUNDARY = 1000  # more untouched parents than this (a command line's worth): from the root
 
 
+def _judge_history(history_log: bytes, needles: Needles, trees: set[str], drop: set[str]) -> tuple[proof.NamesJudged, set[str] | None]:
+    """The plan's reading of the history log once the strings are known: the names scan
+    judged, and the commits that bring in a purged blob or a path holding a string."""
+    judged = proof.judge_names(proof.history_names(history_log, scan.root_tree), needles, trees)
+    return judged, scan.introducing(history_log, drop, set(judged.paths))
+
+
 def _rewrite_range(history_log: bytes, order: list[str], parents: dict[str, list[str]], all_refs: list[scan.Ref],
-                   drop: set[str], found: proof.ObjectScan, introduced: set[str]) -> tuple[list[str] | None, int]:
+                   from_log: set[str] | None, found: proof.ObjectScan, introduced: set[str]) -> tuple[list[str] | None, int]:
     """What git-filter-repo rewrites: from the first commits that bring in anything the purge
     changes (a purged or redacted file, a file or folder named after a person, a message or
     identity, a tag naming one), through every descendant. The rest is byte for byte what a
-    rewrite from the root would write again, so the commit ids are the same either way."""
-    seeds = scan.introducing(history_log, drop | found.blobs, set(found.paths))
-    if seeds is None:
+    rewrite from the root would write again, so the commit ids are the same either way.
+    `from_log`: the commits that bring in a purged blob or a path holding a string
+    (`_judge_history`); None where that could not be told."""
+    more = scan.introducing(history_log, found.blobs, set()) if found.blobs else set()
+    if from_log is None or more is None:
         return None, len(order)
+    seeds = from_log | more
     seeds |= found.commits | introduced
     if found.tags:  # a tag is rewritten with its commit; a tag of a tag names only the outer one
         seeds |= {r.peeled for r in all_refs if r.type == "tag"}
@@ -570,6 +586,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
                   "commits_rewritten": plan.commits_rewritten or plan.commits_total},
     }
     step("backing up refs and reflogs")
+    names_log = None
     _backup_reflogs(root, git_dir(root))
     journal.write(root, state)
     _checkpoint("prepared")
@@ -584,6 +601,9 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
             state["records"] = _records(plan, contents)
 
         state["objects_created"] = _rewrite(root, plan, meanwhile)
+        # the proof's names scan of the new history: it needs a core for a second or two, and
+        # until gc starts the purge's own steps leave one idle
+        names_log = scan.Background(root, *proof.REFS_NAMES_LOG)
         journal.write(root, state)
         trace("git-filter-repo")
         step("checking the rewrite")
@@ -596,6 +616,8 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         state["proof"].update(_check_rewrite(root, plan, backup))
         trace("check: refs")
     except BaseException:
+        if names_log is not None:
+            names_log.cancel()
         _roll_back(root, state)
         raise
     state["phase"] = "rewritten"
@@ -606,6 +628,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     try:
         _commit_log(root, state["records"], plan, today)
     except BaseException:
+        names_log.cancel()
         _roll_back(root, state)
         raise
     # from here on the old history is never restored: the journal keeps no ref name that held a name
@@ -616,7 +639,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     journal.write(root, state)
     _checkpoint("committed")
     trace("purge-log commit")
-    return _finish(root, state, plan.needles)
+    return _finish(root, state, plan.needles, names_log)
 
 
 def _records(plan: Plan, hit_contents: dict[str, bytes]) -> list[dict[str, Any]]:
@@ -1001,10 +1024,12 @@ def _remove_crash_reports(gdir: Path) -> None:
         report.unlink(missing_ok=True)
 
 
-def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -> Outcome:
+def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None,
+            names_log: scan.Background | None = None) -> Outcome:
     """Everything after the purge commit: idempotent, so an interrupted run is finished by the
     next. `needles`: the plan's, when it runs on from the rewrite (its pattern is compiled
-    already); a run that finishes an interrupted one reads them from the journal's rules."""
+    already); a run that finishes an interrupted one reads them from the journal's rules.
+    `names_log`: the proof's names scan of the refs, started after the rewrite."""
     gdir = git_dir(root)
     phase = state["phase"]
     needles = needles or _load_needles(root)
@@ -1027,13 +1052,13 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None) -
         journal.write(root, state)
         _checkpoint("expired")
         trace("reflog expire")
-    names_log = beside = None
+    beside = None
     clean = _load_clean(root)
     if phase == "expired":
-        # the proof's names scan walks the refs' history, which gc does not change: it starts
-        # now and runs beside gc, and the proof reads what is new meanwhile (gc's counting of
-        # objects takes one core)
-        names_log = scan.Background(root, *proof.NAMES_LOG)
+        # the proof's names scan walks the refs' history, which gc does not change: it runs
+        # beside gc (unless it started after the rewrite), and the proof reads what is new
+        # meanwhile (gc's counting of objects takes one core)
+        names_log = names_log or scan.Background(root, *proof.NAMES_LOG)
         step("removing the old objects (git gc)")
         # gc, not a bare repack: it also rewrites the commit-graph and multi-pack index,
         # which would otherwise still list the old commits (and fail `git fsck`).

@@ -33,6 +33,13 @@ class Background:
         self.errors = tempfile.TemporaryFile(dir=git_dir(root))
         self.process = start(root, *args, stdout=self.output, stderr=self.errors)
 
+    def cancel(self) -> None:
+        """Not needed after all (the purge is rolled back): stopped, its output dropped."""
+        self.process.kill()
+        self.process.wait()
+        self.output.close()
+        self.errors.close()
+
     def result(self) -> bytes:
         code = self.process.wait()
         try:
