@@ -306,12 +306,12 @@ def test_an_index_that_does_not_read_whole_is_searched_as_it_is(repo):
     data = _index_of(repo)
     assert proof.index_text(data) is not None
     # the name written over bytes the text leaves out (an id, the checksum): the checksum fails
-    broken = data[:-30] + b"Wilhelmina Oosterkamp" + data[-9:]
+    broken = data[:-32] + b"\nWilhelmina Oosterkamp\n" + data[-9:]  # a word, not glued to binary letters
     assert len(broken) == len(data) and proof.index_text(broken) is None
     unchecked = data[:-20] + bytes(20)  # index.skipHash
     assert proof.index_text(unchecked) is None
     (repo / ".git" / "index.bak").write_bytes(broken)
-    (repo / ".git" / "fake").write_bytes(b"DIRC" + b"\0\0\0\2\0\0\0\1" + b"Wilhelmina Oosterkamp")
+    (repo / ".git" / "fake").write_bytes(b"DIRC" + b"\0\0\0\2\0\0\0\1" + b"\nWilhelmina Oosterkamp\n")
     assert proof.git_files_with(repo, NEEDLES) == ["fake", "index.bak"]
 
 
