@@ -48,9 +48,45 @@ NAMES_LOG = (
     "--format=%x01%T",
 )
 # the same, of the refs alone: started as soon as the rewrite has set them, while the reflogs
-# still hold the old history (expired later). A commit made after it started, such as the
-# purge's own, is not walked: its trees are not covered, so they are read whole.
+# still hold the old history (expired later); see RefsNamesLog for the commits made after.
 REFS_NAMES_LOG = tuple(option for option in NAMES_LOG if option != "--reflog")
+
+
+class RefsNamesLog:
+    """The names scan of the refs (REFS_NAMES_LOG) started right after the rewrite, and,
+    when its answer is asked for, the same scan (NAMES_LOG) of every commit the refs it
+    walked did not reach: the purge's own commit, one a post-commit hook made, whatever is
+    reachable by then. A tree read whole cannot show a name that spans folder levels
+    (`0648/151623.txt`), so no commit of the final history may be left out of the scan.
+    The first part runs beside the purge's own steps; the second walks only the new commits."""
+
+    def __init__(self, root: Path):
+        from ekc.purge.scan import Background
+
+        self.root = root
+        # the commits the refs point to now (git log --all reads the same refs when it starts)
+        listed = git(root, "for-each-ref", "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname)")
+        tips = set()
+        for line in listed.decode().splitlines():
+            kind, sha, peeled_kind, peeled = (line.split(" ") + ["", "", "", ""])[:4]
+            if kind == "commit":
+                tips.add(sha)
+            elif peeled_kind == "commit":
+                tips.add(peeled)
+        head = git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).decode().strip()
+        if head:
+            tips.add(head)
+        self.tips = sorted(tips)
+        self.log = Background(root, *REFS_NAMES_LOG)
+        self.process = self.log.process
+
+    def cancel(self) -> None:
+        self.log.cancel()
+
+    def result(self) -> bytes:
+        walked = self.log.result()
+        since = "".join(f"^{tip}\n" for tip in self.tips).encode()
+        return walked + git(self.root, *NAMES_LOG, "--stdin", input=since)
 
 
 @dataclass

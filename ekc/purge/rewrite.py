@@ -603,7 +603,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         state["objects_created"] = _rewrite(root, plan, meanwhile)
         # the proof's names scan of the new history: it needs a core for a second or two, and
         # until gc starts the purge's own steps leave one idle
-        names_log = scan.Background(root, *proof.REFS_NAMES_LOG)
+        names_log = proof.RefsNamesLog(root)
         journal.write(root, state)
         trace("git-filter-repo")
         step("checking the rewrite")
@@ -1025,7 +1025,7 @@ def _remove_crash_reports(gdir: Path) -> None:
 
 
 def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None,
-            names_log: scan.Background | None = None) -> Outcome:
+            names_log: scan.Background | proof.RefsNamesLog | None = None) -> Outcome:
     """Everything after the purge commit: idempotent, so an interrupted run is finished by the
     next. `needles`: the plan's, when it runs on from the rewrite (its pattern is compiled
     already); a run that finishes an interrupted one reads them from the journal's rules.
