@@ -84,10 +84,137 @@ def test_a_tree_only_a_tag_reaches_is_read_as_paths(office):
     """`git tag archief-bellen <tree>`: no commit holds the tree, so no log walks it; read
     one tree at a time, no tree holds the number."""
     root = office.root
-    git(root, "tag", "archief-bellen", _tree_with_split_phone(root))
+    tree = _tree_with_split_phone(root)
+    git(root, "tag", "archief-bellen", tree)
 
     code, output, leaks = _purge(office)
 
-    tagged = git_bytes(root, "ls-tree", "-r", "--name-only", "-z", "refs/tags/archief-bellen")
-    left = [p for p in tagged.split(b"\0") if p and leak_scan.Matcher(office.family).strings_in(os.fsdecode(p).replace("/", " "))]
-    assert not (code == 0 and left), "exit 0 with a tree only a tag reaches still listing the number"
+    still = git(root, "cat-file", "-e", tree, check=False).returncode == 0
+    assert not (code == 0 and still), "exit 0 with the tree listing the number still in the database"
+    _clean(code, output, leaks)
+
+
+# -- 1. the git index searched as its text: every kind of index git writes ------------------
+
+def _family_needles():
+    from ekc.core.identifying import Needles, PersonalStrings
+
+    strings = PersonalStrings()
+    for name in (office_repo.MOTHER, office_repo.SON):
+        strings.add_name(name)
+    strings.add_value(office_repo.PHONE)
+    return Needles(strings)
+
+
+def _repo(tmp_path, *init: str):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main", *init)
+    _write(root / "README", "kantoor\n")
+    git(root, "add", "README")
+    git(root, "commit", "-q", "-m", "start")
+    return root
+
+
+def _index_files_holding(root) -> list[str]:
+    from ekc.purge import proof
+
+    return proof.git_files_with(root, _family_needles())
+
+
+def _v4_neighbours(root) -> None:
+    """Two staged files whose v4 entries share all but the last digit: the second is stored
+    as `3.txt` after the first's prefix, so only the path put back together spells the number."""
+    _write(root / "bellen" / "0648" / "151622.txt", "x\n")
+    _write(root / "bellen" / "0648" / "151623.txt", "y\n")
+    git(root, "add", "bellen")
+    (root / "bellen" / "0648" / "151623.txt").unlink()  # the index alone lists it
+
+
+@pytest.mark.parametrize("version", ["2", "3", "4"])
+def test_every_index_version_is_read_as_its_paths(tmp_path, version):
+    root = _repo(tmp_path)
+    _v4_neighbours(root)
+    if version == "3":
+        _write(root / "later.txt", "x\n")
+        git(root, "add", "--intent-to-add", "later.txt")  # an extended flag: version 3 entries
+    git(root, "update-index", "--index-version", version)
+    assert (root / ".git" / "index").read_bytes()[4:8] == int(version).to_bytes(4, "big")
+    assert "index" in _index_files_holding(root)
+
+
+def test_a_split_index_and_its_shared_index_are_read(tmp_path):
+    root = _repo(tmp_path)
+    git(root, "update-index", "--split-index")
+    _v4_neighbours(root)
+    git(root, "update-index", "--index-version", "4")
+    _write(root / "Brinkgreve-brief.txt", "x\n")
+    git(root, "add", "Brinkgreve-brief.txt")
+    (root / "Brinkgreve-brief.txt").unlink()
+    assert list((root / ".git").glob("sharedindex.*"))
+    assert _index_files_holding(root)
+    # moved into the shared index (a split index with no entries of its own)
+    git(root, "-c", "splitIndex.maxPercentChange=0", "update-index", "--split-index")
+    held = _index_files_holding(root)
+    assert any(p.startswith("sharedindex.") or p == "index" for p in held), held
+
+
+def test_the_cache_tree_and_a_sparse_index_are_read(tmp_path):
+    root = _repo(tmp_path)
+    _write(root / "Teun Brinkgreve" / "brief.txt", "x\n")  # a sparse folder entry, a cache-tree name
+    _write(root / "kantoor" / "a.txt", "x\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "dossiers")
+    git(root, "sparse-checkout", "set", "--cone", "--sparse-index", "kantoor")
+    git(root, "write-tree")
+    data = (root / ".git" / "index").read_bytes()
+    assert b"sdir" in data and b"TREE" in data
+    assert "index" in _index_files_holding(root)
+
+
+def test_resolve_undo_and_the_untracked_cache_are_read(tmp_path):
+    root = _repo(tmp_path)
+    name = "Teun Brinkgreve.txt"
+    _write(root / name, "a\n")
+    git(root, "add", name)
+    git(root, "commit", "-q", "-m", "a")
+    git(root, "checkout", "-q", "-b", "other")
+    _write(root / name, "b\n")
+    git(root, "commit", "-q", "-am", "b")
+    git(root, "checkout", "-q", "main")
+    _write(root / name, "c\n")
+    git(root, "commit", "-q", "-am", "c")
+    git(root, "merge", "-q", "other", check=False)
+    git(root, "rm", "-q", "-f", name)  # resolved by removing: REUC alone keeps the path
+    data = (root / ".git" / "index").read_bytes()
+    assert b"REUC" in data
+    assert "index" in _index_files_holding(root)
+    git(root, "merge", "--abort", check=False)
+    git(root, "reset", "-q", "--hard", "HEAD")
+    git(root, "rm", "-q", name)
+    git(root, "commit", "-q", "-m", "weg")
+    git(root, "config", "core.untrackedCache", "true")
+    _write(root / "scans" / "0648" / "151623.pdf", "x\n")
+    git(root, "status", "--porcelain", "-uall")
+    assert b"UNTR" in (root / ".git" / "index").read_bytes()
+    assert "index" in _index_files_holding(root)
+
+
+def test_a_sha_256_index_is_read(tmp_path):
+    root = _repo(tmp_path, "--object-format=sha256")
+    _v4_neighbours(root)
+    for version in ("2", "4"):
+        git(root, "update-index", "--index-version", version)
+        assert "index" in _index_files_holding(root)
+
+
+def test_an_index_lock_and_a_copy_are_read(tmp_path):
+    root = _repo(tmp_path)
+    _v4_neighbours(root)
+    git(root, "update-index", "--index-version", "4")
+    data = (root / ".git" / "index").read_bytes()
+    git(root, "rm", "-q", "-r", "--cached", "bellen")
+    (root / ".git" / "index.lock").write_bytes(data)
+    (root / ".git" / "index.bak").write_bytes(data)
+    held = _index_files_holding(root)
+    assert "index" not in held and {"index.lock", "index.bak"} <= set(held), held
