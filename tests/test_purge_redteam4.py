@@ -218,3 +218,67 @@ def test_an_index_lock_and_a_copy_are_read(tmp_path):
     (root / ".git" / "index.bak").write_bytes(data)
     held = _index_files_holding(root)
     assert "index" not in held and {"index.lock", "index.bak"} <= set(held), held
+
+
+# -- 3. the plan's history judging in a forked child: the same plan as on one core -----------
+
+def _plans(office, monkeypatch):
+    from datetime import date
+
+    from tests.test_purge_forked import _plan
+
+    today = date.fromisoformat(office.today)
+    two = _plan(office.root, today)
+    with monkeypatch.context() as patched:
+        patched.delattr(os, "fork")
+        one = _plan(office.root, today)
+    return two, one
+
+
+def _same(two, one) -> None:
+    for name in ("paths", "blobs", "drop", "ref_renames", "ref_deletes", "rewrite_refs", "commits_rewritten"):
+        assert getattr(two, name) == getattr(one, name), name
+    for name in ("blobs", "commits", "tags", "trees", "paths", "clean", "clean_commits"):
+        assert getattr(two.found, name) == getattr(one.found, name), name
+
+
+@pytest.mark.parametrize("odd", ["quoted", "windows-1252", "merge"])
+def test_the_plan_on_odd_names_is_the_same_on_one_core(office, monkeypatch, odd):
+    root = office.root
+    first = office_repo.MOTHER.split(" ")[0]
+    if odd == "quoted":  # a quote and a tab: git quotes these paths even with quotePath=false
+        _write(root / "docs" / f'brief "{first}"\tconcept.txt', "Brief\n")
+    elif odd == "windows-1252":
+        (root / "docs").mkdir()
+        (root / "docs" / os.fsdecode(f"brief-{first}.txt".encode("cp1252"))).write_bytes(
+            f"Gesprek met {first}\n".encode("cp1252"))
+    else:
+        git(root, "checkout", "-q", "-b", "zijtak")
+        _write(root / "docs" / "agenda.txt", f"Bellen: {office_repo.PHONE_SPELLINGS[0]}\n")
+        git(root, "add", "docs")
+        git(root, "commit", "-q", "-m", "Agenda")
+        git(root, "checkout", "-q", "main")
+        _write(root / "docs" / "Brinkgreve" / "x.txt", "x\n")
+        git(root, "add", "docs")
+        git(root, "commit", "-q", "-m", "Map")
+        git(root, "merge", "-q", "--no-ff", "-m", "Samen", "zijtak")
+    _commit(root, "Brief") if odd != "merge" else git(root, "push", "-q", "origin", "main")
+    git(root, "rm", "-q", "-r", "docs")
+    _commit(root, "Weg")
+
+    two, one = _plans(office, monkeypatch)
+
+    assert two.found.paths and two.found.blobs
+    _same(two, one)
+    code, output, leaks = _purge(office)
+    _clean(code, output, leaks)
+
+
+def test_a_child_answer_larger_than_a_pipe_holds_comes_back_whole():
+    """The child writes its whole answer before the caller reads (the caller searches the
+    objects first): an answer of megabytes must neither block nor come back cut."""
+    from ekc.purge import forked
+
+    work = forked.Forked(lambda: {f"dossiers/{n:07d}/personal.yaml" for n in range(200_000)})
+    answer = work.result()
+    assert work.pid is not None and len(answer) == 200_000
