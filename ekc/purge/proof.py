@@ -635,10 +635,10 @@ class BesideGc:
 
     objects: ObjectScan
     work_files: list[str]
-    names: HistoryNames | None = None  # the names scan, when it ended before gc did
+    names: HistoryNames | None = None  # the names scan, when one was started before gc
 
 
-def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_log=None, gc=None) -> BesideGc:
+def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_log=None) -> BesideGc:
     """While gc packs the new history and drops the old (mostly on one core), the proof reads
     the work tree (which gc never touches) and every blob, commit and tag the scan before
     the rewrite did not read: the rewritten commits, the redacted files, the purge's own
@@ -646,17 +646,16 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
     is still in the database counts (`prove`), and whatever this did not judge is read then."""
     from ekc.purge.scan import Background
 
+    # One reader beside gc at a time: gc runs on one core, and a third process running beside
+    # it (the names scan, the object listing, this one) slows gc more than it gains (bench:
+    # gc with the proof beside it took 0.3 s less so). The names scan of the final history
+    # (started after the rewrite) is waited for and parsed first.
+    names = history_names(names_log.result()) if names_log is not None else None
     listing = Background(root, *KINDS)
     work_files = work_files_with(root, needles)
     others, _ = _kinds(listing.result())
     found = ObjectScan()
     _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
-    # the names scan of the final history (`names_log`, started with gc) is parsed here if it
-    # is done, or waited for here while gc (the Popen `gc`) still runs; after gc otherwise
-    waiting_costs_nothing = gc is not None and gc.poll() is None
-    names = None
-    if names_log is not None and (names_log.process.poll() is not None or waiting_costs_nothing):
-        names = history_names(names_log.result())
     return BesideGc(found, work_files, names)
 
 

@@ -1068,7 +1068,7 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None,
         # how long it ran on after gc ended (its wall time is mostly gc's own)
         gc_ended = _when_done(gc.process) if os.environ.get(TRACE_ENV) else None
         try:
-            beside = proof.read_beside_gc(root, needles, clean, names_log, gc.process)
+            beside = proof.read_beside_gc(root, needles, clean, names_log)
             beside_ended = time.perf_counter()
             trace("proof: scan beside gc")
         finally:
