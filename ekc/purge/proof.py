@@ -16,8 +16,13 @@ Every object in the database, reachable or not, is covered, each kind where its 
   a new `cases/<year>` listing of up to thousands of entries).
 
 Then every ref name, and every file under .git outside the object database (config,
-packed-refs, logs, COMMIT_EDITMSG...). The same scan, run before the rewrite, tells the
-rewrite which blobs to redact.
+packed-refs, logs, COMMIT_EDITMSG...); a git index as its text (`index_text`: its paths and
+extensions, without the binary stat data and ids, which no cheap look can pass). The same
+scan, run before the rewrite, tells the rewrite which blobs to redact.
+
+In a purge, the names scan of the new history starts as soon as the rewrite has set the
+refs (`RefsNamesLog`) and is read while gc runs, with the objects new since the scan before
+the rewrite; after gc the proof lists the objects and reads only what it has not judged.
 
 The proof after the rewrite does not read again what the scan before it read and found
 clean: an object id names its bytes, and the strings searched for are the same.
