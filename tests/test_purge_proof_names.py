@@ -336,3 +336,23 @@ def test_the_names_scan_of_the_refs_alone_walks_no_reflog(repo):
     everything = git(repo, *proof.NAMES_LOG).stdout
     assert "Oosterkamp" not in walked and "Oosterkamp" in everything
     assert "--reflog" not in proof.REFS_NAMES_LOG and set(proof.REFS_NAMES_LOG) == set(proof.NAMES_LOG) - {"--reflog"}
+
+
+def test_a_commit_made_while_gc_runs_is_walked_by_the_names_scan(repo):
+    """The names scan started after the rewrite is read beside gc; a commit made after that
+    (a hook, another program) holds a phone number spread over two folder names, which no
+    single tree read whole shows: the proof walks it too, after its listing of the objects."""
+    needles = Needles(PersonalStrings({"Wilhelmina Oosterkamp", "+31 6 48151623"}, {"Oosterkamp"}), set())
+    names_log = proof.RefsNamesLog(repo)
+    beside = proof.read_beside_gc(repo, needles, set(), names_log)
+    assert beside.names is not None and proof.prove(repo, needles, set(), names_log=names_log, beside=beside).remaining == []
+    git(repo, "checkout", "-q", "-b", "belnotities")
+    (repo / "bellen" / "0648").mkdir(parents=True)
+    (repo / "bellen" / "0648" / "151623.txt").write_text("terugbellen\n")
+    commit_all(repo, "Notitie")
+    git(repo, "checkout", "-q", "main")
+    (repo / ".git" / "COMMIT_EDITMSG").unlink()
+
+    remaining = proof.prove(repo, needles, set(), names_log=names_log, beside=beside).remaining
+
+    assert any(r.startswith("tree ") and "lists 1 file or folder name" in r for r in remaining), remaining

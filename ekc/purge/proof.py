@@ -63,25 +63,15 @@ class RefsNamesLog:
     walked did not reach: the purge's own commit, one a post-commit hook made, whatever is
     reachable by then. A tree read whole cannot show a name that spans folder levels
     (`0648/151623.txt`), so no commit of the final history may be left out of the scan.
-    The first part runs beside the purge's own steps; the second walks only the new commits."""
+    The first part runs beside the purge's own steps; the second walks only the new commits,
+    and `since` does so again for the proof after gc (a commit made during gc)."""
 
     def __init__(self, root: Path):
         from ekc.purge.scan import Background
 
         self.root = root
         # the commits the refs point to now (git log --all reads the same refs when it starts)
-        listed = git(root, "for-each-ref", "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname)")
-        tips = set()
-        for line in listed.decode().splitlines():
-            kind, sha, peeled_kind, peeled = (line.split(" ") + ["", "", "", ""])[:4]
-            if kind == "commit":
-                tips.add(sha)
-            elif peeled_kind == "commit":
-                tips.add(peeled)
-        head = git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).decode().strip()
-        if head:
-            tips.add(head)
-        self.tips = sorted(tips)
+        self.tips = _commit_tips(root)
         self.log = Background(root, *REFS_NAMES_LOG)
         self.process = self.log.process
 
@@ -89,9 +79,31 @@ class RefsNamesLog:
         self.log.cancel()
 
     def result(self) -> bytes:
-        walked = self.log.result()
-        since = "".join(f"^{tip}\n" for tip in self.tips).encode()
-        return walked + git(self.root, *NAMES_LOG, "--stdin", input=since)
+        return self.log.result() + self.since()
+
+    def since(self) -> bytes:
+        """The names scan of every commit no earlier walk reached (reflogs too); the refs as
+        they are now count as walked after it (noted first: the walk reads them later)."""
+        now = _commit_tips(self.root)
+        walked = git(self.root, *NAMES_LOG, "--stdin", input="".join(f"^{tip}\n" for tip in self.tips).encode())
+        self.tips = sorted(set(self.tips) | set(now))
+        return walked
+
+
+def _commit_tips(root: Path) -> list[str]:
+    """The commit each ref (and HEAD) points to, through tags."""
+    listed = git(root, "for-each-ref", "--format=%(objecttype) %(objectname) %(*objecttype) %(*objectname)")
+    tips = set()
+    for line in listed.decode().splitlines():
+        kind, sha, peeled_kind, peeled = (line.split(" ") + ["", "", "", ""])[:4]
+        if kind == "commit":
+            tips.add(sha)
+        elif peeled_kind == "commit":
+            tips.add(peeled)
+    head = git(root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).decode().strip()
+    if head:
+        tips.add(head)
+    return sorted(tips)
 
 
 @dataclass
@@ -113,6 +125,9 @@ class HistoryNames:
 
     paths: dict[str, str] = field(default_factory=dict)
     trees: set[str] = field(default_factory=set)
+
+    def merged(self, other: HistoryNames) -> HistoryNames:
+        return HistoryNames({**other.paths, **self.paths}, self.trees | other.trees)
 
 
 def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: header) -> HistoryNames:
@@ -670,22 +685,32 @@ def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set
     strings. Those objects are unchanged (an id names its bytes), so only what is new since
     (the rewritten commits, the redacted files, the purge's own commit) is read again.
     `names_log`: the names scan (a scan.Background of NAMES_LOG), when the caller started it
-    early, after the refs took their final values; a tree of a commit made since is not
-    covered by it, so it is read whole. `beside`: what was read while gc ran."""
+    early, after the refs took their final values: a tree of a commit made since is not
+    covered by it, so it is read whole. A RefsNamesLog walks every commit made since as
+    well, up to the listing of the objects. `beside`: what was read while gc ran."""
     from ekc.purge.scan import Background
 
     # git lists the objects and walks the trees while Python reads the files under .git and
     # the work tree, then the objects
+    late = names_log if isinstance(names_log, RefsNamesLog) else None
+    names = None
     if beside is not None and beside.names is not None:
         names, names_log = beside.names, None
     else:
         names_log = names_log or Background(root, *NAMES_LOG)
+
+    def every_name() -> HistoryNames:
+        """Asked for after the listing: a commit made since the names scan was read (during gc,
+        by a hook or another program) is walked too, so no tree of it is left to a whole read."""
+        seen = names if names_log is None else history_names(names_log.result())
+        return seen.merged(history_names(late.since())) if late is not None else seen
+
     listing = Background(root, *KINDS)
     files = [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
     work_files = beside.work_files if beside is not None else work_files_with(root, needles)
     files += [f"work tree file {p} holds an identifying string" for p in work_files]
     scan = scan_objects(
-        root, needles, purged_blobs, (lambda: history_names(names_log.result())) if names_log is not None else names, known_clean,
+        root, needles, purged_blobs, every_name, known_clean,
         listing=lambda: _kinds(listing.result()), known=beside.objects if beside is not None else None,
     )
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
