@@ -356,3 +356,31 @@ def test_a_commit_made_while_gc_runs_is_walked_by_the_names_scan(repo):
     remaining = proof.prove(repo, needles, set(), names_log=names_log, beside=beside).remaining
 
     assert any(r.startswith("tree ") and "lists 1 file or folder name" in r for r in remaining), remaining
+
+
+def test_a_read_beside_gc_cut_short_by_gc_is_finished_after_it(repo, monkeypatch):
+    """gc deletes the old packs at its end, and a cat-file about to open one dies
+    (`packfile ... cannot be accessed`; seen in tests/test_purge_push.py). The read beside gc
+    keeps what it judged, the purge goes on, and the proof after gc reads the rest."""
+    from ekc.store.git import GitFailed
+
+    (repo / "notes.txt").write_text("bel Wilhelmina Oosterkamp\n")
+    commit_all(repo, "Notes")
+    real = proof.read_objects
+
+    def dies_after_one(root, ids):
+        for number, item in enumerate(real(root, ids)):
+            if number == 1:
+                raise GitFailed("git cat-file failed: fatal: packfile .git/objects/pack/pack-x.pack cannot be accessed")
+            yield item
+
+    monkeypatch.setattr(proof, "read_objects", dies_after_one)
+    beside = proof.read_beside_gc(repo, NEEDLES, set())
+    judged = beside.objects.clean | beside.objects.blobs | beside.objects.commits
+    assert len(judged) <= 1
+    monkeypatch.setattr(proof, "read_objects", real)
+
+    remaining = proof.prove(repo, NEEDLES, set(), beside=beside).remaining
+
+    notes = out(repo, "rev-parse", "HEAD:notes.txt")
+    assert f"blob {notes} holds an identifying string" in remaining

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ekc.core.identifying import Needles
-from ekc.store.git import failure, git, git_dir, stream, unquote_path
+from ekc.store.git import GitFailed, failure, git, git_dir, stream, unquote_path
 
 ZERO = "0" * 40
 TREE_MODE = "040000"
@@ -673,9 +673,14 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
     names = history_names(names_log.result()) if names_log is not None else None
     listing = Background(root, *KINDS)
     work_files = work_files_with(root, needles)
-    others, _ = _kinds(listing.result())
     found = ObjectScan()
-    _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
+    try:
+        others, _ = _kinds(listing.result())
+        _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
+    except GitFailed:
+        # gc deleted a pack git was about to open ("packfile ... cannot be accessed"): what
+        # was judged stays judged, and the proof after gc reads the rest
+        pass
     return BesideGc(found, work_files, names)
 
 
