@@ -384,3 +384,24 @@ def test_a_read_beside_gc_cut_short_by_gc_is_finished_after_it(repo, monkeypatch
 
     notes = out(repo, "rev-parse", "HEAD:notes.txt")
     assert f"blob {notes} holds an identifying string" in remaining
+
+
+def test_a_names_scan_beside_gc_cut_short_by_gc_is_walked_again_after_it(repo, monkeypatch):
+    """The same for the names scan: its git log dies beside gc; after gc it is walked whole."""
+    from ekc.store.git import GitFailed
+
+    (repo / "Oosterkamp").mkdir()
+    (repo / "Oosterkamp" / "brief.txt").write_text("x\n")
+    commit_all(repo, "Folder")
+    names_log = proof.RefsNamesLog(repo)
+
+    def cut_short():
+        raise GitFailed("git log failed: fatal: packfile .git/objects/pack/pack-x.pack cannot be accessed")
+
+    monkeypatch.setattr(names_log, "result", cut_short)
+    beside = proof.read_beside_gc(repo, NEEDLES, set(), names_log)
+    assert beside.names is None
+
+    remaining = proof.prove(repo, NEEDLES, set(), names_log=names_log, beside=beside).remaining
+
+    assert any(r.startswith("tree ") and "file or folder name" in r for r in remaining), remaining

@@ -670,7 +670,13 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
     # it (the names scan, the object listing, this one) slows gc more than it gains (bench:
     # gc with the proof beside it took 0.3 s less so). The names scan of the final history
     # (started after the rewrite) is waited for and parsed first.
-    names = history_names(names_log.result()) if names_log is not None else None
+    # A git reading beside gc may die when gc deletes the old packs ("packfile ... cannot be
+    # accessed"): what was judged stays judged, and the proof after gc reads the rest (the
+    # names scan whole again).
+    try:
+        names = history_names(names_log.result()) if names_log is not None else None
+    except GitFailed:
+        names = None
     listing = Background(root, *KINDS)
     work_files = work_files_with(root, needles)
     found = ObjectScan()
@@ -678,8 +684,6 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
         others, _ = _kinds(listing.result())
         _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
     except GitFailed:
-        # gc deleted a pack git was about to open ("packfile ... cannot be accessed"): what
-        # was judged stays judged, and the proof after gc reads the rest
         pass
     return BesideGc(found, work_files, names)
 
@@ -701,6 +705,8 @@ def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set
     names = None
     if beside is not None and beside.names is not None:
         names, names_log = beside.names, None
+    elif beside is not None:  # the names scan beside gc was cut short by gc: walked again, now
+        names_log, late = Background(root, *NAMES_LOG), None
     else:
         names_log = names_log or Background(root, *NAMES_LOG)
 
