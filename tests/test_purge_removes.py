@@ -190,6 +190,25 @@ def test_3_identifying_strings_are_redacted_in_blobs_messages_identities_refs_an
     assert (root / f"cases/2024/{O}/personal.yaml").read_text() == dump(OPEN)
 
 
+def test_3_a_renamed_tag_and_a_named_folder_in_history_prove_clean(office):
+    """An annotated tag named after the family is renamed; until then its old name points at
+    the old history, whose folder names hold the name. The proof's names scan of the new
+    history starts only after the rename: the old folder names are gone, not "remaining"."""
+    h, root = office, office.root
+    _expired_case(h)
+    h.write("intake/Oosterkamp-Wilhelmina/brief.txt", "intake\n")
+    h.commit("intake letter")
+    git(root, "rm", "-rq", "intake")
+    h.commit("intake filed")
+    git(root, "tag", "-a", "oosterkamp-intake", "-m", "Intake")
+
+    result = purge(root, "--yes")
+
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert leaks(root) == []
+    assert "refs/tags/purged-1" in git(root, "for-each-ref", "--format=%(refname)")
+
+
 # -- 4. nothing silent --------------------------------------------------------------------
 
 def test_4_an_expired_case_that_cannot_be_judged_is_named_and_the_rest_is_purged_exit_1(office):

@@ -85,7 +85,8 @@ class RefsNamesLog:
         """The names scan of every commit no earlier walk reached (reflogs too); the refs as
         they are now count as walked after it (noted first: the walk reads them later)."""
         now = _commit_tips(self.root)
-        walked = git(self.root, *NAMES_LOG, "--stdin", input="".join(f"^{tip}\n" for tip in self.tips).encode())
+        # a tip gone since (the old commit of a renamed tag, collected by gc) is skipped
+        walked = git(self.root, *NAMES_LOG, "--ignore-missing", "--stdin", input="".join(f"^{tip}\n" for tip in self.tips).encode())
         self.tips = sorted(set(self.tips) | set(now))
         return walked
 

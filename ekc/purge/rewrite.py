@@ -601,13 +601,14 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
             state["records"] = _records(plan, contents)
 
         state["objects_created"] = _rewrite(root, plan, meanwhile)
-        # the proof's names scan of the new history: it needs a core for a second or two, and
-        # until gc starts the purge's own steps leave one idle
-        names_log = proof.RefsNamesLog(root)
         journal.write(root, state)
         trace("git-filter-repo")
         step("checking the rewrite")
         _rename_refs(root, plan.ref_renames, head)
+        # the proof's names scan of the new history, once no ref names the old one (a renamed
+        # tag's old name did until here): it needs a core for a second or two, and until gc
+        # starts the purge's own steps leave one idle
+        names_log = proof.RefsNamesLog(root)
         _redact_descriptions(root, plan)
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
             (root / path).unlink(missing_ok=True)
