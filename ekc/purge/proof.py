@@ -73,7 +73,6 @@ class RefsNamesLog:
         # the commits the refs point to now (git log --all reads the same refs when it starts)
         self.tips = _commit_tips(root)
         self.log = Background(root, *REFS_NAMES_LOG)
-        self.process = self.log.process
 
     def cancel(self) -> None:
         self.log.cancel()
