@@ -33,17 +33,23 @@ def purge_command(
     identity and ref name. purge-log.yaml records the cases. If a purge is interrupted,
     running `ekc purge` again rolls it back or finishes it.
     """
-    from rich.console import Console
-
-    from ekc.cli.output import use_colour
     from ekc.core.errors import Refused, UsageProblem
-    from ekc.purge import rewrite as history
 
     app = app_context(ctx)
     root = app.root
     from ekc.purge.own_source import refuse_in_own_source
 
     refuse_in_own_source(root)
+    reads = None
+    if push is None and host is None:  # with --push, the fetch of every ref comes first
+        from ekc.purge.scan import start_reads_early
+
+        reads = start_reads_early(root)  # git reads all of history while the rest is imported
+    from rich.console import Console
+
+    from ekc.cli.output import use_colour
+    from ekc.purge import rewrite as history
+
     if host is not None:
         from ekc.guard.hosts import recognise
 
@@ -74,7 +80,7 @@ def purge_command(
         return
 
     with _progress(history, "planning the purge"):
-        prepared = history.prepare(root, app.today, dry_run, push)
+        prepared = history.prepare(root, app.today, dry_run, push, reads)
     plan = prepared.plan
     if plan.empty:
         out.print("Nothing to purge: no expired case has personal data in the files or in history.")

@@ -189,6 +189,10 @@ PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
 # its ASCII part, taken out of raw bytes; the rest is not ASCII, and an object that is not
 # ASCII is always searched in full (proof._may_hold)
 _PHONE_GLUE_BYTES = b" \t\n\r\v\f\x1c\x1d\x1e\x1f()./-"
+def _without_glue(key: str) -> str:
+    return key.encode("latin-1").translate(None, _PHONE_GLUE_BYTES).decode("latin-1")
+
+
 _PHONE_VALUE = re.compile(f"\\+?[0-9][0-9 {PHONE_GLUE[2:]}]{{5,24}}")  # a value: no line breaks
 
 
@@ -470,10 +474,17 @@ class Needles:
         # be spelled with its folded letters, in any case, so its text key is in the lowered
         # bytes when it is ASCII (`zoe` for Zoë: the spelling `ZOE` holds no longer piece of
         # `Zoë`); a key that is not ASCII cannot be in ASCII content
+        # One pass over the bytes for both kinds of key: the text with the ASCII phone glue
+        # taken out (a phone's digits are then in a row), and each text key without it too.
+        # Taking the same characters out of a text and of a piece of it leaves a piece of
+        # what is left, so a key found before is found after (`jan-sen` now reads `jansen`:
+        # one more look, never one less).
         self._raw_keys = ahocorasick.Automaton()
         for key in text_keys:
             if key.isascii():
-                self._raw_keys.add_word(key, key)
+                self._raw_keys.add_word(_without_glue(key), key)
+        for key in phones_in_order:
+            self._raw_keys.add_word(key, key)
         if len(self._raw_keys):
             self._raw_keys.make_automaton()
         # a key of only the letters a-f (and digits) occurs in object ids by chance: `Ada` in
@@ -526,14 +537,10 @@ class Needles:
         """A cheap first look at raw bytes that are ASCII (an object's content): False means no
         string can be in them; True means `find` must look. Bytes that are not ASCII may
         always hold one."""
-        if self.empty:
+        if self.empty or not len(self._raw_keys):
             return False
-        if len(self._raw_keys):
-            for _ in self._raw_keys.iter(data.lower().decode("latin-1")):
-                return True
-        if len(self._digit_keys):
-            for _ in self._digit_keys.iter(data.translate(None, _PHONE_GLUE_BYTES).decode("latin-1")):
-                return True
+        for _ in self._raw_keys.iter(data.lower().translate(None, _PHONE_GLUE_BYTES).decode("latin-1")):
+            return True
         return False
 
     def find(self, text: str) -> bool:

@@ -1241,8 +1241,10 @@ class Prepared:
     refusal: str | None = None  # a dry run: why the real purge would not start now
 
 
-def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> Prepared:
-    """Everything before the rewrite, read-only except the fetch of every ref of --push's remote."""
+def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, reads: scan.HistoryReads | None = None) -> Prepared:
+    """Everything before the rewrite, read-only except the fetch of every ref of --push's remote.
+    `reads`: the history reads, when the caller started them (`scan.start_reads_early`); never
+    with --push, whose fetch comes first."""
     from ekc.store.loader import load
 
     if not is_git_repository(root):
@@ -1253,7 +1255,7 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None) -> 
         fetch_all_refs(root, push_remote)
         trace("fetch every ref of the remote")
     step("reading all of history; loading the data")
-    reads = start_reads(root)  # read-only: git reads all of history while Python checks and loads
+    reads = reads or start_reads(root)  # read-only: git reads all of history while Python checks and loads
     refusal = None
     if dry_run:  # the same checks, without the remote: said, not raised
         try:

@@ -102,6 +102,18 @@ def start_reads(root: Path) -> HistoryReads:
         objects=ObjectDump(root),
     )
 
+def start_reads_early(root: Path) -> HistoryReads | None:
+    """The reads, started before the rest of the purge is even imported (the other core is
+    idle meanwhile); None where `prepare` will not read now: not a repository, or an
+    interrupted purge that must be finished first. Everything is read-only."""
+    from ekc.purge import journal
+    from ekc.store.git import is_git_repository
+
+    if not is_git_repository(root) or journal.pending(root):
+        return None
+    return start_reads(root)
+
+
 ZERO = "0" * 40
 
 # every commit of every ref with its parents, parents first (commit-graph makes it cheap);
