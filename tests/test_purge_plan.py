@@ -390,3 +390,31 @@ def test_letters_with_a_stroke_or_without_a_dot_are_matched_as_typed_on_a_dutch_
     assert redacted.startswith("Gesprek met ***") and redacted.endswith(", morgen")
     assert not any(word in redacted for word in typed.split()), redacted
     assert needles.raw_candidate(f"Gesprek met {typed}".encode())
+
+
+@pytest.mark.parametrize("text", [
+    "Gesprek met ANNE-MARIE van den Berg-Smit", "mail van a.m.berg-smit@example.nl", "bel 06-4815 1623",
+    "bel 06/48.15.16.23", "bel (06) 48 15 16 23", "tel +31 6 4815-1623", "bellen/0648/151623.txt",
+])
+def test_one_pass_of_the_cheap_look_lets_names_mails_and_spread_phones_through(text):
+    """The cheap look takes the phone glue out of the bytes and of each key in one pass: a
+    hyphenated name, a dotted e-mail address and a phone number with any glue still reach
+    the full search."""
+    strings = PersonalStrings()
+    strings.add_name("Anne-Marie van den Berg-Smit")
+    strings.add_value("a.m.berg-smit@example.nl")
+    strings.add_value("06-4815 1623")
+    needles = Needles(strings, set())
+    assert needles.find(text), text
+    assert needles.raw_candidate(text.encode()), text
+
+
+def test_the_cheap_look_turns_away_ascii_text_that_holds_no_key():
+    """The other half: a look that let everything through would pass every test above and
+    leave each object to the full search."""
+    strings = PersonalStrings()
+    strings.add_name("Anne-Marie van den Berg-Smit")
+    strings.add_value("06-4815 1623")
+    needles = Needles(strings, set())
+    for clean in ("Gesprek met de familie Jansen, 06-1234 5678", "cases/2024/EK-2024-0001/case.yaml", "tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904"):
+        assert not needles.raw_candidate(clean.encode()), clean

@@ -405,3 +405,26 @@ def test_a_names_scan_beside_gc_cut_short_by_gc_is_walked_again_after_it(repo, m
     remaining = proof.prove(repo, NEEDLES, set(), names_log=names_log, beside=beside).remaining
 
     assert any(r.startswith("tree ") and "file or folder name" in r for r in remaining), remaining
+
+
+def test_the_files_holding_a_string_are_found_beside_a_small_binary_file(monkeypatch):
+    """`holding` looks at all contents joined, then searches each one that may hold a string.
+    One binary file (ekc's own cache under .git) makes the joined bytes not ASCII: they are
+    not searched in full then (a megabyte of an index's paths took a tenth of a second), and
+    each file is still judged on its own."""
+    paths = b"\n".join(f"cases/2024/EK-2024-{i:04d}/case.yaml".encode() for i in range(20000))
+    binary = bytes(range(256))
+    searched: list[int] = []
+    real = Needles.find_bytes
+
+    def counting(self, data):
+        searched.append(len(data))
+        return real(self, data)
+
+    monkeypatch.setattr(Needles, "find_bytes", counting)
+    assert proof.holding([("index", paths), ("ekc/cache", binary)], NEEDLES) == []
+    assert searched and max(searched) < len(paths), searched  # the big text was never searched in full
+
+    named = b"notes: gesprek met mevrouw Oosterkamp\n"
+    assert proof.holding([("index", paths), ("ekc/cache", binary), ("notes", named)], NEEDLES) == ["notes"]
+    assert proof.holding([("index", paths), ("ekc/cache", binary + named)], NEEDLES) == ["ekc/cache"]

@@ -453,9 +453,12 @@ def _walk(top: Path, skip: Callable[[str], bool]) -> Iterator[tuple[str, bool]]:
 
 
 def holding(contents: list[tuple[str, bytes]], needles: Needles) -> list[str]:
-    """The labels of the contents that hold a string: one search over all of them joined (a
-    hit there is a superset of their own hits), then each one only if that one hit."""
-    if not contents or not _holds(needles, b"\n".join(data for _, data in contents)):
+    """The labels of the contents that hold a string: one cheap look over all of them joined
+    (a hit there is a superset of their own hits), then each one searched only if that one
+    may hold one. Not a full search of the joined bytes: one small binary file among them
+    (ekc's own cache under .git) makes them all not ASCII, which the cheap look always
+    passes, and the full search of an index's megabyte of paths took a tenth of a second."""
+    if not contents or not _may_hold(needles, b"\n".join(data for _, data in contents)):
         return []
     return [label for label, data in contents if _holds(needles, data)]
 
