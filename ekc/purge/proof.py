@@ -42,16 +42,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ekc.core.identifying import Needles
+from ekc.purge.scan import PERSONAL_LOG_OPTIONS
 from ekc.store.git import GitFailed, failure, git, git_dir, stream, unquote_path
 
 ZERO = "0" * 40
 TREE_MODE = "040000"
 
-# the names scan: every path every walked commit brought in, with its trees (-t) and root tree
-NAMES_LOG = (
-    "-c", "core.quotePath=false", "log", "--all", "--reflog", "--root", "-m", "-t", "--no-renames", "--raw", "--no-abbrev",
-    "--format=%x01%T",
-)
+# the names scan: every path every walked commit brought in, with its trees (-t) and root tree;
+# printed as the plan prints it (scan.PERSONAL_LOG_OPTIONS: renames paired, each header
+# `<commit> <date> <root tree>`), so the walk of the new history is the next plan's log too
+# (history_cache)
+NAMES_LOG = (*PERSONAL_LOG_OPTIONS, "--all", "--reflog")
 # the same, of the refs alone: started as soon as the rewrite has set them, while the reflogs
 # still hold the old history (expired later); see RefsNamesLog for the commits made after.
 REFS_NAMES_LOG = tuple(option for option in NAMES_LOG if option != "--reflog")
@@ -130,9 +131,9 @@ class HistoryNames:
         return HistoryNames({**other.paths, **self.paths}, self.trees | other.trees)
 
 
-def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: header) -> HistoryNames:
+def history_names(raw: bytes, root_tree: Callable[[str], str] = lambda header: header.rpartition(" ")[2]) -> HistoryNames:
     """Parse a `git log -m -t --raw` whose header lines are `\x01...`; `root_tree` picks the
-    commit's root tree id out of a header (the plan's log prints more than `%T`).
+    commit's root tree id out of a header (its last word: `<commit> <date> <tree>`).
 
     Why this covers every tree of every walked commit: a commit's root tree is its header;
     a subtree is either in the commit's diff against a parent (`-t` prints changed trees,
@@ -659,6 +660,7 @@ class BesideGc:
     objects: ObjectScan
     work_files: list[str]
     names: HistoryNames | None = None  # the names scan, when one was started before gc
+    names_log: bytes | None = None  # its log as git printed it (the next plan's, history_cache)
 
 
 def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_log=None) -> BesideGc:
@@ -677,9 +679,10 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
     # accessed"): what was judged stays judged, and the proof after gc reads the rest (the
     # names scan whole again).
     try:
-        names = history_names(names_log.result()) if names_log is not None else None
+        raw = names_log.result() if names_log is not None else None
+        names = history_names(raw) if raw is not None else None
     except GitFailed:
-        names = None
+        raw = names = None
     listing = Background(root, *KINDS)
     work_files = work_files_with(root, needles)
     found = ObjectScan()
@@ -688,7 +691,7 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
         _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
     except GitFailed:
         pass
-    return BesideGc(found, work_files, names)
+    return BesideGc(found, work_files, names, raw)
 
 
 def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset(), names_log=None,

@@ -36,7 +36,7 @@ import re
 
 from ekc.core.errors import Refused
 from ekc.core.identifying import Needles, PersonalStrings
-from ekc.purge import forked, journal, proof, scan
+from ekc.purge import forked, history_cache, journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
 from ekc.store.git import git, git_dir, git_env, git_ok, git_text, is_git_repository
@@ -132,7 +132,9 @@ def start_reads(root: Path) -> scan.HistoryReads:
     return scan.start_reads(root)
 
 
-def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None = None) -> Plan:
+def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None = None, keep_log: bool = False) -> Plan:
+    """`keep_log`: a purge, not a dry run; when there is nothing to purge, the history log read
+    here is kept for the next one (history_cache)."""
     trace("start")
     reads = reads or scan.start_reads(root)
     expired = {e.case_id: e for e in purge_plan.expired_cases(store, today)}
@@ -149,6 +151,8 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
         Target(d.case_id, d.closed, d.due, d.paths, tuple(sorted({c for p in d.paths for c in personal.introduced_in[p]})), d.orphan)
         for d in assignment.targets
     ]
+    if keep_log and not targets:
+        history_cache.write(root, scan.PERSONAL_LOG_OPTIONS, history_log)
     order, parents = git_layer.commits_and_parents(reads.graph.result())
     commits_total = len(order)
     paths = {p for t in targets for p in t.paths}
@@ -1047,6 +1051,7 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None,
         from ekc.store.cache import remove_index
 
         remove_index(root)
+        history_cache.remove(root)  # the old history's log: the proof's walk of the new one replaces it
         git(root, "worktree", "prune")
         git(root, "reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all")
         phase = state["phase"] = "expired"
@@ -1092,6 +1097,11 @@ def _finish(root: Path, state: dict[str, Any], needles: Needles | None = None,
     step("proving: searching every object, ref and file again")
     outcome.proof.update(_prove(root, state, needles, clean, names_log, beside))
     trace("proof: scan of every object")
+    if beside is not None and beside.names_log is not None and not outcome.proof.get("remaining"):
+        # the new history's log, kept for the next purge: the log whose every path the proof's
+        # names scan just searched (the rest of it is ids, modes and dates), kept only when
+        # the proof found nothing anywhere
+        history_cache.write(root, scan.PERSONAL_LOG_OPTIONS, beside.names_log)
     return outcome
 
 
@@ -1274,7 +1284,7 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
     if not dry_run and any(f.path == "purge-log.yaml" and f.is_error for f in loaded.findings):
         reads.personal.result(), reads.graph.result()
         raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
-    plan = plan_purge(root, loaded.store, today, reads)
+    plan = plan_purge(root, loaded.store, today, reads, keep_log=not dry_run)
     return Prepared(plan, push_updates, refusal)
 
 

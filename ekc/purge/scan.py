@@ -23,7 +23,7 @@ class Background:
     stalls behind it.
     """
 
-    def __init__(self, root: Path, *args: str):
+    def __init__(self, root: Path, *args: str, stdin=None):
         import tempfile
 
         from ekc.store.git import git_dir
@@ -31,7 +31,9 @@ class Background:
         self.args = args
         self.output = tempfile.TemporaryFile(dir=git_dir(root))
         self.errors = tempfile.TemporaryFile(dir=git_dir(root))
-        self.process = start(root, *args, stdout=self.output, stderr=self.errors)
+        self.process = start(root, *args, stdout=self.output, stderr=self.errors, stdin=stdin)
+        if stdin is not None:
+            stdin.close()  # the child has its own copy
 
     def cancel(self) -> None:
         """Not needed after all (the purge is rolled back): stopped, its output dropped."""
@@ -84,11 +86,53 @@ def _middle_commit(root: Path, least: int) -> str | None:
     return middle or None
 
 
+class CachedLog:
+    """The same log as a HalvedLog, from the one kept since the last purge
+    (`history_cache`) plus a walk of only the commits it does not hold: those made since,
+    and any an old reflog entry reaches. A commit it holds that is gone since (a branch
+    deleted, history rewritten by hand) is left out. `git log` prints each commit's diff the
+    same whether it walks to it or is handed it (`--no-walk`), and nothing that reads the
+    log depends on the order of its commits."""
+
+    def __init__(self, root: Path, cached: dict[str, bytes]):
+        self.root = root
+        self.cached = cached
+        self.listing = Background(root, "rev-list", "--all", "--reflog")
+
+    def result(self) -> bytes:
+        present = self.listing.result().decode("ascii").split()
+        missing = [commit for commit in present if commit not in self.cached]
+        parts = [self.cached[commit] for commit in present if commit in self.cached]
+        # a long run of new commits is read as two processes, one per core, like HalvedLog
+        halves = [missing] if len(missing) < HalvedLog.SPLIT_FROM else [missing[: len(missing) // 2], missing[len(missing) // 2 :]]
+        reads = [_started_log(self.root, some) for some in halves if some]
+        return b"".join(parts) + b"".join(read.result() for read in reads)
+
+
+def _started_log(root: Path, commits: list[str]) -> Background:
+    import tempfile
+
+    from ekc.store.git import git_dir
+
+    wanted = tempfile.TemporaryFile(dir=git_dir(root))
+    wanted.write("".join(f"{commit}\n" for commit in commits).encode())
+    wanted.seek(0)
+    return Background(root, *PERSONAL_LOG_OPTIONS, "--no-walk=unsorted", "--stdin", stdin=wanted)
+
+
+def personal_log(root: Path) -> HalvedLog | CachedLog:
+    """The whole-history log the plan reads: from the kept one where there is one."""
+    from ekc.purge import history_cache
+
+    cached = history_cache.read(root, PERSONAL_LOG_OPTIONS)
+    return CachedLog(root, cached) if cached else HalvedLog(root, *PERSONAL_LOG_OPTIONS)
+
+
 @dataclass
 class HistoryReads:
     """The whole-history reads the plan needs, started together, before the data is loaded."""
 
-    personal: HalvedLog
+    personal: HalvedLog | CachedLog
     graph: Background
     objects: object  # proof.ObjectDump: every blob, commit and tag, for the plan's scan
 
@@ -97,7 +141,7 @@ def start_reads(root: Path) -> HistoryReads:
     from ekc.purge.proof import ObjectDump
 
     return HistoryReads(
-        personal=HalvedLog(root, *PERSONAL_LOG_OPTIONS),
+        personal=personal_log(root),
         graph=Background(root, *GRAPH),
         objects=ObjectDump(root),
     )

@@ -249,7 +249,12 @@ def _redact(result: SyncResult, needles) -> None:
 
 def move_to_new_history(top: Path, remote: str, default: str, log: logged_ids.Logged, old_remote_tips: list[str],
                         step: Callable[[str], None] = _quiet) -> SyncResult:
+    from ekc.purge import history_cache
+
     result = SyncResult(purge_applied=True)
+    # a purge's log of this clone's history (`ekc purge` ran here once) names paths the purge
+    # elsewhere removed: the next purge here walks the new history instead
+    history_cache.remove(top)
     needles = purged_needles(top, log, kept_at=f"refs/remotes/{remote}/{default}")
     gdir = git_dir(top)
     saved = gdir / "ekc" / "sync-saved"
