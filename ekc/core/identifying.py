@@ -189,7 +189,10 @@ PHONE_GLUE = "\\s()./\\-\u2010-\u2015\u2212"
 # its ASCII part, taken out of raw bytes; the rest is not ASCII, and an object that is not
 # ASCII is always searched in full (proof._may_hold)
 _PHONE_GLUE_BYTES = b" \t\n\r\v\f\x1c\x1d\x1e\x1f()./-"
+
+
 def _without_glue(key: str) -> str:
+    """An ASCII key as the cheap look reads bytes: without the phone glue."""
     return key.encode("latin-1").translate(None, _PHONE_GLUE_BYTES).decode("latin-1")
 
 

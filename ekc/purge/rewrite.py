@@ -328,8 +328,13 @@ def _default_branch(root: Path) -> str | None:
     return None
 
 
-def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
-    """Refuse (exit 1, with the reason) whenever a rewrite could lose work or leave copies."""
+STATUS = ("status", "--porcelain=v1", "--untracked-files=normal")
+
+
+def preflight(root: Path, push_remote: str | None, status: scan.Background | None = None) -> list[PushUpdate]:
+    """Refuse (exit 1, with the reason) whenever a rewrite could lose work or leave copies.
+    `status`: git status (STATUS) started by the caller, with the history reads: it reads
+    every file's metadata, a tenth of a second that need not wait for the checks before it."""
     if not is_git_repository(root):
         raise Refused(f"{root} is not a git repository: there is no history to purge")
     top = Path(git_text(root, "rev-parse", "--show-toplevel")).resolve()
@@ -349,7 +354,7 @@ def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
     default = _default_branch(root)
     if default and git_text(root, "symbolic-ref", "HEAD") != default:
         raise Refused(f"check out {default[len('refs/heads/'):]} first: the purge commits purge-log.yaml on the default branch")
-    status = git(root, "status", "--porcelain=v1", "--untracked-files=normal").decode("utf-8", "replace").splitlines()
+    status = (status.result() if status is not None else git(root, *STATUS)).decode("utf-8", "replace").splitlines()
     if status:
         # a path outside a case folder may itself hold a name (`Jansen-brief.txt`): counted, not shown
         paths = [line[3:] for line in status]
@@ -1266,15 +1271,16 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
         trace("fetch every ref of the remote")
     step("reading all of history; loading the data")
     reads = reads or start_reads(root)  # read-only: git reads all of history while Python checks and loads
+    status = scan.Background(root, *STATUS)
     refusal = None
     if dry_run:  # the same checks, without the remote: said, not raised
         try:
-            preflight(root, None)
+            preflight(root, None, status)
         except Refused as exc:
             refusal = exc.message
         push_updates = []
     else:
-        push_updates = preflight(root, push_remote)
+        push_updates = preflight(root, push_remote, status)
     trace("preflight")
     # a dry run writes nothing, not even the cache; summaries, not models: the plan needs each
     # case's closing date, which the index a warm `ekc validate` leaves holds (15,000 full
