@@ -605,9 +605,12 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
             git(root, "update-ref", "--stdin", input="".join(f"delete {n}\n" for n in plan.ref_deletes).encode())
         step(f"rewriting {plan.commits_rewritten or plan.commits_total} of {plan.commits_total} commits (git-filter-repo)")
 
+        untracked: list[str] = []
+
         def meanwhile() -> None:  # what the proof and the log need, on the core git-filter-repo leaves
             _write_clean(root, plan.found.clean)
             state["records"] = _records(plan, contents)
+            untracked.extend(untracked_folders(root))
 
         state["objects_created"] = _rewrite(root, plan, meanwhile)
         journal.write(root, state)
@@ -622,7 +625,7 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
         for path in plan.paths:  # git-filter-repo's reset leaves files it no longer tracks
             (root / path).unlink(missing_ok=True)
         git(root, "read-tree", "--reset", "-u", "HEAD")
-        _remove_empty_folders(root, [*plan.paths, *plan.found.paths])
+        _remove_empty_folders(root, [*plan.paths, *plan.found.paths], untracked)
         state["proof"].update(_check_rewrite(root, plan, backup))
         trace("check: refs")
     except BaseException:
@@ -762,15 +765,19 @@ def _rewrite(root: Path, plan: Plan, meanwhile: Callable[[], None] = lambda: Non
     return _adopt_objects(root)
 
 
-def _remove_empty_folders(root: Path, paths: Iterable[str]) -> None:
+def _remove_empty_folders(root: Path, paths: Iterable[str], untracked: Iterable[str] | None = None) -> None:
     """A purged or renamed file's folder (`intake/<name>/`) would otherwise stay behind, empty,
     named. Only those folders and their parents are tried (not a walk of 30,000 files): a
     folder no purged or renamed file was in did not change. And every folder git does not
     track (it lists them; git never tracks an empty folder): an empty `export/<name>/` left
-    from before goes too, as the walk of the whole tree this replaces removed it."""
+    from before goes too, as the walk of the whole tree this replaces removed it. `untracked`:
+    those folders, listed already (while git-filter-repo ran: the rewrite changes no folder git
+    does not track)."""
     # a path may be a folder itself (a tree entry named after a person); rmdir of a file fails
     folders = {f for path in paths for f in (PurePosixPath(path), *PurePosixPath(path).parents) if f.parts}
-    folders |= {PurePosixPath(name) for name, is_file in proof.untracked_entries(root) if not is_file}
+    if untracked is None:
+        untracked = untracked_folders(root)
+    folders |= {PurePosixPath(name) for name in untracked}
     for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
         if ".git" in folder.parts:
             continue
@@ -778,6 +785,10 @@ def _remove_empty_folders(root: Path, paths: Iterable[str]) -> None:
             (root / folder).rmdir()  # only succeeds when empty
         except OSError:
             pass
+
+
+def untracked_folders(root: Path) -> list[str]:
+    return [name for name, is_file in proof.untracked_entries(root) if not is_file]
 
 
 def commit_map_path(root: Path) -> Path:
