@@ -428,3 +428,24 @@ def test_the_files_holding_a_string_are_found_beside_a_small_binary_file(monkeyp
     named = b"notes: gesprek met mevrouw Oosterkamp\n"
     assert proof.holding([("index", paths), ("ekc/cache", binary), ("notes", named)], NEEDLES) == ["notes"]
     assert proof.holding([("index", paths), ("ekc/cache", binary + named)], NEEDLES) == ["ekc/cache"]
+
+
+def test_objects_made_after_the_listing_beside_gc_are_typed_and_searched(repo):
+    """After gc the proof lists object ids only and takes each one's type from the listing
+    beside gc; what that listing did not see (a hook's commit during gc) is typed by git,
+    read and searched like everything else."""
+    beside = proof.read_beside_gc(repo, NEEDLES, set())
+    assert beside.kinds is not None
+    (repo / "brief.txt").write_text("Brief aan mevrouw Oosterkamp\n")
+    commit_all(repo, "Brief")
+    tree = out(repo, "rev-parse", "HEAD^{tree}")
+    (repo / "leeg").mkdir()
+    (repo / "leeg" / "x.txt").write_text("x\n")
+    commit_all(repo, "Made by a hook while gc ran: Wilhelmina Oosterkamp")
+
+    result = proof.prove(repo, NEEDLES, set(), beside=beside)
+
+    assert f"blob {out(repo, 'rev-parse', 'HEAD:brief.txt')} holds an identifying string" in result.remaining
+    assert f"commit {out(repo, 'rev-parse', 'HEAD')} holds an identifying string" in result.remaining
+    listed = {line.split()[0] for line in out(repo, "cat-file", "--batch-all-objects", "--batch-check=%(objectname)").splitlines()}
+    assert result.objects_scanned == len(listed) and tree in listed

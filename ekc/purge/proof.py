@@ -192,6 +192,7 @@ def names_holding(paths: Iterable[str], needles: Needles) -> list[str]:
 
 
 KINDS = ("cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objecttype) %(objectname)")
+IDS = ("cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname)")  # no type: half the time
 
 
 def _kinds(listing: bytes) -> tuple[list[str], set[str]]:
@@ -200,6 +201,24 @@ def _kinds(listing: bytes) -> tuple[list[str], set[str]]:
         kind, sha = line.split(" ")
         (trees.add(sha) if kind == "tree" else others.append(sha))
     return others, trees
+
+
+def _kinds_known(root: Path, listing: bytes, known: tuple[list[str], set[str]]) -> tuple[list[str], set[str]]:
+    """_kinds of an IDS listing, each id's type taken from an earlier KINDS listing (`known`:
+    an id's type never changes) and asked of git only for the ids that one did not list."""
+    known_others, known_trees = set(known[0]), known[1]
+    ids = listing.decode().split()
+    asked = [i for i in ids if i not in known_trees and i not in known_others]
+    new_others, new_trees = set(), set()
+    if asked:  # `<id> missing`: gone since it was listed (gc meanwhile)
+        answer = git(root, "cat-file", "--batch-check=%(objecttype) %(objectname)", input=("\n".join(asked) + "\n").encode())
+        for kind, _, sha in (line.partition(" ") for line in answer.decode().splitlines()):
+            if kind == "tree":
+                new_trees.add(sha)
+            elif kind in ("blob", "commit", "tag"):
+                new_others.add(sha)
+    trees = {i for i in ids if i in known_trees} | new_trees
+    return [i for i in ids if i in known_others or i in new_others], trees
 
 
 def object_kinds(root: Path) -> tuple[list[str], set[str]]:
@@ -661,6 +680,7 @@ class BesideGc:
     work_files: list[str]
     names: HistoryNames | None = None  # the names scan, when one was started before gc
     names_log: bytes | None = None  # its log as git printed it (the next plan's, history_cache)
+    kinds: tuple[list[str], set[str]] | None = None  # what the listing beside gc saw (_kinds)
 
 
 def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_log=None) -> BesideGc:
@@ -686,12 +706,13 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
     listing = Background(root, *KINDS)
     work_files = work_files_with(root, needles)
     found = ObjectScan()
+    kinds = None
     try:
-        others, _ = _kinds(listing.result())
+        others, trees = kinds = _kinds(listing.result())
         _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
     except GitFailed:
         pass
-    return BesideGc(found, work_files, names, raw)
+    return BesideGc(found, work_files, names, raw, kinds)
 
 
 def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set[str] = frozenset(), names_log=None,
@@ -722,13 +743,18 @@ def prove(root: Path, needles: Needles, purged_blobs: set[str], known_clean: set
         seen = names if names_log is None else history_names(names_log.result())
         return seen.merged(history_names(late.since())) if late is not None else seen
 
-    listing = Background(root, *KINDS)
+    known_kinds = beside.kinds if beside is not None else None
+    listing = Background(root, *(IDS if known_kinds is not None else KINDS))
+
+    def kinds() -> tuple[list[str], set[str]]:
+        return _kinds(listing.result()) if known_kinds is None else _kinds_known(root, listing.result(), known_kinds)
+
     files = [f".git/{p} holds an identifying string" for p in git_files_with(root, needles)]
     work_files = beside.work_files if beside is not None else work_files_with(root, needles)
     files += [f"work tree file {p} holds an identifying string" for p in work_files]
     scan = scan_objects(
         root, needles, purged_blobs, every_name, known_clean,
-        listing=lambda: _kinds(listing.result()), known=beside.objects if beside is not None else None,
+        listing=kinds, known=beside.objects if beside is not None else None,
     )
     remaining = [f"purged blob {b} is still in the object database" for b in sorted(scan.purged_present)]
     for kind, ids in (("blob", scan.blobs), ("commit", scan.commits), ("tag", scan.tags), ("tree", scan.trees)):
