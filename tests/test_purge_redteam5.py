@@ -1,0 +1,71 @@
+"""The red team of branch `speed`: the history log kept between purges
+(.git/ekc/history-log, ekc.purge.history_cache), the proof's cheap look over joined
+contents, the one-pass raw look, git_dir told from the files, the reads started early.
+
+What each test holds the purge to: never exit 0 while a family string survives, and a plan
+read from the kept log is the plan a walk of all of history gives.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ekc.cli.app import app
+from ekc.purge import history_cache, rewrite, scan
+from ekc.store.loader import load
+from tests.support import leak_scan, office as office_repo
+from tests.support.git import git, out
+from tests.test_purge_redteam import _commit, _purge, _write, office  # noqa: F401 - the fixture
+
+EARLY = "2024-06-01"  # nothing of the office has expired yet: a purge finds nothing and keeps the log
+
+# a person named only in one version of the family's personal.yaml, and in a letter
+COUSIN, COUSIN_PHONE = "Gijsbertha Zonneveld", "+31 6 90807060"
+
+
+def _purge_at(root: Path, today: str, *args: str):
+    return CliRunner().invoke(app, ["--data", str(root), "--today", today, "purge", *args])
+
+
+def _with_cousin(office: office_repo.Office) -> str:
+    root = office.root
+    text = (root / office.paths["expired"]).read_text(encoding="utf-8")
+    return text + f"network:\n  - name: {COUSIN}\n    relation: nicht\n    phone: '{COUSIN_PHONE}'\n"
+
+
+def _plan(root: Path, today: str):
+    store = load(root, use_cache=False, models=False).store
+    return rewrite.plan_purge(root, store, date.fromisoformat(today))
+
+
+# -- 1. the kept log: a block that is no longer what git prints for its commit --------------
+
+def test_a_graft_removed_after_the_log_was_kept_hides_no_version_of_personal_yaml(office):
+    """`.git/info/grafts` (git still honours it) gives a commit other parents without
+    changing its id: the kept log holds that commit's diff against the grafted parent. Here
+    the office once grafted its commit N (which added a cousin to the family's
+    personal.yaml and a letter to her) onto a snapshot Y with the same tree, so N's diff was
+    empty and Y, a root, showed the version. Once the graft file is gone, Y is reachable
+    from nothing and left out, N's kept (empty) block is read as N's diff, and the version
+    with the cousin is in no line of the plan's log: her name is no string of the purge,
+    the letter keeps it, and the proof (whose strings are the plan's) says nothing is left."""
+    root = office.root
+    _write(root / office.paths["expired"], _with_cousin(office))
+    _write(root / "brieven" / "2024-10-nicht.txt", f"Beste {COUSIN},\nwij bellen u op {COUSIN_PHONE}.\n")
+    git(root, "add", "-A")
+    snapshot = out(root, "commit-tree", out(root, "write-tree"), "-m", "Archief")  # Y: no ref, no parent
+    _commit(root, "Nicht toegevoegd")  # N
+    added = out(root, "rev-parse", "HEAD")
+    grafts = Path(out(root, "rev-parse", "--absolute-git-dir")) / "info" / "grafts"
+    grafts.parent.mkdir(parents=True, exist_ok=True)
+    grafts.write_text(f"{added} {snapshot}\n")
+    kept_at = _purge_at(root, EARLY, "--yes")
+    assert history_cache.path(root).exists(), kept_at.output  # written with the graft in place (or refused: fine)
+    grafts.unlink()  # the graft is given up (`git replace --convert-graft-file`, then the replace ref deleted)
+
+    code, output, leaks = _purge(office, COUSIN, COUSIN_PHONE)
+
+    assert not (code == 0 and leaks), f"exit 0 with {leak_scan.where(leaks)}"
