@@ -364,6 +364,13 @@ def preflight(root: Path, push_remote: str | None) -> list[PushUpdate]:
     for ref in scan.refs(root):
         if ref.name.startswith("refs/replace/"):
             raise Refused(f"{ref.name} exists: replace refs change what old commits read as; remove them first")
+    # git still honours a graft file (`info/grafts`, or GIT_GRAFT_FILE): like a replace ref it
+    # gives a commit other parents under the same id, so what the purge reads of history (and
+    # the history log it keeps, history_cache) would not be the commits' own diffs
+    grafts = Path(git_text(root, "rev-parse", "--git-path", "info/grafts"))
+    if (grafts if grafts.is_absolute() else root / grafts).exists():
+        raise Refused("a graft file exists (info/grafts): grafts change what old commits read as; "
+                      "remove it first (`git replace --convert-graft-file`, then remove the replace refs)")
     if (gdir / "shallow").exists():
         raise Refused("this is a shallow clone: the purge needs all of history; work in a full clone")
     if (gdir / "objects" / "info" / "alternates").exists():
