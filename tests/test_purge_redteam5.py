@@ -69,3 +69,43 @@ def test_a_graft_removed_after_the_log_was_kept_hides_no_version_of_personal_yam
     code, output, leaks = _purge(office, COUSIN, COUSIN_PHONE)
 
     assert not (code == 0 and leaks), f"exit 0 with {leak_scan.where(leaks)}"
+
+
+# -- 2. the kept log of a clone that left the old history by hand -----------------------------
+
+def test_a_clone_moved_onto_the_purged_history_by_hand_keeps_no_log_naming_the_family(office, tmp_path, monkeypatch):
+    """A colleague's clone where `ekc purge` once found nothing (its kept log names the
+    family's paths, `intake/Brinkgreve-Anaïs/...`). After the office's purge and push the
+    colleague does what PURGE-NOTES and every git guide say: fetch, reset, drop the old refs,
+    expire the reflogs, gc. Nothing of the old history is left but ekc's own file; `ekc sync`
+    then finds no purged id held and takes the ordinary way, which never looks at the kept
+    log: the family's names stay under .git until the next purge in that clone."""
+    colleague = tmp_path / "colleague"
+    git(tmp_path, "clone", "-q", office.server.resolve().as_uri(), str(colleague))
+    git(colleague, "config", "user.name", "Collega")
+    git(colleague, "config", "user.email", "collega@example.org")
+    _purge_at(colleague, EARLY, "--yes")
+    assert history_cache.path(colleague).exists()
+    assert leak_scan.scan(colleague, office.family)  # the test can fail: the family is in its history now
+
+    purged = _purge_at(office.root, office.today, "--yes", "--push", "origin")
+    assert purged.exit_code == 0 and "nothing of a purged case remains" in purged.output, purged.output
+    git(colleague, "fetch", "-q", "--prune", "--force", "origin", "+refs/heads/*:refs/remotes/origin/*")
+    git(colleague, "reset", "-q", "--hard", "origin/main")
+    for name in out(colleague, "for-each-ref", "--format=%(refname)").splitlines():
+        if not name.startswith(("refs/heads/main", "refs/remotes/origin/")):
+            git(colleague, "update-ref", "-d", name)
+    git(colleague, "fetch", "-q", "--force", "origin", "+refs/tags/*:refs/tags/*", "+refs/notes/*:refs/notes/*")
+    for name in ("ORIG_HEAD", "FETCH_HEAD"):
+        (colleague / ".git" / name).unlink(missing_ok=True)
+    git(colleague, "reflog", "expire", "--expire=now", "--all")
+    git(colleague, "gc", "-q", "--prune=now")
+    by_hand = [leak for leak in leak_scan.scan(colleague, office.family) if "ekc/history-log" not in leak.where]
+    assert by_hand == [], leak_scan.where(by_hand)  # the clone is clean but for ekc's own file
+
+    monkeypatch.chdir(colleague)
+    synced = CliRunner().invoke(app, ["sync"])
+
+    assert synced.exit_code == 0, synced.output
+    leaks = leak_scan.scan(colleague, office.family)
+    assert leaks == [], leak_scan.where(leaks)
