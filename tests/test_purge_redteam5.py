@@ -8,6 +8,7 @@ read from the kept log is the plan a walk of all of history gives.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -109,3 +110,38 @@ def test_a_clone_moved_onto_the_purged_history_by_hand_keeps_no_log_naming_the_f
     assert synced.exit_code == 0, synced.output
     leaks = leak_scan.scan(colleague, office.family)
     assert leaks == [], leak_scan.where(leaks)
+
+
+# -- 3. user configuration that changes what `git log -m` prints -------------------------------
+
+STRANGER, STRANGER_PHONE = "Wessel Okkerhuizen", "+31 6 55443322"
+DROPPED = "EKC-2024-WSLK4"  # a case registered on a side branch, dropped when it was merged
+
+
+def test_log_diff_merges_in_the_users_config_keeps_no_orphan(office):
+    """`-m` is `--diff-merges=on`, whose format git takes from `log.diffMerges` (git 2.31+).
+    A side branch registered case EKC-2024-WSLK4 with its personal.yaml; it was merged with
+    `-s ours` in August 2024, so the case folder left the tree there (an orphan, expired by
+    March 2025), which only the merge's diff against its second parent shows. With
+    `log.diffMerges=first-parent` (a setting people copy for a readable `git log -m`) no line
+    of the log removes it: "never left a tree", kept, and the purge proves the office clean
+    while the stranger's name and phone are in every version of the side branch."""
+    from tests.support.store import dump as dump_yaml, registered_case
+
+    root = office.root
+    git(root, "switch", "-q", "-c", "aanmelding")
+    _write(root / f"cases/2024/{DROPPED}/case.yaml", dump_yaml(registered_case(DROPPED, date="2024-07-15")))
+    _write(root / f"cases/2024/{DROPPED}/personal.yaml", dump_yaml({
+        "main_persons": [{"name": STRANGER, "role": "parent"}], "phone": STRANGER_PHONE}))
+    git(root, "add", "-A")
+    dated = {**os.environ, "GIT_AUTHOR_DATE": "2024-07-15T10:00:00+02:00", "GIT_COMMITTER_DATE": "2024-07-15T10:00:00+02:00"}
+    git(root, "commit", "-q", "--no-verify", "-m", "Aanmelding", env=dated)
+    git(root, "switch", "-q", "main")
+    merged = {**dated, "GIT_AUTHOR_DATE": "2024-08-01T10:00:00+02:00", "GIT_COMMITTER_DATE": "2024-08-01T10:00:00+02:00"}
+    git(root, "merge", "-q", "--no-ff", "-s", "ours", "-m", "Aanmelding vervalt", "aanmelding", env=merged)
+    git(root, "push", "-q", "origin", "main", "aanmelding")
+    git(root, "config", "log.diffMerges", "first-parent")
+
+    code, output, leaks = _purge(office, STRANGER, STRANGER_PHONE)
+
+    assert not (code == 0 and leaks), f"exit 0 with {leak_scan.where(leaks)}"
