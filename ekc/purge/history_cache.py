@@ -92,12 +92,13 @@ def remove_if_naming(root: Path, ids) -> bool:
     can leave that history without `ekc sync` moving it (fetched, reset, expired and
     collected by hand); the ordinary sync that follows comes here too."""
     wanted = {i.encode() for i in ids}
-    try:
-        data = path(root).read_bytes() if wanted else b""
-    except OSError:
-        return False
-    if any(found.group() in wanted for found in _ID.finditer(data)):
-        remove(root)
-        return True
+    for name in (NAME, NAME + ".partial") if wanted else ():  # a write cut short leaves the other
+        try:
+            data = (state_dir(root) / name).read_bytes()
+        except OSError:
+            continue
+        if any(found.group() in wanted for found in _ID.finditer(data)):
+            remove(root)
+            return True
     return False
 
