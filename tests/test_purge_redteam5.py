@@ -145,3 +145,27 @@ def test_log_diff_merges_in_the_users_config_keeps_no_orphan(office):
     code, output, leaks = _purge(office, STRANGER, STRANGER_PHONE)
 
     assert not (code == 0 and leaks), f"exit 0 with {leak_scan.where(leaks)}"
+
+
+# -- 4. a purge killed between git-filter-repo moving the refs and adopting its objects --------
+
+def test_a_purge_killed_at_refs_moved_in_the_office_is_rolled_back(office):
+    """The office has tags of the family's data itself (a blob, a tree): the purge deletes
+    them before git-filter-repo runs. Killed after the rewrite moved the refs and before its
+    objects were adopted, the next `ekc purge` counted those two deleted tags as "work
+    committed meanwhile", refused to roll back and left HEAD naming a commit git cannot
+    read (`fatal: bad object HEAD`)."""
+    import subprocess
+    import sys
+
+    from tests.support.git import ekc_env
+
+    root = office.root
+    args = [sys.executable, "-m", "ekc", "--data", str(root), "--today", office.today, "purge", "--yes"]
+    killed = subprocess.run(args, capture_output=True, text=True, env=ekc_env({rewrite.KILL_ENV: "refs-moved"}))
+    assert killed.returncode == -9, killed.stderr
+
+    again = subprocess.run(args, capture_output=True, text=True, env=ekc_env())
+    assert again.returncode == 0 and "Rolled back" in again.stdout, again.stderr
+    code, output, leaks = _purge(office)
+    assert code == 0 and leaks == [], (output, leak_scan.where(leaks))
