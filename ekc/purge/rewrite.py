@@ -1026,6 +1026,8 @@ def _moved_since(root: Path, state: dict[str, Any]) -> list[str]:
             continue  # rewritten by the killed git-filter-repo: unrelated to the old value
         if name in (state.get("renames") or {}).values() or name in (state.get("renames") or {}):
             continue
+        if value is None and name in (state.get("deletes") or ()):
+            continue  # a ref of data itself (a tag of a blob or a tree) the purge deleted before the rewrite
         moved.append(name)
     return moved
 
