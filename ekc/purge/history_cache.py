@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from ekc.purge.journal import state_dir
@@ -79,3 +80,25 @@ def write(root: Path, options: tuple[str, ...], log: bytes) -> None:
 def remove(root: Path) -> None:
     for name in (NAME, NAME + ".partial"):
         (state_dir(root) / name).unlink(missing_ok=True)
+
+
+# an object id in the log (a commit, a tree or a blob), SHA-1 or SHA-256
+_ID = re.compile(rb"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{40})(?![0-9a-f])")
+
+
+def remove_if_naming(root: Path, ids) -> bool:
+    """Remove it when it names one of these object ids (a purge log's purged blobs): then it
+    is the log of a history a purge rewrote since, and its paths may name the family. A clone
+    can leave that history without `ekc sync` moving it (fetched, reset, expired and
+    collected by hand); the ordinary sync that follows comes here too."""
+    wanted = {i.encode() for i in ids}
+    for name in (NAME, NAME + ".partial") if wanted else ():  # a write cut short leaves the other
+        try:
+            data = (state_dir(root) / name).read_bytes()
+        except OSError:
+            continue
+        if any(found.group() in wanted for found in _ID.finditer(data)):
+            remove(root)
+            return True
+    return False
+

@@ -369,6 +369,13 @@ def preflight(root: Path, push_remote: str | None, status: scan.Background | Non
     for ref in scan.refs(root):
         if ref.name.startswith("refs/replace/"):
             raise Refused(f"{ref.name} exists: replace refs change what old commits read as; remove them first")
+    # git still honours a graft file (`info/grafts`, or GIT_GRAFT_FILE): like a replace ref it
+    # gives a commit other parents under the same id, so what the purge reads of history (and
+    # the history log it keeps, history_cache) would not be the commits' own diffs
+    grafts = Path(git_text(root, "rev-parse", "--git-path", "info/grafts"))
+    if (grafts if grafts.is_absolute() else root / grafts).exists():
+        raise Refused("a graft file exists (info/grafts): grafts change what old commits read as; "
+                      "remove it first (`git replace --convert-graft-file`, then remove the replace refs)")
     if (gdir / "shallow").exists():
         raise Refused("this is a shallow clone: the purge needs all of history; work in a full clone")
     if (gdir / "objects" / "info" / "alternates").exists():
@@ -1035,6 +1042,8 @@ def _moved_since(root: Path, state: dict[str, Any]) -> list[str]:
             continue  # rewritten by the killed git-filter-repo: unrelated to the old value
         if name in (state.get("renames") or {}).values() or name in (state.get("renames") or {}):
             continue
+        if value is None and name in (state.get("deletes") or ()):
+            continue  # a ref of data itself (a tag of a blob or a tree) the purge deleted before the rewrite
         moved.append(name)
     return moved
 

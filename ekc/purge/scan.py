@@ -204,8 +204,12 @@ class PersonalHistory:
 # No pathspec: git matches a `**/personal.yaml` glob against every changed path of every
 # commit, five times slower on a long history than printing all changes and filtering here.
 # `-t` and `%T`: the same pass is the plan's names scan of every tree (see proof.py).
+# `-m` is `--diff-merges=on`, whose format git (2.31+) takes from the user's `log.diffMerges`:
+# `first-parent` would drop each merge's diff against its other parents (where an orphan's
+# folder leaves the tree in a `-s ours` merge), `combined` most of them; `separate` is what
+# `-m` always meant before, and what every reader of this log expects
 PERSONAL_LOG_OPTIONS = (
-    "-c", "core.quotePath=false", "log", "--root", "-m", "-M", "-t", "--raw", "--no-abbrev", "--format=%x01%H %cs %T",
+    "-c", "core.quotePath=false", "-c", "log.diffMerges=separate", "log", "--root", "-m", "-M", "-t", "--raw", "--no-abbrev", "--format=%x01%H %cs %T",
 )
 PERSONAL_LOG = (*PERSONAL_LOG_OPTIONS, "--all", "--reflog")
 

@@ -112,6 +112,11 @@ def sync(root: Path, remote: str = "origin", step: Callable[[str], None] = _quie
     log.add(logged_ids.at(top, base))
     log.add(logged_ids.from_file(top / logged_ids.PURGE_LOG))
     held = logged_ids.present(top, sorted(log.ids())) if log.ids() else set()
+    from ekc.purge import history_cache
+
+    # a kept history log that names a purged blob is the old history's, whichever way this
+    # clone left it (by hand: fetched, reset, expired, gc): its paths may name the family
+    history_cache.remove_if_naming(top, log.blobs)
     if held and own.ids() and clean_before and held & set(own.ids()):
         _forget_stale_fetch(top, remote, before, tags_before)
         raise Refused(
