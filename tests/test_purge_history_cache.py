@@ -160,3 +160,17 @@ def test_sync_onto_a_purged_history_removes_the_kept_log(tmp_path, tmp_path_fact
 
     assert synced.exit_code == 0, synced.output
     assert not history_cache.path(colleague).exists()
+
+
+def test_a_log_kept_by_another_git_version_is_not_read(tmp_path, monkeypatch):
+    """How git pairs renames may change between versions: a log printed by another git is
+    walked again, not read."""
+    root = tmp_path
+    (root / ".git" / "ekc").mkdir(parents=True)
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    block = b"\x01" + b"a" * 40 + b" 2024-01-01 " + b"b" * 40 + b"\n"
+    monkeypatch.setitem(history_cache._VERSION, "git", "git version 2.39.5")
+    history_cache.write(root, scan.PERSONAL_LOG_OPTIONS, block)
+    assert history_cache.read(root, scan.PERSONAL_LOG_OPTIONS) == {"a" * 40: block}
+    monkeypatch.setitem(history_cache._VERSION, "git", "git version 2.50.0")
+    assert history_cache.read(root, scan.PERSONAL_LOG_OPTIONS) is None

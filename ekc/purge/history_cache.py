@@ -35,10 +35,23 @@ def path(root: Path) -> Path:
     return state_dir(root) / NAME
 
 
-def _header(options: tuple[str, ...]) -> bytes:
-    """The format and the exact git options the blocks were printed with: a log printed any
-    other way is not read as this one."""
-    return _MAGIC + hashlib.sha256("\0".join(options).encode()).hexdigest().encode() + b"\n"
+def _header(root: Path, options: tuple[str, ...]) -> bytes:
+    """The format, the exact git options and the git version the blocks were printed with: a
+    log printed any other way is not read as this one (how git pairs renames may change
+    between versions)."""
+    printed_by = "\0".join((*options, _git_version(root)))
+    return _MAGIC + hashlib.sha256(printed_by.encode()).hexdigest().encode() + b"\n"
+
+
+_VERSION: dict[str, str] = {}
+
+
+def _git_version(root: Path) -> str:
+    if "git" not in _VERSION:
+        from ekc.store.git import git_text
+
+        _VERSION["git"] = git_text(root, "version")
+    return _VERSION["git"]
 
 
 def read(root: Path, options: tuple[str, ...]) -> dict[str, bytes] | None:
@@ -49,7 +62,7 @@ def read(root: Path, options: tuple[str, ...]) -> dict[str, bytes] | None:
         data = path(root).read_bytes()
     except OSError:
         return None
-    header = _header(options)
+    header = _header(root, options)
     if not data.startswith(header):
         return None
     blocks: dict[str, bytes] = {}
@@ -72,7 +85,7 @@ def write(root: Path, options: tuple[str, ...], log: bytes) -> None:
     partial = target.with_name(NAME + ".partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # paths: the owner's only
     with open(descriptor, "wb") as out:
-        out.write(_header(options))
+        out.write(_header(root, options))
         out.write(log if not log or log.endswith(b"\n") else log + b"\n")
     os.replace(partial, target)
 
