@@ -14,8 +14,10 @@ cloned). It is written at two moments only:
 - by a purge after its rewrite, from the proof's walk of the new history: the log whose
   every path the proof's names scan searched, and only when the proof found nothing left.
 Every purge that goes on to rewrite removes the old one first (`remove`, at the point of no
-return), `ekc sync` removes it when it moves a clone onto a purged history, and a commit
-that no longer exists is left out of every plan and dropped at the next write.
+return), `ekc sync` removes it when it moves a clone onto a purged history (or finds it
+naming a purged blob), and a commit that no longer exists is left out of every plan and
+dropped at the next write: until then (a branch deleted and collected by gc since) it is
+the one place that still lists that commit's paths, for at most the time to the next purge.
 """
 
 from __future__ import annotations
