@@ -1,0 +1,43 @@
+"""The red team of three changes on `main`: git status run in the background beside the
+preflight's checks (6597f15), the folders git does not track listed while git-filter-repo
+runs (b6a5ffd), and the proof after gc typing objects from the listing beside gc (22d1a79).
+
+What each test holds the purge to: never exit 0 while a family string survives, and never
+lose work the preflight was there to protect.
+"""
+
+from __future__ import annotations
+
+from tests.support import office as office_repo
+from tests.support.git import out
+from tests.test_purge_redteam import _commit, _purge, _write, office  # noqa: F401 - the fixture
+
+from ekc.purge import rewrite
+
+
+# -- 1. the dirty-tree check and the rewrite: a file changed between them ------------------
+
+def test_a_file_changed_after_the_status_check_is_not_wiped_by_the_rewrite(office, monkeypatch):
+    """The preflight's `git status` (now started before every other check) says the tree is
+    clean; the plan then reads all of history (seconds on a long-lived store; without --yes
+    the purge then waits at its question for as long as the coordinator reads the plan).
+    A colleague saves a change to the open case meanwhile. git-filter-repo's `reset --hard`
+    and the purge's `read-tree --reset -u` then put HEAD's version back: the change is gone,
+    the very loss the dirty-tree refusal exists to prevent. The purge must look again
+    before it rewrites (and refuse), or keep the change."""
+    root = office.root
+    case_yaml = root / office.paths["open_case"]
+    edited = case_yaml.read_text(encoding="utf-8") + "# gesprek 2025-02-28: afspraak verzet naar 14 maart\n"
+    planned = rewrite.plan_purge
+
+    def plan_while_a_colleague_saves(*args, **kwargs):
+        plan = planned(*args, **kwargs)
+        case_yaml.write_text(edited, encoding="utf-8")  # after the status check, before the rewrite
+        return plan
+
+    monkeypatch.setattr(rewrite, "plan_purge", plan_while_a_colleague_saves)
+
+    code, output, leaks = _purge(office)
+
+    assert leaks == [] or code != 0, output
+    assert case_yaml.read_text(encoding="utf-8") == edited, f"the colleague's change was wiped (exit {code})"
