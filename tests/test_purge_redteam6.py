@@ -8,8 +8,8 @@ lose work the preflight was there to protect.
 
 from __future__ import annotations
 
-from tests.support import office as office_repo
-from tests.support.git import out
+from tests.support import leak_scan, office as office_repo
+from tests.support.git import git, out
 from tests.test_purge_redteam import _commit, _purge, _write, office  # noqa: F401 - the fixture
 
 from ekc.purge import rewrite
@@ -41,3 +41,27 @@ def test_a_file_changed_after_the_status_check_is_not_wiped_by_the_rewrite(offic
 
     assert leaks == [] or code != 0, output
     assert case_yaml.read_text(encoding="utf-8") == edited, f"the colleague's change was wiped (exit {code})"
+
+
+# -- 2. an object read by its id is not always that object ---------------------------------
+
+def test_a_replace_ref_outside_refs_replace_does_not_hide_a_blob_from_the_plan_and_the_proof(office, monkeypatch):
+    """The preflight refuses `refs/replace/*`, but git takes replace refs from wherever
+    GIT_REPLACE_REF_BASE says (an environment the purge keeps: the user's, a hook's). With
+    `refs/ersatz/<id of a letter>` naming a clean blob, every `cat-file --batch` that reads
+    the letter by its id (the plan's scan, the proof's reads; since 22d1a79 also the proof's
+    `--batch-check` typing an id the listing beside gc did not see) gets the clean blob's
+    bytes under the letter's id: the letter is neither redacted nor reported, and the
+    purge exits 0 with the mother's name in history. Only `--batch-all-objects` ignores
+    replace refs, which is how the independent scan finds it."""
+    root = office.root
+    _write(root / "brieven" / "2024-07-bevestiging.txt", f"Beste {office_repo.MOTHER},\nhierbij de bevestiging.\n")
+    _commit(root, "Bevestiging verstuurd")
+    letter = out(root, "rev-parse", "HEAD:brieven/2024-07-bevestiging.txt")
+    clean = git(root, "hash-object", "-w", "--stdin", input="Beste mevrouw,\nhierbij de bevestiging.\n").stdout.strip()
+    out(root, "update-ref", f"refs/ersatz/{letter}", clean)
+    monkeypatch.setenv("GIT_REPLACE_REF_BASE", "refs/ersatz/")
+
+    code, output, leaks = _purge(office)
+
+    assert not (code == 0 and leaks), f"exit 0 with {leak_scan.where(leaks)}"
