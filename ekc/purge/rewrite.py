@@ -331,6 +331,19 @@ def _default_branch(root: Path) -> str | None:
 STATUS = ("status", "--porcelain=v1", "--untracked-files=normal")
 
 
+def _refuse_changes(status: bytes) -> None:
+    """Refused when `git status` (STATUS) lists a change: the rewrite resets the work tree."""
+    lines = status.decode("utf-8", "replace").splitlines()
+    if lines:
+        # a path outside a case folder may itself hold a name (`Jansen-brief.txt`): counted, not shown
+        paths = [line[3:] for line in lines]
+        named = [p for p in paths if _case_folder_path(p)]
+        shown = ", ".join(named[:5]) + (" ..." if len(named) > 5 else "")
+        others = len(paths) - len(named)
+        shown = "; ".join(part for part in (shown, f"{others} other file(s), see git status" if others else "") if part)
+        raise Refused(f"the working tree has changes ({shown}): commit or remove them first")
+
+
 def preflight(root: Path, push_remote: str | None, status: scan.Background | None = None) -> list[PushUpdate]:
     """Refuse (exit 1, with the reason) whenever a rewrite could lose work or leave copies.
     `status`: git status (STATUS) started by the caller, with the history reads: it reads
@@ -354,15 +367,7 @@ def preflight(root: Path, push_remote: str | None, status: scan.Background | Non
     default = _default_branch(root)
     if default and git_text(root, "symbolic-ref", "HEAD") != default:
         raise Refused(f"check out {default[len('refs/heads/'):]} first: the purge commits purge-log.yaml on the default branch")
-    status = (status.result() if status is not None else git(root, *STATUS)).decode("utf-8", "replace").splitlines()
-    if status:
-        # a path outside a case folder may itself hold a name (`Jansen-brief.txt`): counted, not shown
-        paths = [line[3:] for line in status]
-        named = [p for p in paths if _case_folder_path(p)]
-        shown = ", ".join(named[:5]) + (" ..." if len(named) > 5 else "")
-        others = len(paths) - len(named)
-        shown = "; ".join(part for part in (shown, f"{others} other file(s), see git status" if others else "") if part)
-        raise Refused(f"the working tree has changes ({shown}): commit or remove them first")
+    _refuse_changes(status.result() if status is not None else git(root, *STATUS))
     worktrees = [line for line in git_text(root, "worktree", "list", "--porcelain").splitlines() if line.startswith("worktree ")]
     if len(worktrees) > 1:
         raise Refused(f"this repository has {len(worktrees) - 1} other worktree(s) (git worktree list): remove them first")
@@ -573,12 +578,20 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
             host: str | None = None) -> Outcome:
     import pickle
 
+    # the preflight's status is as old as the plan (and, without --yes, the question after
+    # it): a file saved since would be reset by the rewrite. Looked at again, beside the reads
+    # below, before anything is written; git-filter-repo's own run is the only window left.
+    status = scan.Background(root, *STATUS)
     head = git_text(root, "symbolic-ref", "HEAD")
     backup = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
+    hits = plan.found.blobs | plan.found.commits | plan.found.tags
+    try:
+        contents = scan.blob_contents(root, hits) if hits else {}
+    finally:
+        changes = status.result()
+    _refuse_changes(changes)
     work = journal.work_dir(root)
     work.mkdir(parents=True, exist_ok=True)
-    hits = plan.found.blobs | plan.found.commits | plan.found.tags
-    contents = scan.blob_contents(root, hits) if hits else {}
     with open(work / "rules.pickle", "wb") as file:  # the strings: needed until the proof, then removed
         pickle.dump(_rules(plan, contents), file)
     state = {
