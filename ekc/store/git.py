@@ -44,6 +44,11 @@ def git_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """
     env = dict(os.environ)
     env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_PAGER": "cat", "PAGER": "cat"})
+    # an object read by its id is that object: git honours replace refs in every read by id
+    # (`cat-file --batch`, `log`, fast-export), from refs/replace/ or wherever
+    # GIT_REPLACE_REF_BASE points, so a replace ref would show a clean blob's bytes under a
+    # named blob's id to the purge's scan and its proof (only --batch-all-objects ignores them)
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"
     env.update(extra or {})
     return env
 
