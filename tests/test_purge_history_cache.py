@@ -174,3 +174,17 @@ def test_a_log_kept_by_another_git_version_is_not_read(tmp_path, monkeypatch):
     assert history_cache.read(root, scan.PERSONAL_LOG_OPTIONS) == {"a" * 40: block}
     monkeypatch.setitem(history_cache._VERSION, "git", "git version 2.50.0")
     assert history_cache.read(root, scan.PERSONAL_LOG_OPTIONS) is None
+
+
+def test_a_dry_run_leaves_the_index_as_it_was(tmp_path, tmp_path_factory):
+    """git status runs beside other work and may outlive a refusal: it never takes
+    index.lock (`--no-optional-locks`), so a dry run rewrites no file under .git, the index
+    included, and leaves no lock behind for the user's next git command."""
+    office = office_repo.fresh(tmp_path, tmp_path_factory.getbasetemp())
+    root = office.root
+    index = root / ".git" / "index"
+    os.utime(index, (1_000_000_000, 1_000_000_000))  # an index git would refresh, were it allowed
+    before = index.read_bytes(), index.stat().st_mtime_ns
+    _purge(root, office.today, "--dry-run")
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before
+    assert not (root / ".git" / "index.lock").exists()

@@ -328,7 +328,7 @@ def _default_branch(root: Path) -> str | None:
     return None
 
 
-STATUS = ("status", "--porcelain=v1", "--untracked-files=normal")
+STATUS = ("--no-optional-locks", "status", "--porcelain=v1", "--untracked-files=normal")  # never takes index.lock: it may run on after a refusal
 
 
 def _refuse_changes(status: bytes) -> None:
