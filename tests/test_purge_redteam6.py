@@ -8,11 +8,13 @@ lose work the preflight was there to protect.
 
 from __future__ import annotations
 
+from typer.testing import CliRunner
+
+from ekc.cli.app import app
+from ekc.purge import rewrite
 from tests.support import leak_scan, office as office_repo
 from tests.support.git import git, out
 from tests.test_purge_redteam import _commit, _purge, _write, office  # noqa: F401 - the fixture
-
-from ekc.purge import rewrite
 
 
 # -- 1. the dirty-tree check and the rewrite: a file changed between them ------------------
@@ -65,3 +67,14 @@ def test_a_replace_ref_outside_refs_replace_does_not_hide_a_blob_from_the_plan_a
     code, output, leaks = _purge(office)
 
     assert not (code == 0 and leaks), f"exit 0 with {leak_scan.where(leaks)}"
+
+
+def test_a_replace_ref_base_in_the_environment_is_refused_before_anything_is_written(office, monkeypatch):
+    """The rewrite itself reads history with replace refs from GIT_REPLACE_REF_BASE: the purge
+    refuses to start (exit 1, nothing changed) rather than rewrite replaced objects."""
+    root = office.root
+    before = out(root, "for-each-ref", "--format=%(refname) %(objectname)")
+    monkeypatch.setenv("GIT_REPLACE_REF_BASE", "refs/ersatz/")
+    result = CliRunner().invoke(app, ["--data", str(root), "--today", office.today, "purge", "--yes"])
+    assert result.exit_code == 1 and "GIT_REPLACE_REF_BASE" in result.output, result.output
+    assert out(root, "for-each-ref", "--format=%(refname) %(objectname)") == before
