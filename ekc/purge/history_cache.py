@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 
 from ekc.purge.journal import state_dir
+from ekc.purge.proof import OBJECT_ID
 
 NAME = "history-log"
 _MAGIC = b"ekc history-log 1 "
@@ -97,10 +97,6 @@ def remove(root: Path) -> None:
         (state_dir(root) / name).unlink(missing_ok=True)
 
 
-# an object id in the log (a commit, a tree or a blob), SHA-1 or SHA-256
-_ID = re.compile(rb"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{40})(?![0-9a-f])")
-
-
 def remove_if_naming(root: Path, ids) -> bool:
     """Remove it when it names one of these object ids (a purge log's purged blobs): then it
     is the log of a history a purge rewrote since, and its paths may name the family. A clone
@@ -112,8 +108,8 @@ def remove_if_naming(root: Path, ids) -> bool:
             data = (state_dir(root) / name).read_bytes()
         except OSError:
             continue
-        if any(found.group() in wanted for found in _ID.finditer(data)):
+        # each object id in it (a commit, a tree or a blob)
+        if any(found.group() in wanted for found in OBJECT_ID.finditer(data)):
             remove(root)
             return True
     return False
-

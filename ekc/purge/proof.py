@@ -209,16 +209,14 @@ def _kinds_known(root: Path, listing: bytes, known: tuple[list[str], set[str]]) 
     known_others, known_trees = set(known[0]), known[1]
     ids = listing.decode().split()
     asked = [i for i in ids if i not in known_trees and i not in known_others]
-    new_others, new_trees = set(), set()
-    if asked:  # `<id> missing`: gone since it was listed (gc meanwhile)
+    new_others, new_trees = [], set()
+    if asked:
         answer = git(root, "cat-file", "--batch-check=%(objecttype) %(objectname)", input=("\n".join(asked) + "\n").encode())
-        for kind, _, sha in (line.partition(" ") for line in answer.decode().splitlines()):
-            if kind == "tree":
-                new_trees.add(sha)
-            elif kind in ("blob", "commit", "tag"):
-                new_others.add(sha)
+        # `<id> missing`: gone since it was listed (gc meanwhile)
+        new_others, new_trees = _kinds(b"\n".join(line for line in answer.splitlines() if not line.endswith(b" missing")))
+    new = set(new_others)
     trees = {i for i in ids if i in known_trees} | new_trees
-    return [i for i in ids if i in known_others or i in new_others], trees
+    return [i for i in ids if i in known_others or i in new], trees
 
 
 def object_kinds(root: Path) -> tuple[list[str], set[str]]:
@@ -330,7 +328,7 @@ class ObjectDump:
 # a whole object id (SHA-1 or SHA-256) in hex: a commit's `tree` and `parent`, a tag's
 # `object`, a reflog's, packed-refs' and the commit map's ids; a name of the letters a-f
 # between two digits reads as a word in one
-_OBJECT_ID = re.compile(rb"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{40})(?![0-9a-f])")
+OBJECT_ID = re.compile(rb"(?<![0-9a-f])(?:[0-9a-f]{64}|[0-9a-f]{40})(?![0-9a-f])")
 
 
 def searchable(needles: Needles, content: bytes) -> bytes:
@@ -338,7 +336,7 @@ def searchable(needles: Needles, content: bytes) -> bytes:
     (`Ada` in `parent 93ada51...`), which would otherwise fail the proof of every purge of a
     person so named (hundreds of a long history's commits, every reflog). A space stays in
     each one's place, so no two words join. A name in text is no 40-letter run of hex."""
-    return _OBJECT_ID.sub(b" ", content) if needles.in_object_ids else content
+    return OBJECT_ID.sub(b" ", content) if needles.in_object_ids else content
 
 
 def _search(objects: Iterable[tuple[str, bytes, bytes]], needles: Needles, found: ObjectScan,
@@ -708,7 +706,7 @@ def read_beside_gc(root: Path, needles: Needles, known_clean: set[str], names_lo
     found = ObjectScan()
     kinds = None
     try:
-        others, trees = kinds = _kinds(listing.result())
+        others, _ = kinds = _kinds(listing.result())
         _search(read_objects(root, [o for o in others if o not in known_clean]), needles, found)
     except GitFailed:
         pass

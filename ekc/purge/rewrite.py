@@ -791,7 +791,7 @@ def _rewrite(root: Path, plan: Plan, meanwhile: Callable[[], None] = lambda: Non
     return _adopt_objects(root)
 
 
-def _remove_empty_folders(root: Path, paths: Iterable[str], untracked: Iterable[str] | None = None) -> None:
+def _remove_empty_folders(root: Path, paths: Iterable[str], untracked: Iterable[str]) -> None:
     """A purged or renamed file's folder (`intake/<name>/`) would otherwise stay behind, empty,
     named. Only those folders and their parents are tried (not a walk of 30,000 files): a
     folder no purged or renamed file was in did not change. And every folder git does not
@@ -801,8 +801,6 @@ def _remove_empty_folders(root: Path, paths: Iterable[str], untracked: Iterable[
     does not track)."""
     # a path may be a folder itself (a tree entry named after a person); rmdir of a file fails
     folders = {f for path in paths for f in (PurePosixPath(path), *PurePosixPath(path).parents) if f.parts}
-    if untracked is None:
-        untracked = untracked_folders(root)
     folders |= {PurePosixPath(name) for name in untracked}
     for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
         if ".git" in folder.parts:

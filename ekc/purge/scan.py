@@ -110,14 +110,9 @@ class CachedLog:
 
 
 def _started_log(root: Path, commits: list[str]) -> Background:
-    import tempfile
+    from ekc.purge.proof import _ids_file
 
-    from ekc.store.git import git_dir
-
-    wanted = tempfile.TemporaryFile(dir=git_dir(root))
-    wanted.write("".join(f"{commit}\n" for commit in commits).encode())
-    wanted.seek(0)
-    return Background(root, *PERSONAL_LOG_OPTIONS, "--no-walk=unsorted", "--stdin", stdin=wanted)
+    return Background(root, *PERSONAL_LOG_OPTIONS, "--no-walk=unsorted", "--stdin", stdin=_ids_file(root, commits))
 
 
 def personal_log(root: Path) -> HalvedLog | CachedLog:
@@ -145,6 +140,7 @@ def start_reads(root: Path) -> HistoryReads:
         graph=Background(root, *GRAPH),
         objects=ObjectDump(root),
     )
+
 
 def start_reads_early(root: Path) -> HistoryReads | None:
     """The reads, started before the rest of the purge is even imported (the other core is
