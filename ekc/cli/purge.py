@@ -80,7 +80,7 @@ def purge_command(
         return
 
     with _progress(history, "planning the purge"):
-        prepared = history.prepare(root, app.today, dry_run, push, reads)
+        prepared = history.prepare(root, app.today, dry_run, push, reads, yes=yes)
     plan = prepared.plan
     if plan.empty:
         out.print("Nothing to purge: no expired case has personal data in the files or in history.")

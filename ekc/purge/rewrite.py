@@ -344,10 +344,11 @@ def _refuse_changes(status: bytes) -> None:
         raise Refused(f"the working tree has changes ({shown}): commit or remove them first")
 
 
-def preflight(root: Path, push_remote: str | None, status: scan.Background | None = None) -> list[PushUpdate]:
+def preflight(root: Path, push_remote: str | None, status: scan.Background | None = None, tree: bool = True) -> list[PushUpdate]:
     """Refuse (exit 1, with the reason) whenever a rewrite could lose work or leave copies.
     `status`: git status (STATUS) started by the caller, with the history reads: it reads
-    every file's metadata, a tenth of a second that need not wait for the checks before it."""
+    every file's metadata, a tenth of a second that need not wait for the checks before it.
+    `tree` False: the work tree is looked at later, by the caller (prepare's `yes`)."""
     if not is_git_repository(root):
         raise Refused(f"{root} is not a git repository: there is no history to purge")
     top = Path(git_text(root, "rev-parse", "--show-toplevel")).resolve()
@@ -367,7 +368,8 @@ def preflight(root: Path, push_remote: str | None, status: scan.Background | Non
     default = _default_branch(root)
     if default and git_text(root, "symbolic-ref", "HEAD") != default:
         raise Refused(f"check out {default[len('refs/heads/'):]} first: the purge commits purge-log.yaml on the default branch")
-    _refuse_changes(status.result() if status is not None else git(root, *STATUS))
+    if tree:
+        _refuse_changes(status.result() if status is not None else git(root, *STATUS))
     worktrees = [line for line in git_text(root, "worktree", "list", "--porcelain").splitlines() if line.startswith("worktree ")]
     if len(worktrees) > 1:
         raise Refused(f"this repository has {len(worktrees) - 1} other worktree(s) (git worktree list): remove them first")
@@ -577,13 +579,14 @@ def _load_needles(root: Path) -> Needles:
 
 
 def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_remote: str | None,
-            host: str | None = None) -> Outcome:
+            host: str | None = None, status: scan.Background | None = None) -> Outcome:
     import pickle
 
     # the preflight's status is as old as the plan (and, without --yes, the question after
     # it): a file saved since would be reset by the rewrite. Looked at again, beside the reads
     # below, before anything is written; git-filter-repo's own run is the only window left.
-    status = scan.Background(root, *STATUS)
+    # `status`: git status started at the end of the plan (prepare's `yes`)
+    status = status or scan.Background(root, *STATUS)
     head = git_text(root, "symbolic-ref", "HEAD")
     backup = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
     hits = plan.found.blobs | plan.found.commits | plan.found.tags
@@ -1291,12 +1294,20 @@ class Prepared:
     plan: Plan
     push_updates: list[PushUpdate]
     refusal: str | None = None  # a dry run: why the real purge would not start now
+    status: scan.Background | None = None  # with `yes`: git status, started at the end of the plan
 
 
-def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, reads: scan.HistoryReads | None = None) -> Prepared:
+def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, reads: scan.HistoryReads | None = None,
+            yes: bool = False) -> Prepared:
     """Everything before the rewrite, read-only except the fetch of every ref of --push's remote.
     `reads`: the history reads, when the caller started them (`scan.start_reads_early`); never
-    with --push, whose fetch comes first."""
+    with --push, whose fetch comes first.
+
+    The work tree must be clean: the rewrite resets it. Asked first (`yes` False), git status
+    runs with the checks, so a dirty tree is refused before the plan and the question, and
+    again just before the rewrite (`execute`: a file saved during the question). With `yes`
+    nobody is asked: git status runs once, from the end of the plan on (`Prepared.status`,
+    beside the rendering of the plan), and `execute` refuses on it before it writes anything."""
     from ekc.store.loader import load
 
     if not is_git_repository(root):
@@ -1308,7 +1319,8 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
         trace("fetch every ref of the remote")
     step("reading all of history; loading the data")
     reads = reads or start_reads(root)  # read-only: git reads all of history while Python checks and loads
-    status = scan.Background(root, *STATUS)
+    late = yes and not dry_run
+    status = None if late else scan.Background(root, *STATUS)
     refusal = None
     if dry_run:  # the same checks, without the remote: said, not raised
         try:
@@ -1317,7 +1329,7 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
             refusal = exc.message
         push_updates = []
     else:
-        push_updates = preflight(root, push_remote, status)
+        push_updates = preflight(root, push_remote, status, tree=not late)
     trace("preflight")
     # a dry run writes nothing, not even the cache; summaries, not models: the plan needs each
     # case's closing date, which the index a warm `ekc validate` leaves holds (15,000 full
@@ -1328,12 +1340,18 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
         reads.personal.result(), reads.graph.result()
         raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
     plan = plan_purge(root, loaded.store, today, reads, keep_log=not dry_run)
-    return Prepared(plan, push_updates, refusal)
+    if not late:
+        return Prepared(plan, push_updates, refusal)
+    status = scan.Background(root, *STATUS)  # beside the rendering of the plan and execute's reads
+    if not plan.targets:  # nothing to rewrite: refused all the same, as when asked first
+        _refuse_changes(status.result())
+        status = None
+    return Prepared(plan, push_updates, refusal, status)
 
 
 def run(root: Path, prepared: Prepared, today: date, push_remote: str | None, host: str | None = None) -> Outcome:
     plan = prepared.plan
     if not plan.targets:  # only cases that cannot be judged: nothing to rewrite, still exit 1
         return Outcome(targets=[], proof={}, unjudged=plan.unjudged)
-    outcome = execute(root, plan, today, prepared.push_updates, push_remote, host)
+    outcome = execute(root, plan, today, prepared.push_updates, push_remote, host, prepared.status)
     return outcome
