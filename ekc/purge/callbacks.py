@@ -43,6 +43,20 @@ _tag_names: dict[bytes, bytes] = {
 _new_blobs: dict[bytes, bytes] = {}
 _names: dict[bytes, bytes] = {}
 
+# Folders the rewrite leaves as they were, handed over whole (rewrite._changed_folders): the
+# folders that hold anything it changes, and each commit's folder trees from the history log
+_changed_folders: set[bytes] = {f.encode("utf-8", "surrogateescape") for f in _rules.get("changed_folders", ())}
+_folder_trees: dict[bytes, dict[bytes, bytes]] = {}
+if _changed_folders:
+    try:
+        with open(os.path.join(os.path.dirname(os.environ[RULES_ENV]), "folder-trees.pickle"), "rb") as _file:
+            _folder_trees = pickle.load(_file)
+    except OSError:  # none written: every file is handed over on its own
+        pass
+FOLDER_DEPTH = 2  # scan.FOLDER_DEPTH: the log's folder trees go this deep
+GONE = b"0" * 40  # scan.ZERO_ID
+_tops: dict[bytes, bytes | None] = {}
+
 
 def _redact(data: bytes) -> bytes:
     known = _known.get(data)
@@ -85,6 +99,47 @@ def _identity(name: bytes, email: bytes) -> tuple[bytes, bytes]:
     return known
 
 
+def _top(path: bytes) -> bytes | None:
+    """The highest folder above the path that the rewrite leaves as it was, if one is at
+    most FOLDER_DEPTH deep."""
+    top = _tops.get(path, b"")
+    if top == b"":
+        top = None
+        parts = path.split(b"/")
+        for depth in range(1, min(len(parts), FOLDER_DEPTH + 1)):
+            folder = b"/".join(parts[:depth])
+            if folder not in _changed_folders:
+                top = folder
+                break
+        _tops[path] = top
+    return top
+
+
+def _whole_folders(commit) -> None:
+    """The files a commit changes in a folder the rewrite leaves as it was, handed over as
+    that folder's tree at this commit (`M 040000 <id>`, or `D` where the folder went). The
+    same tree, so the same commit; fast-import only records the id. A commit the log does not
+    list, or a folder it does not, keeps its files one by one."""
+    trees = _folder_trees.get(commit.original_id)
+    if not trees or not commit.file_changes:
+        return
+    change_of = type(commit.file_changes[0])
+    changes, handed = [], set()
+    for change in commit.file_changes:
+        top = _top(change.filename) if change.type in (b"M", b"D") else None
+        if top is None:
+            changes.append(change)
+            continue
+        if top in handed:
+            continue
+        tree = trees.get(top)
+        if tree is None:
+            return
+        handed.add(top)
+        changes.append(change_of(b"D", top) if tree == GONE else change_of(b"M", top, tree, b"040000"))
+    commit.file_changes = changes
+
+
 def commit(commit) -> None:
     """A commit the scan read whole and found holding nothing keeps its message and
     identities (nearly every one); any other gets them redacted.
@@ -95,6 +150,8 @@ def commit(commit) -> None:
     for change in commit.file_changes:
         if change.type == b"D" and change.filename not in _drop_paths:
             change.filename = _name(change.filename)
+    if _folder_trees:
+        _whole_folders(commit)
     if commit.original_id in _clean_commits:
         return
     commit.message = _redact(commit.message)

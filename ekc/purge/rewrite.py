@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import pickle
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -121,6 +122,10 @@ class Plan:
     # parent where the rewrite stops; None: every ref from the root
     rewrite_refs: list[str] | None = None
     commits_rewritten: int = 0
+    # scan.folder_trees of the history log, pickled; and every folder holding something the
+    # rewrite changes (`_changed_folders`): git-filter-repo is handed any other folder whole
+    folder_trees: bytes | None = field(default=None, repr=False)
+    changed_folders: set[str] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
@@ -168,14 +173,20 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
     step("searching every object for the identifying strings")
-    found, from_log = proof.ObjectScan(), set()
+    found, from_log, folders, changed = proof.ObjectScan(), set(), None, set()
     if targets:
         trees = reads.objects.result()[1]
         # the names scan and the log's search for where purged blobs came in: on the other
         # core, while this one searches every object
         history = forked.Forked(lambda: _judge_history(history_log, needles, trees, drop))
+        # each commit's folder trees, pickled (the rewrite's callbacks read them, the plan
+        # never does): a third process, as the other two need about as long
+        folder_trees = forked.Forked(lambda: pickle.dumps(scan.folder_trees(history_log), protocol=pickle.HIGHEST_PROTOCOL))
         found = proof.scan_objects(root, needles, drop, lambda: history.result()[0], dump=reads.objects)
-        from_log = history.result()[1]
+        _, from_log, dropped_at = history.result()
+        folders = folder_trees.result()
+        redacted = found.blobs - drop
+        changed = _changed_folders({*paths, *found.paths, *dropped_at, *(scan.paths_with_blobs(history_log, redacted) if redacted else ())})
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)
@@ -188,18 +199,34 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     return Plan(
         targets, assignment.unjudged, paths, blobs, drop, shared, strings, kept_words, needles, found,
         renames, deletes, descriptions, commits_total, {p: set(personal.blobs[p]) for p in paths}, by_blob,
-        rewrite_refs, rewritten,
+        rewrite_refs, rewritten, folders, changed,
     )
+
+
+def _changed_folders(paths: Iterable[str]) -> set[str]:
+    """Every folder (`""`, the top, too) above a path the rewrite changes: a purged path, a
+    path that held a purged or redacted blob, a path whose name holds a string. Any other
+    folder is, at every commit, the tree it was: the callbacks hand git-filter-repo that tree
+    (`M 040000 <id> cases/2023`) instead of the files changed in it, which gives the same
+    commits, and fast-import does not write again, and hash, the `cases/<year>` listing of
+    thousands of entries that nearly every commit changes (50,000 commits: 5 s of its 8)."""
+    folders = {""}
+    for path in paths:
+        parts = path.split("/")
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    return folders
 
 
 MAX_BOUNDARY = 1000  # more untouched parents than this (a command line's worth): from the root
 
 
-def _judge_history(history_log: bytes, needles: Needles, trees: set[str], drop: set[str]) -> tuple[proof.NamesJudged, set[str] | None]:
+def _judge_history(history_log: bytes, needles: Needles, trees: set[str], drop: set[str]) -> tuple[proof.NamesJudged, set[str] | None, set[str]]:
     """The plan's reading of the history log once the strings are known: the names scan
-    judged, and the commits that bring in a purged blob or a path holding a string."""
+    judged, the commits that bring in a purged blob or a path holding a string, and every
+    path a purged blob had."""
     judged = proof.judge_names(proof.history_names(history_log, scan.root_tree), needles, trees)
-    return judged, scan.introducing(history_log, drop, set(judged.paths))
+    dropped_at: set[str] = set()
+    return judged, scan.introducing(history_log, drop, set(judged.paths), dropped_at), dropped_at
 
 
 def _rewrite_range(history_log: bytes, order: list[str], parents: dict[str, list[str]], all_refs: list[scan.Ref],
@@ -487,6 +514,9 @@ def publish_command(root: Path, before: dict[str, str]) -> list[str]:
     return ["git", "push", "--atomic", *leases, remote, *updates]
 
 
+FOLDER_TREES = "folder-trees.pickle"  # ekc.purge.callbacks reads it beside the rules
+
+
 def _rules(plan: Plan, contents: dict[str, bytes]) -> dict[str, Any]:
     """What ekc.purge.callbacks needs inside git-filter-repo. `contents`: the blobs, commits
     and tags the plan's scan found holding a string; their redactions are done here, where
@@ -504,6 +534,7 @@ def _rules(plan: Plan, contents: dict[str, bytes]) -> dict[str, Any]:
         "redacted_texts": {text: needles.redact_bytes(text) for text in texts},
         "clean_commits": {sha.encode() for sha in plan.found.clean_commits},
         "renames": plan.ref_renames,
+        "changed_folders": sorted(plan.changed_folders),
     }
 
 
@@ -571,8 +602,6 @@ def _redact_config(data: bytes, needles: Needles) -> bytes:
 
 
 def _load_needles(root: Path) -> Needles:
-    import pickle
-
     with open(journal.work_dir(root) / "rules.pickle", "rb") as file:
         rules = pickle.load(file)
     return Needles(PersonalStrings(set(rules["values"]), set(rules["parts"])), set(rules["kept_words"]))
@@ -580,8 +609,6 @@ def _load_needles(root: Path) -> Needles:
 
 def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_remote: str | None,
             host: str | None = None, status: scan.Background | None = None) -> Outcome:
-    import pickle
-
     # the preflight's status is as old as the plan (and, without --yes, the question after
     # it): a file saved since would be reset by the rewrite. Looked at again, beside the reads
     # below, before anything is written; git-filter-repo's own run is the only window left.
@@ -599,6 +626,8 @@ def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_re
     work.mkdir(parents=True, exist_ok=True)
     with open(work / "rules.pickle", "wb") as file:  # the strings: needed until the proof, then removed
         pickle.dump(_rules(plan, contents), file)
+    if plan.folder_trees is not None:  # ids and paths (work_dir's files are removed on every exit)
+        (work / FOLDER_TREES).write_bytes(plan.folder_trees)
     state = {
         "version": 2,
         "phase": "prepared",

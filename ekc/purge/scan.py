@@ -161,30 +161,86 @@ ZERO = "0" * 40
 GRAPH = ("rev-list", "--all", "--parents", "--topo-order", "--reverse")
 
 
-def introducing(raw: bytes, blobs: set[str], paths: set[str]) -> set[str] | None:
+def introducing(raw: bytes, blobs: set[str], paths: set[str], at: set[str] | None = None) -> set[str] | None:
     """The commits of a PERSONAL_LOG whose diff against a parent holds one of these blob ids
     or paths (a file or, through `-t`, a folder): where they came into history. One
     Aho-Corasick pass over the log. None where a path is one git quotes in the log, which this
-    cannot match: the caller then rewrites from the root."""
+    cannot match: the caller then rewrites from the root. `at`: gets, in the same pass, every
+    path at which the log shows one of the blobs (as `paths_with_blobs`)."""
     import ahocorasick
 
-    if any(git_quotes(p) for p in paths):
+    quoted = any(git_quotes(p) for p in paths)
+    if quoted and at is None:
         return None
     automaton = ahocorasick.Automaton()
     for blob in blobs:
-        automaton.add_word(f" {blob} ", blob)
-    for path in paths:
-        automaton.add_word(f"\t{path}\n", path)
+        automaton.add_word(f" {blob} ", True)
+    for path in paths if not quoted else ():
+        automaton.add_word(f"\t{path}\n", False)
     if not len(automaton):
         return set()
     automaton.make_automaton()
     text = raw.decode("utf-8", "surrogateescape") + "\n"
     commits = set()
-    for end, _ in automaton.iter(text):
+    for end, is_blob in automaton.iter(text):
         header = text.rfind("\x01", 0, end)
         if header >= 0:
             commits.add(text[header + 1 : header + 41])
-    return commits
+        if is_blob and at is not None:
+            at.update(_paths_of_line(text, end))
+    return None if quoted else commits
+
+
+def _paths_of_line(text: str, inside: int) -> list[str]:
+    """The path (both paths of a rename) of the diff line of a PERSONAL_LOG around `inside`."""
+    tab = text.find("\t", inside)
+    line_end = text.find("\n", inside)
+    return [unquote_path(path) for path in text[tab + 1 : line_end].split("\t")] if 0 <= tab < line_end else []
+
+
+ZERO_ID = b"0" * 40
+FOLDER_DEPTH = 2  # folders up to this deep (`cases/2023`): where nearly every commit changes one
+
+
+def folder_trees(raw: bytes) -> dict[bytes, dict[bytes, bytes]]:
+    """For each commit of a PERSONAL_LOG, the tree id of each folder at most FOLDER_DEPTH deep
+    that its diff lists (`-t`), ZERO_ID where the folder went: what git-filter-repo can be
+    handed instead of the files changed in a folder the purge leaves as it was (the rewrite's
+    callbacks, `folder`). A folder that became a file, and one git quotes, are left out:
+    its files are handed over one by one, as without this."""
+    trees: dict[bytes, dict[bytes, bytes]] = {}
+    current: dict[bytes, bytes] = {}
+    for line in raw.split(b"\n"):
+        if line[:1] == b"\x01":
+            current = trees.setdefault(line[1:41], {})
+        elif line[:1] == b":" and b"040000" in line[:15]:
+            meta, _, path = line.partition(b"\t")
+            if path.count(b"/") >= FOLDER_DEPTH or path[:1] == b'"':
+                continue
+            _, new_mode, _, new, _ = meta[1:].split(b" ")
+            if new_mode == b"040000":
+                current[path] = new
+            elif new_mode == b"000000":
+                current[path] = ZERO_ID
+    return trees
+
+
+def paths_with_blobs(raw: bytes, blobs: set[str]) -> set[str]:
+    """Every path at which a PERSONAL_LOG shows one of these blobs (either side of a diff; both
+    paths of a rename): one Aho-Corasick pass, as `introducing`."""
+    import ahocorasick
+
+    if not blobs:
+        return set()
+    automaton = ahocorasick.Automaton()
+    for blob in blobs:
+        automaton.add_word(f" {blob} ", blob)
+    automaton.make_automaton()
+    text = raw.decode("utf-8", "surrogateescape") + "\n"
+    paths: set[str] = set()
+    for end, _ in automaton.iter(text):
+        paths.update(_paths_of_line(text, end))
+    return paths
 
 
 @dataclass
