@@ -22,7 +22,7 @@ import os
 import pickle
 
 from ekc.core.identifying import Needles, PersonalStrings
-from ekc.purge import RULES_ENV
+from ekc.purge import FOLDER_TREES, RULES_ENV
 
 PURGE_NAME = b"ekc purge"
 PURGE_EMAIL = b"purge@invalid"
@@ -49,7 +49,7 @@ _changed_folders: set[bytes] = {f.encode("utf-8", "surrogateescape") for f in _r
 _folder_trees: dict[bytes, dict[bytes, bytes]] = {}
 if _changed_folders:
     try:
-        with open(os.path.join(os.path.dirname(os.environ[RULES_ENV]), "folder-trees.pickle"), "rb") as _file:
+        with open(os.path.join(os.path.dirname(os.environ[RULES_ENV]), FOLDER_TREES), "rb") as _file:
             _folder_trees = pickle.load(_file)
     except OSError:  # none written: every file is handed over on its own
         pass

@@ -37,7 +37,7 @@ import re
 
 from ekc.core.errors import Refused
 from ekc.core.identifying import Needles, PersonalStrings
-from ekc.purge import forked, history_cache, journal, proof, scan
+from ekc.purge import FOLDER_TREES, forked, history_cache, journal, proof, scan
 from ekc.purge import plan as purge_plan
 from ekc.store import git as git_layer
 from ekc.store.git import git, git_dir, git_env, git_ok, git_text, is_git_repository
@@ -512,9 +512,6 @@ def publish_command(root: Path, before: dict[str, str]) -> list[str]:
     if not updates:
         return []
     return ["git", "push", "--atomic", *leases, remote, *updates]
-
-
-FOLDER_TREES = "folder-trees.pickle"  # ekc.purge.callbacks reads it beside the rules
 
 
 def _rules(plan: Plan, contents: dict[str, bytes]) -> dict[str, Any]:
