@@ -191,3 +191,17 @@ def test_a_folder_missed_as_changed_is_handed_over_as_it_was_and_the_proof_says_
     result, leaks = _purge(office)
     assert result.exit_code == 1, result.stdout
     assert "NOT PURGED: blob" in result.stdout and leaks
+
+
+def test_folder_trees_of_a_sha256_repository_are_keyed_by_the_whole_commit_id(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "--object-format=sha256", "-b", "main")
+    _write(root / "cases" / "2023" / "A" / "case.yaml", "a\n")
+    commit = commit_all(root, "one")
+    git(root, "rm", "-q", "-r", "cases")
+    gone = commit_all(root, "two")
+    trees = scan.folder_trees(_log(root))
+    assert len(commit) == 64
+    assert trees[commit.encode()][b"cases/2023"] == out(root, "rev-parse", f"{commit}:cases/2023").encode()
+    assert trees[gone.encode()] == {b"cases": scan.ZERO_ID, b"cases/2023": scan.ZERO_ID}

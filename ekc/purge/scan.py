@@ -212,7 +212,7 @@ def folder_trees(raw: bytes) -> dict[bytes, dict[bytes, bytes]]:
     current: dict[bytes, bytes] = {}
     for line in raw.split(b"\n"):
         if line[:1] == b"\x01":
-            current = trees.setdefault(line[1:41], {})
+            current = trees.setdefault(line[1:].partition(b" ")[0], {})  # SHA-1 or SHA-256
         elif line[:1] == b":" and b"040000" in line[:15]:
             meta, _, path = line.partition(b"\t")
             if path.count(b"/") >= FOLDER_DEPTH or path[:1] == b'"':
