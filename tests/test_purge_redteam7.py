@@ -1,0 +1,157 @@
+"""The red team of two changes on `fast`: git-filter-repo handed each folder the purge leaves
+as it was as that folder's tree (ac5fa3a, `callbacks._whole_folders`), and `--yes` running
+git status once, from the end of the plan on (ea21d96).
+
+What each test holds the purge to: never exit 0 while a family string survives; and the
+rewrite with folders handed over whole gives the very refs a file-by-file rewrite gives.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ekc.cli.app import app
+from ekc.purge import rewrite, scan
+from tests.support import leak_scan, office as office_repo
+from tests.support.git import git, out
+from tests.test_purge_redteam import _commit, _purge, _write, office  # noqa: F401 - the fixture
+
+STAMP = "2025-03-01T12:00:00+01:00"
+
+
+def _twin(office: office_repo.Office, tmp_path: Path) -> office_repo.Office:
+    """A copy of the office (clone and server), to purge the other way."""
+    target = tmp_path / "twin"
+    target.mkdir()
+    shutil.copytree(office.root, target / "office", symlinks=True)
+    shutil.copytree(office.server, target / "server.git", symlinks=True)
+    git(target / "office", "remote", "set-url", "origin", (target / "server.git").resolve().as_uri())
+    return office_repo.Office(root=target / "office", server=target / "server.git", today=office.today,
+                              family=office.family, open_case=office.open_case, paths=dict(office.paths), blobs=dict(office.blobs))
+
+
+def _refs(root: Path) -> dict[str, str]:
+    listing = out(root, "for-each-ref", "--format=%(refname) %(objectname)")
+    return dict(line.split(" ", 1) for line in listing.splitlines())
+
+
+def _both_ways(office, tmp_path, monkeypatch):
+    """(handed over, file by file): each (exit code, output, leaks, refs)."""
+    monkeypatch.setenv("GIT_COMMITTER_DATE", STAMP)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", STAMP)
+    twin = _twin(office, tmp_path)
+    planned, plans = rewrite.plan_purge, []
+    with monkeypatch.context() as m:
+        m.setattr(rewrite, "plan_purge", lambda *a, **k: plans.append(planned(*a, **k)) or plans[-1])
+        code, output, leaks = _purge(office)
+    assert plans and plans[0].folder_trees, "the handover was not used"
+    fast = (code, output, leaks, _refs(office.root), plans[0])
+    with monkeypatch.context() as m:
+        m.setattr(scan, "folder_trees", lambda raw: {})
+        code, output, leaks = _purge(twin)
+    slow = (code, output, leaks, _refs(twin.root))
+    return fast, slow
+
+
+def _same(fast, slow) -> None:
+    assert slow[0] == 0 and slow[2] == [], (slow[1], leak_scan.where(slow[2]))
+    assert fast[2] == [] or fast[0] != 0, f"exit 0 with {leak_scan.where(fast[2])}"
+    assert fast[0] == 0, fast[1]
+    assert fast[3] == slow[3], "the handover rewrote history differently from the file-by-file rewrite"
+
+
+def _more_folders(root: Path) -> None:
+    """Folders the purge leaves as they were, one and two deep, changed beside the family's."""
+    _write(root / "rapportages" / "2024" / "q1.txt", "Kwartaal 1: 12 gezinnen\n")
+    _write(root / "rapportages" / "2024" / "sub" / "bijlage.txt", "bijlage\n")
+    _write(root / "sjablonen" / "brief.txt", "Beste ouder,\n")
+    _commit(root, "Rapportage en sjablonen")
+    _write(root / "rapportages" / "2024" / "q2.txt", "Kwartaal 2: 14 gezinnen\n")
+    (root / "sjablonen" / "brief.txt").unlink()
+    _write(root / "sjablonen" / "mail.txt", "Beste ouder (mail),\n")
+    _commit(root, "Q2; sjabloon mail")
+
+
+# -- 1. the property: the same refs either way ---------------------------------------------
+
+def test_the_office_with_folders_left_as_they_were_gives_the_same_refs_either_way(office, tmp_path, monkeypatch):
+    """HOLDS on `fast`: the office, with folders one and two deep the purge leaves as they
+    were (and a merge of a side branch changing them), purged with folders handed over and
+    file by file: the same refs, no leak."""
+    root = office.root
+    _more_folders(root)
+    git(root, "checkout", "-q", "-b", "zijtak", "HEAD~1")
+    _write(root / "rapportages" / "2024" / "q1.txt", "Kwartaal 1: 13 gezinnen (herzien)\n")
+    _write(root / "rapportages" / "2023" / "jaar.txt", "Jaar 2023\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--no-verify", "-m", "Herziening")
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--no-ff", "--no-edit", "zijtak")
+    git(root, "push", "-q", "origin", "main", "zijtak")
+    fast, slow = _both_ways(office, tmp_path, monkeypatch)
+    _same(fast, slow)
+    assert {"rapportages", "sjablonen"}.isdisjoint(fast[4].changed_folders), fast[4].changed_folders
+
+
+# -- 2. a folder the handover keeps, which the rewrite fills ----------------------------------
+
+def test_a_folder_a_renamed_one_lands_in_is_not_handed_over_as_it_was(office, tmp_path, monkeypatch):
+    """Last year's purge left `post/***-***/` (every purged `post/<surname>-<first name>/`
+    becomes that). This year the family's `post/Brinkgreve-Teun/` is renamed by the rewrite
+    to the very same `post/***-***/`, its letter of no personal content kept there. The
+    handover picks a folder by the NEW name (`_top` of file_info's renamed path), and
+    `_changed_folders` lists only the OLD names: the next commit that changes last year's
+    folder gets `M 040000 <its original tree> post/***-***`, and the family's kept letter is
+    gone from every commit after it (file by file it stays): exit 0, other commits."""
+    root = office.root
+    _write(root / "post" / "***-***" / "brief.txt", "Brief verstuurd op 2023-11-02\n")
+    _commit(root, "Post van vorig jaar (na de purge)")
+    _write(root / "post" / f"{office_repo.SURNAME}-Teun" / "ontvangen.txt", "Formulier ontvangen op 2024-03-04\n")
+    _commit(root, "Post: formulier")
+    _write(root / "post" / "***-***" / "brief.txt", "Brief verstuurd op 2023-11-02; herinnering 2024-03-10\n")
+    _commit(root, "Post: herinnering")
+    fast, slow = _both_ways(office, tmp_path, monkeypatch)
+    assert "post/***-***/ontvangen.txt" in out(tmp_path / "twin" / "office", "ls-tree", "-r", "--name-only", "HEAD")
+    _same(fast, slow)
+
+
+def test_a_folder_that_became_a_file_two_deep_keeps_the_file(office, tmp_path, monkeypatch):
+    """`docs` holds a file named after the family (so the rewrite changes `docs`); the folder
+    `docs/handleiding/` is replaced by a file `docs/handleiding` in one commit. git-filter-repo
+    sorts a commit's changes by path: `M docs/handleiding` (the file) comes before
+    `D docs/handleiding/deel1.txt`, which the handover turns into `D docs/handleiding`
+    (the log's tree there is gone): the new file is deleted again. File by file, the D of a
+    path under a file is nothing. Where the file is still at a tip, the rewrite's check sees
+    it (`docs/handleiding changed (D)`) and rolls back: no purge possible on this history.
+    Where a later commit removed the file, nothing at a tip shows it: exit 0 with the
+    commit between rewritten without its file (other ids than file by file)."""
+    root = office.root
+    _write(root / "docs" / "handleiding" / "deel1.txt", "Deel 1\n")
+    _write(root / "docs" / "handleiding" / "deel2.txt", "Deel 2\n")
+    _commit(root, "Handleiding in delen")
+    shutil.rmtree(root / "docs" / "handleiding")
+    _write(root / "docs" / "handleiding", "Deel 1 en 2 in een bestand\n")
+    _commit(root, "Handleiding in een bestand")
+    git(root, "rm", "-q", "docs/handleiding")
+    _commit(root, "Handleiding naar de wiki")
+    fast, slow = _both_ways(office, tmp_path, monkeypatch)
+    made = out(office.root, "log", "--format=%H", "--grep=Handleiding in een bestand", "main")
+    kept = out(office.root, "ls-tree", "-r", "--name-only", made).splitlines()
+    assert "docs/handleiding" in kept, "the file was lost from the commit that made it"
+    _same(fast, slow)
+
+
+def test_a_folder_that_became_a_file_two_deep_still_at_the_tip_is_purged(office, tmp_path, monkeypatch):
+    """The same, the file still at the tip: the rewrite's check rolls the purge back (exit 1,
+    `docs/handleiding changed (D)`): this history cannot be purged at all."""
+    root = office.root
+    _write(root / "docs" / "handleiding" / "deel1.txt", "Deel 1\n")
+    _commit(root, "Handleiding in delen")
+    shutil.rmtree(root / "docs" / "handleiding")
+    _write(root / "docs" / "handleiding", "Deel 1 in een bestand\n")
+    _commit(root, "Handleiding in een bestand")
+    fast, slow = _both_ways(office, tmp_path, monkeypatch)
+    _same(fast, slow)
