@@ -135,6 +135,8 @@ def _whole_folders(commit) -> None:
         tree = trees.get(top)
         if tree is None:
             return
+        if tree == GONE and any(c.filename == top for c in commit.file_changes):
+            return  # the folder became a file (sorted first): `D <folder>` would delete it
         handed.add(top)
         changes.append(change_of(b"D", top) if tree == GONE else change_of(b"M", top, tree, b"040000"))
     commit.file_changes = changes

@@ -186,7 +186,10 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
         _, from_log, dropped_at = history.result()
         folders = folder_trees.result()
         redacted = found.blobs - drop
-        changed = _changed_folders({*paths, *found.paths, *dropped_at, *(scan.paths_with_blobs(history_log, redacted) if redacted else ())})
+        # a name holding a string is renamed: the folder it lands in (`post/***-***`, where an
+        # earlier purge may have left a folder of that name) is changed too
+        renamed = {needles.redact(p) for p in found.paths}
+        changed = _changed_folders({*paths, *found.paths, *renamed, *dropped_at, *(scan.paths_with_blobs(history_log, redacted) if redacted else ())})
     trace("plan: scan of every object")
     all_refs = [r for r in scan.refs(root) if not r.symbolic]
     renames = _ref_renames([r.name for r in all_refs], needles)
@@ -205,7 +208,8 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
 
 def _changed_folders(paths: Iterable[str]) -> set[str]:
     """Every folder (`""`, the top, too) above a path the rewrite changes: a purged path, a
-    path that held a purged or redacted blob, a path whose name holds a string. Any other
+    path that held a purged or redacted blob, a path whose name holds a string, and that
+    name redacted (where the rewrite puts the file). Any other
     folder is, at every commit, the tree it was: the callbacks hand git-filter-repo that tree
     (`M 040000 <id> cases/2023`) instead of the files changed in it, which gives the same
     commits, and fast-import does not write again, and hash, the `cases/<year>` listing of
