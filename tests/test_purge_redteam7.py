@@ -155,3 +155,98 @@ def test_a_folder_that_became_a_file_two_deep_still_at_the_tip_is_purged(office,
     _commit(root, "Handleiding in een bestand")
     fast, slow = _both_ways(office, tmp_path, monkeypatch)
     _same(fast, slow)
+
+
+def test_copies_of_the_personal_data_in_folders_git_quotes_or_three_deep_go_either_way(office, tmp_path, monkeypatch):
+    """HOLDS on `fast`: a copy of the family's personal.yaml (a purged blob) and a note naming
+    the mother (a redacted blob) under paths git quotes in the log (a tab, a double quote, a
+    backslash), under a folder whose name is not UTF-8, three deep, and brought in only by
+    a merge's second parent: every folder above them is changed, nothing is handed over
+    whole that holds them; the same refs as file by file, no leak."""
+    root = office.root
+    note = f"Gesprek met {office_repo.MOTHER} over de verhuizing\n"
+    personal = (root / office.paths["expired"]).read_bytes()
+    (root / "archief" / "2024").mkdir(parents=True)
+    (root / "archief" / "2024" / "kopie\tpersonal.yaml").write_bytes(personal)
+    _write(root / "archief" / 'map "oud"' / "notitie.txt", note)
+    _write(root / "back\\slash" / "x" / "y" / "notitie.txt", note)
+    (root / "latin").mkdir()
+    (root / "latin" / b"caf\xe9".decode("utf-8", "surrogateescape")).mkdir()
+    (root / "latin" / b"caf\xe9".decode("utf-8", "surrogateescape") / "notitie.txt").write_text(note, encoding="utf-8")
+    _write(root / "rapportages" / "2024" / "q1.txt", "Kwartaal 1\n")
+    _commit(root, "Archief")
+    git(root, "checkout", "-q", "-b", "zij", "HEAD~1")
+    _write(root / "zijmap" / "diep" / "notitie.txt", note)
+    _write(root / "rapportages" / "2024" / "q2.txt", "Kwartaal 2\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--no-verify", "-m", "zij")
+    git(root, "checkout", "-q", "main")
+    git(root, "merge", "-q", "--no-ff", "--no-edit", "zij")
+    git(root, "branch", "-q", "-D", "zij")
+    git(root, "push", "-q", "origin", "main")
+    fast, slow = _both_ways(office, tmp_path, monkeypatch)
+    _same(fast, slow)
+
+
+# -- 3. --yes: git status once, from the end of the plan on --------------------------------
+
+def _yes(office, *extra: str, today: str | None = None):
+    result = CliRunner().invoke(app, ["--data", str(office.root), "--today", today or office.today, "purge", "--yes", *extra])
+    return result.exit_code, result.stdout + result.stderr
+
+
+def test_yes_with_nothing_to_purge_still_refuses_a_dirty_tree(office):
+    """HOLDS on `fast`: nothing has expired yet (today 2024-06-01), a file is changed: refused
+    (exit 1, the tree named), as before the change, and nothing written."""
+    root = office.root
+    case_yaml = root / office.paths["open_case"]
+    case_yaml.write_text(case_yaml.read_text(encoding="utf-8") + "# nog te bellen\n", encoding="utf-8")
+    before = out(root, "for-each-ref", "--format=%(refname) %(objectname)")
+    code, output = _yes(office, today="2024-06-01")
+    assert code == 1 and "working tree has changes" in output, output
+    assert out(root, "for-each-ref", "--format=%(refname) %(objectname)") == before
+
+
+def test_yes_and_push_with_a_dirty_tree_change_nothing_here_or_on_the_server(office):
+    """HOLDS on `fast`: --push origin --yes, an untracked file in the tree: the preflight no
+    longer looks at the tree, the plan runs, and execute refuses before writing: neither the
+    clone's branches and tags nor the server's refs moved, the file is still there. (The
+    fetch of every ref of the remote comes first, with or without the change.)"""
+    root = office.root
+    _write(root / "cases" / "2024" / "concept.txt", "nog niet toegevoegd\n")
+    here = out(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags")
+    there = out(office.server, "for-each-ref", "--format=%(refname) %(objectname)")
+    code, output = _yes(office, "--push", "origin")
+    assert code == 1 and "working tree has changes" in output, output
+    assert (root / "cases" / "2024" / "concept.txt").exists()
+    assert out(office.server, "for-each-ref", "--format=%(refname) %(objectname)") == there
+    assert out(root, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags") == here
+    assert not (root / ".git" / "ekc" / "purge-journal.json").exists()
+
+
+def test_yes_a_file_saved_while_the_plan_is_rendered_is_not_wiped(office, monkeypatch):
+    """With --yes, git status now starts at the end of `prepare`, before the plan is rendered,
+    and execute only reads its answer. A colleague saves a change to the open case while
+    the plan is rendered, after git status looked at that file (made certain here by
+    waiting for git status first): execute's answer is clean, git-filter-repo resets the
+    tree, the change is gone, exit 0. Before ea21d96 git status started in execute, after
+    the rendering. The same check must not be older than the rendering."""
+    from ekc.cli import purge as cli_purge
+
+    root = office.root
+    case_yaml = root / office.paths["open_case"]
+    edited = case_yaml.read_text(encoding="utf-8") + "# gesprek: afspraak verzet\n"
+    prepare, rendered, prepared = rewrite.prepare, cli_purge._render_plan, []
+    monkeypatch.setattr(rewrite, "prepare", lambda *a, **k: prepared.append(prepare(*a, **k)) or prepared[-1])
+
+    def render_while_a_colleague_saves(*args, **kwargs):
+        status = prepared[0].status
+        if status is not None:
+            status.process.wait()  # git status has looked at every file
+        case_yaml.write_text(edited, encoding="utf-8")
+        return rendered(*args, **kwargs)
+
+    monkeypatch.setattr(cli_purge, "_render_plan", render_while_a_colleague_saves)
+    code, output, leaks = _purge(office)
+    assert leaks == [] or code != 0, output
+    assert case_yaml.read_text(encoding="utf-8") == edited, f"the colleague's change was wiped (exit {code})"
