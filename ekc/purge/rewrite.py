@@ -1336,8 +1336,8 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
     The work tree must be clean: the rewrite resets it. Asked first (`yes` False), git status
     runs with the checks, so a dirty tree is refused before the plan and the question, and
     again just before the rewrite (`execute`: a file saved during the question). With `yes`
-    nobody is asked: git status runs once, from the end of the plan on (`Prepared.status`,
-    beside the rendering of the plan), and `execute` refuses on it before it writes anything."""
+    nobody is asked: git status runs once, in `execute` (beside its reads, after the plan is
+    rendered), which refuses on it before it writes anything."""
     from ekc.store.loader import load
 
     if not is_git_repository(root):
@@ -1372,11 +1372,11 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
     plan = plan_purge(root, loaded.store, today, reads, keep_log=not dry_run)
     if not late:
         return Prepared(plan, push_updates, refusal)
-    status = scan.Background(root, *STATUS)  # beside the rendering of the plan and execute's reads
     if not plan.targets:  # nothing to rewrite: refused all the same, as when asked first
-        _refuse_changes(status.result())
-        status = None
-    return Prepared(plan, push_updates, refusal, status)
+        _refuse_changes(git(root, *STATUS))
+    # else execute starts git status, beside its reads: not before the rendering of the plan,
+    # during which a file saved after git status had looked at it would be reset unseen
+    return Prepared(plan, push_updates, refusal)
 
 
 def run(root: Path, prepared: Prepared, today: date, push_remote: str | None, host: str | None = None) -> Outcome:
