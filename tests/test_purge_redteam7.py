@@ -250,3 +250,25 @@ def test_yes_a_file_saved_while_the_plan_is_rendered_is_not_wiped(office, monkey
     code, output, leaks = _purge(office)
     assert leaks == [] or code != 0, output
     assert case_yaml.read_text(encoding="utf-8") == edited, f"the colleague's change was wiped (exit {code})"
+
+
+def test_the_kept_history_log_and_commits_rewritten_by_hand_since_give_the_same_refs(office, tmp_path, monkeypatch):
+    """HOLDS on `fast`: a purge with nothing to purge yet keeps the history log
+    (.git/ekc/history-log); since then the last commits were rewritten by hand (amended, a
+    folder renamed), a folder name holding the surname added one deep and three deep: the
+    folder trees come from the kept log for the old commits and from a walk for the new
+    ones, and the purge gives the refs a file-by-file rewrite gives, no leak."""
+    root = office.root
+    _more_folders(root)
+    code, output = _yes(office, today="2024-06-01")
+    assert code == 0 and "Nothing to purge" in output, output
+    assert (root / ".git" / "ekc" / "history-log").exists()
+    git(root, "mv", "rapportages", "verslagen")
+    git(root, "commit", "-q", "--no-verify", "--amend", "-m", "Q2; sjabloon mail; verslagen")
+    _write(root / office_repo.SURNAME / "overdracht.txt", "Overdracht aan de school\n")
+    _write(root / "verslagen" / "2024" / f"{office_repo.SURNAME}-dossier" / "lijst.txt", "lijst\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--no-verify", "-m", "Overdracht")
+    git(root, "push", "-q", "-f", "origin", "main")
+    fast, slow = _both_ways(office, tmp_path, monkeypatch)
+    _same(fast, slow)
