@@ -205,3 +205,14 @@ def test_folder_trees_of_a_sha256_repository_are_keyed_by_the_whole_commit_id(tm
     assert len(commit) == 64
     assert trees[commit.encode()][b"cases/2023"] == out(root, "rev-parse", f"{commit}:cases/2023").encode()
     assert trees[gone.encode()] == {b"cases": scan.ZERO_ID, b"cases/2023": scan.ZERO_ID}
+
+
+def test_the_commits_bringing_in_a_blob_are_whole_ids_in_a_sha256_repository(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "--object-format=sha256", "-b", "main")
+    _write(root / "notes" / "brief.txt", "Beste mevrouw Oosterkamp\n")
+    commit = commit_all(root, "one")
+    blob = out(root, "rev-parse", "HEAD:notes/brief.txt")
+    at: set[str] = set()
+    assert scan.introducing(_log(root), {blob}, set(), at) == {commit} and at == {"notes/brief.txt"}

@@ -609,12 +609,11 @@ def _load_needles(root: Path) -> Needles:
 
 
 def execute(root: Path, plan: Plan, today: date, push: list[PushUpdate], push_remote: str | None,
-            host: str | None = None, status: scan.Background | None = None) -> Outcome:
+            host: str | None = None) -> Outcome:
     # the preflight's status is as old as the plan (and, without --yes, the question after
     # it): a file saved since would be reset by the rewrite. Looked at again, beside the reads
     # below, before anything is written; git-filter-repo's own run is the only window left.
-    # `status`: git status started at the end of the plan (prepare's `yes`)
-    status = status or scan.Background(root, *STATUS)
+    status = scan.Background(root, *STATUS)
     head = git_text(root, "symbolic-ref", "HEAD")
     backup = {r.name: r.object for r in scan.refs(root) if not r.symbolic}
     hits = plan.found.blobs | plan.found.commits | plan.found.tags
@@ -1324,7 +1323,6 @@ class Prepared:
     plan: Plan
     push_updates: list[PushUpdate]
     refusal: str | None = None  # a dry run: why the real purge would not start now
-    status: scan.Background | None = None  # with `yes`: git status, started at the end of the plan
 
 
 def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, reads: scan.HistoryReads | None = None,
@@ -1370,12 +1368,10 @@ def prepare(root: Path, today: date, dry_run: bool, push_remote: str | None, rea
         reads.personal.result(), reads.graph.result()
         raise Refused("purge-log.yaml has errors (ekc validate): fix it first, the purge appends to it")
     plan = plan_purge(root, loaded.store, today, reads, keep_log=not dry_run)
-    if not late:
-        return Prepared(plan, push_updates, refusal)
-    if not plan.targets:  # nothing to rewrite: refused all the same, as when asked first
+    if late and not plan.targets:  # nothing to rewrite: a dirty tree is refused all the same, as when asked first
         _refuse_changes(git(root, *STATUS))
-    # else execute starts git status, beside its reads: not before the rendering of the plan,
-    # during which a file saved after git status had looked at it would be reset unseen
+    # else, with `yes`, execute's git status is the one: beside its reads, after the plan is
+    # rendered (a file saved during the rendering, after an earlier status looked, is seen)
     return Prepared(plan, push_updates, refusal)
 
 
@@ -1383,5 +1379,5 @@ def run(root: Path, prepared: Prepared, today: date, push_remote: str | None, ho
     plan = prepared.plan
     if not plan.targets:  # only cases that cannot be judged: nothing to rewrite, still exit 1
         return Outcome(targets=[], proof={}, unjudged=plan.unjudged)
-    outcome = execute(root, plan, today, prepared.push_updates, push_remote, host, prepared.status)
+    outcome = execute(root, plan, today, prepared.push_updates, push_remote, host)
     return outcome

@@ -185,7 +185,7 @@ def introducing(raw: bytes, blobs: set[str], paths: set[str], at: set[str] | Non
     for end, is_blob in automaton.iter(text):
         header = text.rfind("\x01", 0, end)
         if header >= 0:
-            commits.add(text[header + 1 : header + 41])
+            commits.add(text[header + 1 : text.find(" ", header)])  # SHA-1 or SHA-256
         if is_blob and at is not None:
             at.update(_paths_of_line(text, end))
     return None if quoted else commits
