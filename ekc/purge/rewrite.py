@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 
 import shutil
 import signal
@@ -25,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import pickle
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -209,11 +209,11 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
 def _changed_folders(paths: Iterable[str]) -> set[str]:
     """Every folder (`""`, the top, too) above a path the rewrite changes: a purged path, a
     path that held a purged or redacted blob, a path whose name holds a string, and that
-    name redacted (where the rewrite puts the file). Any other
-    folder is, at every commit, the tree it was: the callbacks hand git-filter-repo that tree
-    (`M 040000 <id> cases/2023`) instead of the files changed in it, which gives the same
-    commits, and fast-import does not write again, and hash, the `cases/<year>` listing of
-    thousands of entries that nearly every commit changes (50,000 commits: 5 s of its 8)."""
+    name redacted (where the rewrite puts the file). Any other folder is, at every commit,
+    the tree it was: the callbacks hand git-filter-repo that tree (`M 040000 <id> cases/2023`)
+    instead of the files changed in it, which gives the same commits, and fast-import does
+    not write again, and hash, the `cases/<year>` listing of thousands of entries that nearly
+    every commit changes (50,000 commits: its run went from 7.8 s to 4.7 s)."""
     folders = {""}
     for path in paths:
         parts = path.split("/")

@@ -204,10 +204,10 @@ FOLDER_DEPTH = 2  # folders up to this deep (`cases/2023`): where nearly every c
 
 def folder_trees(raw: bytes) -> dict[bytes, dict[bytes, bytes]]:
     """For each commit of a PERSONAL_LOG, the tree id of each folder at most FOLDER_DEPTH deep
-    that its diff lists (`-t`), ZERO_ID where the folder went: what git-filter-repo can be
-    handed instead of the files changed in a folder the purge leaves as it was (the rewrite's
-    callbacks, `folder`). A folder that became a file, and one git quotes, are left out:
-    its files are handed over one by one, as without this."""
+    that its diff lists (`-t`), ZERO_ID where the folder went (or became a file: the callbacks
+    then hand that commit over file by file): what git-filter-repo can be handed instead of
+    the files changed in a folder the purge leaves as it was (callbacks._whole_folders). A
+    folder git quotes is left out: its files are handed over one by one, as without this."""
     trees: dict[bytes, dict[bytes, bytes]] = {}
     current: dict[bytes, bytes] = {}
     for line in raw.split(b"\n"):
