@@ -13,12 +13,14 @@ Last month's purge ran on each shape (nothing had expired then) and kept the his
 (ekc/purge/history_cache.py), as it does in an office that purges every month. Each shape is
 then copied for four contenders: `ekc purge --yes` (the whole command: loading 30,000
 files, planning with its scan of every object, preflight, rewrite with the identity, file
-and message callbacks, checks, commit, expire, gc, and the proof's scan of every object);
+and message callbacks, each folder the purge leaves as it was handed to git-filter-repo as
+its tree, checks, commit, expire, gc, and the proof's scan of every object);
 the same on a copy without the kept log (`ekc_purge_first`: the first purge ever, which
 walks all of history); and the bare `git filter-repo --invert-paths --paths-from-file P --replace-message M` with
 the same paths and the strings as literals: once with ekc's pruning options and once with
 its defaults. The scans' seconds come from EKC_PURGE_TRACE. Each contender runs --repeat times on fresh copies, in turn; the minimum is the figure
-(the machine is shared, so the minimum is the least disturbed run). Run:
+(the machine is shared, so the minimum is the least disturbed run). `same_commit_ids_as_bare`:
+ekc's history below its purge commit is git-filter-repo's own, commit for commit. Run:
 `python3 bench/purge_bench.py [--commits N --cases N --repeat N --out DIR]`.
 """
 

@@ -216,3 +216,14 @@ def test_the_commits_bringing_in_a_blob_are_whole_ids_in_a_sha256_repository(tmp
     blob = out(root, "rev-parse", "HEAD:notes/brief.txt")
     at: set[str] = set()
     assert scan.introducing(_log(root), {blob}, set(), at) == {commit} and at == {"notes/brief.txt"}
+
+
+def test_only_a_long_rewrite_reads_the_folder_trees():
+    """A monthly purge rewrites a few months of history: reading every commit's folder trees
+    costs it more than the handover saves. From HAND_OVER_SHARE of history on, they are read."""
+    order = [f"{n:040x}" for n in range(10)]
+    parents = {c: ([order[i - 1]] if i else []) for i, c in enumerate(order)}
+    log = "".join(f"\x01{c} 2026-01-01 {'f' * 40}\n:000000 040000 {'0' * 40} {'a' * 40} A\tcases\n\n" for c in order).encode()
+    assert rewrite._folder_trees(log, order, parents, {order[-1]}) is None  # a tenth of history
+    handed = rewrite._folder_trees(log, order, parents, {order[-2]})  # a fifth
+    assert handed is not None and pickle.loads(handed)[order[0].encode()] == {b"cases": b"a" * 40}
