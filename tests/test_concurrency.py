@@ -183,3 +183,27 @@ def test_no_free_space_leaves_the_case_as_committed(tmp_path, store):
             assert clean(repo) == ""
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_after_a_ctrl_c_a_destructor_of_a_half_built_object_prints_nothing(monkeypatch, capsys):
+    """Seen in CI: Ctrl-C inside GitPython's config reader's __init__ left an object whose
+    __del__ failed as the process exited, and Python printed "Exception ignored ... Traceback"
+    under "ekc: interrupted". In the command's own process such destructors print nothing."""
+    import gc
+
+    import ekc
+    from ekc.cli.app import quiet_destructors
+
+    class HalfBuilt:
+        def __del__(self):
+            raise AttributeError("'HalfBuilt' object has no attribute '_read_only'")
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)  # Python's own, which prints
+    monkeypatch.setattr(ekc, "ONE_COMMAND_PROCESS", False)
+    quiet_destructors()  # under CliRunner (the tests' process goes on): Python's own hook stays
+    assert sys.unraisablehook is sys.__unraisablehook__
+    monkeypatch.setattr(ekc, "ONE_COMMAND_PROCESS", True)
+    quiet_destructors()
+    HalfBuilt()
+    gc.collect()
+    assert "Traceback" not in capsys.readouterr().err

@@ -37,6 +37,7 @@ class _ErrorBoundary(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("ekc: interrupted", err=True)
+            quiet_destructors()
             raise typer.Exit(130) from None
         except OSError as exc:
             # a read-only folder, a full disk, a name that is not a folder: words, not a traceback
@@ -122,6 +123,17 @@ app.command("purge")(purge_command)
 app.command("sync")(sync_command)
 
 
+def quiet_destructors() -> None:
+    """After a Ctrl-C the command's process ends. An object the interrupt caught half-built
+    (GitPython's config reader, between two lines of its __init__) then fails in its __del__
+    as the process exits, and Python prints that as a traceback under "ekc: interrupted".
+    Only in the command's own process: under CliRunner the tests' process goes on."""
+    import ekc
+
+    if getattr(ekc, "ONE_COMMAND_PROCESS", False):
+        sys.unraisablehook = lambda unraisable: None
+
+
 def main() -> None:
     import signal
 
@@ -136,4 +148,5 @@ def main() -> None:
         app()
     except KeyboardInterrupt:  # after the boundary: typer's own start and end
         sys.stderr.write("ekc: interrupted\n")
+        quiet_destructors()
         raise SystemExit(130) from None
