@@ -55,7 +55,7 @@ def test_folder_trees_are_each_commits_own_folder_trees(tmp_path):
     assert trees[two.encode()] == {
         b"cases": tree(two, "cases"), b"cases/2023": tree(two, "cases/2023"), b"docs": tree(two, "docs"),
     }  # the quoted folder is left out
-    assert trees[three.encode()] == {b"cases": tree(three, "cases"), b"cases/2024": scan.ZERO_ID}
+    assert trees[three.encode()] == {b"cases": tree(three, "cases"), b"cases/2024": scan.GONE}
 
 
 def test_the_paths_of_a_blob_are_both_sides_of_a_rename_and_unquoted(tmp_path):
@@ -89,7 +89,7 @@ def callbacks(tmp_path, monkeypatch):
         "changed_folders": ["", "cases", "cases/2016", "cases/2016/P"],
     }
     (tmp_path / "rules.pickle").write_bytes(pickle.dumps(rules))
-    trees = {b"c" * 40: {b"cases": b"1" * 40, b"cases/2023": b"2" * 40, b"cases/2019": scan.ZERO_ID, b"cases/2016": b"3" * 40}}
+    trees = {b"c" * 40: {b"cases": b"1" * 40, b"cases/2023": b"2" * 40, b"cases/2019": scan.GONE, b"cases/2016": b"3" * 40}}
     (tmp_path / FOLDER_TREES).write_bytes(pickle.dumps(trees))
     monkeypatch.setenv(RULES_ENV, str(tmp_path / "rules.pickle"))
     sys.modules.pop("ekc.purge.callbacks", None)
@@ -204,7 +204,7 @@ def test_folder_trees_of_a_sha256_repository_are_keyed_by_the_whole_commit_id(tm
     trees = scan.folder_trees(_log(root))
     assert len(commit) == 64
     assert trees[commit.encode()][b"cases/2023"] == out(root, "rev-parse", f"{commit}:cases/2023").encode()
-    assert trees[gone.encode()] == {b"cases": scan.ZERO_ID, b"cases/2023": scan.ZERO_ID}
+    assert trees[gone.encode()] == {b"cases": scan.GONE, b"cases/2023": scan.GONE}
 
 
 def test_the_commits_bringing_in_a_blob_are_whole_ids_in_a_sha256_repository(tmp_path):

@@ -9,5 +9,8 @@ matched in every spelling, is ekc.core.identifying's.
 # git-filter-repo's callbacks (ekc.purge.callbacks) find the rules under .git/ekc/purge-work
 # through it; here, not in `journal`, so that the callbacks' process imports nothing of git
 RULES_ENV = "EKC_PURGE_RULES"
-# and, beside them in the same folder, each commit's folder trees (rewrite.Plan.folder_trees)
+# and, beside them in the same folder, each commit's folder trees (rewrite.Plan.folder_trees):
+# folders at most FOLDER_DEPTH deep, GONE the id where a folder went (scan.folder_trees)
 FOLDER_TREES = "folder-trees.pickle"
+FOLDER_DEPTH = 2  # `cases/2023`: where nearly every commit changes one
+GONE = b"0" * 40

@@ -22,7 +22,7 @@ import os
 import pickle
 
 from ekc.core.identifying import Needles, PersonalStrings
-from ekc.purge import FOLDER_TREES, RULES_ENV
+from ekc.purge import FOLDER_DEPTH, FOLDER_TREES, GONE, RULES_ENV
 
 PURGE_NAME = b"ekc purge"
 PURGE_EMAIL = b"purge@invalid"
@@ -53,8 +53,6 @@ if _changed_folders:
             _folder_trees = pickle.load(_file)
     except OSError:  # none written: every file is handed over on its own
         pass
-FOLDER_DEPTH = 2  # scan.FOLDER_DEPTH: the log's folder trees go this deep
-GONE = b"0" * 40  # scan.ZERO_ID
 _tops: dict[bytes, bytes | None] = {}
 
 

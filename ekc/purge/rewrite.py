@@ -173,6 +173,7 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     needles = Needles(strings, kept_words)
     trace("plan: identifying strings")
     step("searching every object for the identifying strings")
+    introduced = {c for t in targets for c in t.commits}  # a purged path, whatever its blob (shared ones too)
     found, from_log, folders, changed = proof.ObjectScan(), set(), None, set()
     if targets:
         trees = reads.objects.result()[1]
@@ -181,7 +182,6 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
         history = forked.Forked(lambda: _judge_history(history_log, needles, trees, drop))
         # each commit's folder trees, pickled (the rewrite's callbacks read them, the plan
         # never does): a third process, as the other two need about as long
-        introduced = {c for t in targets for c in t.commits}
         folder_trees = forked.Forked(lambda: _folder_trees(history_log, order, parents, introduced))
         found = proof.scan_objects(root, needles, drop, lambda: history.result()[0], dump=reads.objects)
         _, from_log, dropped_at = history.result()
@@ -196,7 +196,6 @@ def plan_purge(root: Path, store, today: date, reads: scan.HistoryReads | None =
     renames = _ref_renames([r.name for r in all_refs], needles)
     deletes = _data_refs(root, all_refs, drop, found, needles)
     descriptions = _descriptions_naming(root, needles)
-    introduced = {c for t in targets for c in t.commits}  # a purged path, whatever its blob (shared ones too)
     rewrite_refs, rewritten = _rewrite_range(history_log, order, parents, all_refs, from_log, found, introduced) if targets else (None, 0)
     del history_log
     trace("plan: range of the rewrite")

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ekc.purge import FOLDER_DEPTH, GONE
 from ekc.store.git import failure, git, git_quotes, object_contents, run, start, unquote_path
 
 
@@ -198,13 +199,9 @@ def _paths_of_line(text: str, inside: int) -> list[str]:
     return [unquote_path(path) for path in text[tab + 1 : line_end].split("\t")] if 0 <= tab < line_end else []
 
 
-ZERO_ID = b"0" * 40
-FOLDER_DEPTH = 2  # folders up to this deep (`cases/2023`): where nearly every commit changes one
-
-
 def folder_trees(raw: bytes) -> dict[bytes, dict[bytes, bytes]]:
     """For each commit of a PERSONAL_LOG, the tree id of each folder at most FOLDER_DEPTH deep
-    that its diff lists (`-t`), ZERO_ID where the folder went (or became a file: the callbacks
+    that its diff lists (`-t`), GONE where the folder went (or became a file: the callbacks
     then hand that commit over file by file): what git-filter-repo can be handed instead of
     the files changed in a folder the purge leaves as it was (callbacks._whole_folders). A
     folder git quotes is left out: its files are handed over one by one, as without this."""
@@ -221,26 +218,16 @@ def folder_trees(raw: bytes) -> dict[bytes, dict[bytes, bytes]]:
             if new_mode == b"040000":
                 current[path] = new
             elif new_mode == b"000000":
-                current[path] = ZERO_ID
+                current[path] = GONE
     return trees
 
 
 def paths_with_blobs(raw: bytes, blobs: set[str]) -> set[str]:
     """Every path at which a PERSONAL_LOG shows one of these blobs (either side of a diff; both
-    paths of a rename): one Aho-Corasick pass, as `introducing`."""
-    import ahocorasick
-
-    if not blobs:
-        return set()
-    automaton = ahocorasick.Automaton()
-    for blob in blobs:
-        automaton.add_word(f" {blob} ", blob)
-    automaton.make_automaton()
-    text = raw.decode("utf-8", "surrogateescape") + "\n"
-    paths: set[str] = set()
-    for end, _ in automaton.iter(text):
-        paths.update(_paths_of_line(text, end))
-    return paths
+    paths of a rename): `introducing`'s pass, its commits unused."""
+    at: set[str] = set()
+    introducing(raw, blobs, set(), at)
+    return at
 
 
 @dataclass
